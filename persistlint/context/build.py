@@ -1,0 +1,163 @@
+"""Building the project context: list the project's files, hash them, reuse
+the on-disk cache when nothing changed, else parse every module once and ask
+each part of the context for its facts."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import tokenize
+from pathlib import Path
+
+from astroid.exceptions import AstroidError
+
+from persistlint import __version__
+from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
+from persistlint.context import migrations, models, stack
+from persistlint.settings import Settings
+
+SKIPPED_DIRS = frozenset({
+    "__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages",
+    "htmlcov", "__pypackages__",
+})
+CONTEXT_SUFFIXES = (".py", ".sql")
+MANIFESTS = (
+    "requirements*.txt", "requirements/*.txt", "pyproject.toml", "setup.cfg", "setup.py", "Pipfile",
+    "package.json", "go.mod", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
+    "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini",
+)
+MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
+
+
+class SourceError(Exception):
+    """A file that cannot be read as Python source; the text is one line."""
+
+
+def read_source(path: Path, data: bytes | None = None) -> str:
+    """Decode a Python file the way the interpreter would (PEP 263)."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    if b"\x00" in data:
+        raise SourceError("file contains NUL bytes; not Python source")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise SourceError(f"cannot decode file: {reason}") from None
+
+
+def project_files(root: Path, settings: Settings) -> list[Path]:
+    """Python and SQL files of the project (tests and excludes left out),
+    plus the manifests the stack is read from."""
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                            and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            if not name.endswith(CONTEXT_SUFFIXES):
+                continue
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            if not settings.skips(relative):
+                found.append(path)
+    for pattern in MANIFESTS:
+        found.extend(sorted(p for p in root.glob(pattern) if p.is_file()))
+    return sorted(set(found))
+
+
+def load_or_build(root: Path, settings: Settings) -> ProjectContext:
+    files = project_files(root, settings)
+    store = cache.ContextCache(root) if settings.cache else None
+    manifest = cache.manifest(root, files, store.previous_manifest() if store else {})
+    key = cache.key(__version__, repr(settings), manifest)
+    if store is not None:
+        with store.locked():
+            data = store.load(key)
+            if data is not None:
+                return ProjectContext.from_json(root, settings, key, data)
+            context = build(root, settings, files, key)
+            store.save(key, manifest, context.to_json())
+            return context
+    return build(root, settings, files, key)
+
+
+def build(root: Path, settings: Settings, files: list[Path], key: str) -> ProjectContext:
+    from persistlint import registry
+
+    registry.all_rules()  # families register their summarizers on import
+    context = ProjectContext(root=root, settings=settings, key=key)
+    infer.BOUNDARY.activate(root)
+
+    context.tech_stack, problems = stack.detect(root)
+    context.problems.extend(problems)
+
+    file_contexts = _parse_modules(root, settings, files, context)
+
+    triggers, problems = migrations.scan(root, [p for p in files if p.suffix in CONTEXT_SUFFIXES])
+    context.problems.extend(problems)
+
+    context.models, db_settings, problems = models.scan(file_contexts)
+    context.problems.extend(problems)
+    context.db_config = {**db_settings, "triggers": triggers}
+
+    for fctx in file_contexts:
+        _collect_entrypoints(fctx, context)
+    context.functions = callgraph.build(file_contexts)
+    callgraph.propagate_handlers(context.functions, context.entrypoints)
+
+    from persistlint.report import knowledge
+
+    context.best_practices = knowledge.references_for(context.tech_stack, context.db_config)
+    return context
+
+
+def _parse_modules(root: Path, settings: Settings, files: list[Path],
+                   context: ProjectContext) -> list[FileContext]:
+    file_contexts = []
+    for path in files:
+        if path.suffix != ".py":
+            continue
+        relative = path.relative_to(root).as_posix()
+        try:
+            if path.stat().st_size > MAX_MODULE_BYTES:
+                context.problems.append(f"{relative}: larger than {MAX_MODULE_BYTES} bytes; left out of the context")
+                continue
+            source = read_source(path)
+            module = infer.parse(source, path, root)
+        except SourceError as exc:
+            context.problems.append(f"{relative}: {exc}")
+            continue
+        except (AstroidError, SyntaxError, RecursionError, ValueError) as exc:
+            context.problems.append(f"{relative}: cannot parse ({exc.__class__.__name__})")
+            continue
+        file_contexts.append(FileContext(module, path, relative, context, settings, source))
+    return file_contexts
+
+
+def _collect_entrypoints(fctx: FileContext, context: ProjectContext) -> None:
+    started = time.monotonic()
+    settings = fctx.settings
+    try:
+        for function in callgraph.project_functions(fctx.module):
+            found = execution.classify_decorated(function, fctx.resolve,
+                                                 settings.request_handler_decorators,
+                                                 settings.background_decorators)
+            if found is not None:
+                context.entrypoints[function.qname()] = _entry(found, fctx.relpath, function.lineno)
+            if time.monotonic() - started > settings.time_budget:
+                context.problems.append(f"{fctx.relpath}: time budget spent finding entry points")
+                return
+        for qualname, found in execution.registrations(fctx.module, fctx.resolve):
+            context.entrypoints.setdefault(qualname, _entry(found, fctx.relpath, 0))
+    except RecursionError:
+        context.problems.append(f"{fctx.relpath}: too deeply nested to find entry points")
+
+
+def _entry(found: execution.Execution, path: str, line: int) -> dict:
+    return {"kind": found.kind.value, "path": path, "line": line, "via": found.via,
+            "evidence": found.evidence.name}

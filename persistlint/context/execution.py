@@ -1,0 +1,242 @@
+"""Execution contexts: which functions serve requests and which run in the
+background (RULES.md, "Execution context"), and which calls hand work off to
+a thread.
+
+A function is a request handler when a web framework registers it (a route
+decorator, ``add_api_route``, a Django URL pattern or class-based view
+method), or when it is a project function reached only from handlers (the
+call graph adds those). Background tasks are Celery/dramatiq/arq/rq/
+APScheduler jobs, ``BackgroundTasks.add_task`` targets, CLI entry points.
+Everything else is unknown, which rules treat as background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from astroid import nodes
+
+from persistlint.context import Execution, ExecutionKind, infer
+from persistlint.context.infer import Resolved
+from persistlint.diagnostic import Evidence
+
+ROUTE_METHODS = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "trace",
+    "api_route", "route", "websocket", "view", "add_route",
+})
+
+#: Receivers whose route decorators register request handlers.
+ROUTER_CLASSES = frozenset({
+    "fastapi._Router", "fastapi.FastAPI", "fastapi.APIRouter",
+    "starlette.applications.Starlette", "starlette.routing.Router",
+    "flask.Flask", "flask.Blueprint", "flask.app.Flask", "flask.blueprints.Blueprint",
+    "quart.Quart", "quart.Blueprint", "sanic.Sanic", "sanic.Blueprint",
+    "aiohttp.web.RouteTableDef", "aiohttp.web.Application",
+    "litestar.Router", "ninja.NinjaAPI", "ninja.Router",
+})
+
+#: Decorators (called or bare) that make a request handler by themselves.
+HANDLER_DECORATORS = frozenset({
+    "litestar.get", "litestar.post", "litestar.put", "litestar.patch", "litestar.delete",
+    "litestar.route", "litestar.websocket",
+    "rest_framework.decorators.api_view",
+    "django.views.decorators.http.require_http_methods",
+    "django.views.decorators.http.require_GET",
+    "django.views.decorators.http.require_POST",
+    "django.views.decorators.http.require_safe",
+    "django.contrib.auth.decorators.login_required",
+    "django.views.decorators.csrf.csrf_exempt",
+})
+
+BACKGROUND_DECORATORS = frozenset({
+    "celery.Celery.task", "celery.shared_task", "celery.app.task",
+    "dramatiq.actor", "huey.api.Huey.task", "huey.api.Huey.periodic_task",
+    "huey.contrib.djhuey.task", "huey.contrib.djhuey.periodic_task",
+    "rq.decorators.job", "rq.job",
+    "apscheduler.schedulers.base.BaseScheduler.scheduled_job",
+    "click.command", "click.group", "typer.Typer.command",
+    "django.core.management.BaseCommand.handle",
+})
+
+#: Class bases whose HTTP-method methods are request handlers.
+VIEW_BASES = frozenset({
+    "django.views.View", "django.views.generic.View", "django.views.generic.base.View",
+    "django.views.generic.TemplateView", "django.views.generic.ListView",
+    "django.views.generic.DetailView", "django.views.generic.FormView",
+    "django.views.generic.CreateView", "django.views.generic.UpdateView",
+    "django.views.generic.DeleteView",
+    "rest_framework.views.APIView", "rest_framework.generics.GenericAPIView",
+    "rest_framework.viewsets.ViewSet", "rest_framework.viewsets.ModelViewSet",
+    "rest_framework.viewsets.GenericViewSet", "rest_framework.viewsets.ReadOnlyModelViewSet",
+    "starlette.endpoints.HTTPEndpoint", "flask.views.MethodView", "flask.views.View",
+    "aiohttp.web.View",
+})
+VIEW_METHODS = frozenset({
+    "get", "post", "put", "patch", "delete", "head", "options", "dispatch",
+    "list", "retrieve", "create", "update", "partial_update", "destroy",
+    "get_queryset", "get_object", "perform_create", "perform_update", "perform_destroy",
+    "form_valid", "get_context_data",
+})
+
+#: Calls that register their function argument.
+REGISTERING_CALLS: dict[str, tuple[ExecutionKind, int, str]] = {
+    # qualname: (kind, index of the function argument, keyword name)
+    "fastapi._Router.add_api_route": (ExecutionKind.REQUEST_HANDLER, 1, "endpoint"),
+    "fastapi._Router.add_api_websocket_route": (ExecutionKind.REQUEST_HANDLER, 1, "endpoint"),
+    "django.urls.path": (ExecutionKind.REQUEST_HANDLER, 1, "view"),
+    "django.urls.re_path": (ExecutionKind.REQUEST_HANDLER, 1, "view"),
+    "starlette.routing.Route": (ExecutionKind.REQUEST_HANDLER, 1, "endpoint"),
+    "fastapi.BackgroundTasks.add_task": (ExecutionKind.BACKGROUND, 0, "func"),
+    "starlette.background.BackgroundTasks.add_task": (ExecutionKind.BACKGROUND, 0, "func"),
+    "rq.Queue.enqueue": (ExecutionKind.BACKGROUND, 0, "f"),
+    "apscheduler.schedulers.base.BaseScheduler.add_job": (ExecutionKind.BACKGROUND, 0, "func"),
+}
+
+#: Calls whose function argument runs in a worker thread (RULES.md,
+#: "Offloaded code is not blocking"): qualname -> index of the function.
+OFFLOAD_CALLS: dict[str, int] = {
+    "asyncio.to_thread": 0,
+    "asyncio.threads.to_thread": 0,
+    "asyncio.events.AbstractEventLoop.run_in_executor": 1,
+    "asyncio.AbstractEventLoop.run_in_executor": 1,
+    "asyncio.base_events.BaseEventLoop.run_in_executor": 1,
+    "anyio.to_thread.run_sync": 0,
+    "trio.to_thread.run_sync": 0,
+    "starlette.concurrency.run_in_threadpool": 0,
+    "fastapi.concurrency.run_in_threadpool": 0,
+    "asgiref.sync.sync_to_async": 0,
+    "django.utils.asyncio.sync_to_async": 0,
+    "concurrent.futures.ThreadPoolExecutor.submit": 0,
+    "concurrent.futures.ProcessPoolExecutor.submit": 0,
+    "concurrent.futures.Executor.submit": 0,
+}
+_OFFLOAD_METHOD_NAMES = frozenset({"run_in_executor"})
+
+_GUESSED_ROUTERS = frozenset({"app", "router", "api", "bp", "blueprint", "routes", "api_router", "v1"})
+
+Resolver = Callable[[nodes.Call], Resolved | None]
+
+
+def offload_target_index(call: nodes.Call, resolve: Resolver) -> int | None:
+    """When ``call`` hands a function to a thread, the index of that argument."""
+    found = resolve(call)
+    if found is not None and found.qualname in OFFLOAD_CALLS:
+        return OFFLOAD_CALLS[found.qualname]
+    if isinstance(call.func, nodes.Attribute) and call.func.attrname in _OFFLOAD_METHOD_NAMES:
+        return 1  # loop.run_in_executor(executor, fn, *args): the loop is rarely inferable
+    return None
+
+
+def is_offload_call(call: nodes.Call, resolve: Resolver) -> bool:
+    return offload_target_index(call, resolve) is not None
+
+
+def _decorator_target(decorator: nodes.NodeNG, resolve: Resolver) -> Resolved | None:
+    if isinstance(decorator, nodes.Call):
+        return resolve(decorator)
+    return infer.resolve_callee(decorator)
+
+
+def _receiver_name(decorator: nodes.NodeNG) -> str | None:
+    func = decorator.func if isinstance(decorator, nodes.Call) else decorator
+    if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name):
+        return func.expr.name
+    return None
+
+
+def _matches(qualname: str, patterns: Iterable[str]) -> bool:
+    return any(qualname == p or qualname.endswith("." + p) or p.endswith("." + qualname)
+               for p in patterns)
+
+
+def classify_decorated(function: nodes.FunctionDef, resolve: Resolver,
+                       extra_handlers: Iterable[str] = (),
+                       extra_background: Iterable[str] = ()) -> Execution | None:
+    """The execution context a function's own decorators or class give it."""
+    if function.decorators is not None:
+        for decorator in function.decorators.nodes:
+            target = _decorator_target(decorator, resolve)
+            if target is not None:
+                owner, _, method = target.qualname.rpartition(".")
+                if method in ROUTE_METHODS and owner in ROUTER_CLASSES:
+                    return Execution(ExecutionKind.REQUEST_HANDLER, target.evidence, target.qualname)
+                if target.qualname in HANDLER_DECORATORS or _matches(target.qualname, extra_handlers):
+                    return Execution(ExecutionKind.REQUEST_HANDLER, target.evidence, target.qualname)
+                if target.qualname in BACKGROUND_DECORATORS or _matches(target.qualname, extra_background):
+                    return Execution(ExecutionKind.BACKGROUND, target.evidence, target.qualname)
+                if method in {"task", "actor", "job", "periodic_task", "scheduled_job"} and \
+                        owner.rpartition(".")[0] in {"celery", "dramatiq", "huey", "rq", "arq"}:
+                    return Execution(ExecutionKind.BACKGROUND, target.evidence, target.qualname)
+            func = decorator.func if isinstance(decorator, nodes.Call) else decorator
+            attr = func.attrname if isinstance(func, nodes.Attribute) else None
+            if attr in ROUTE_METHODS and _receiver_name(decorator) in _GUESSED_ROUTERS \
+                    and target is None:
+                return Execution(ExecutionKind.REQUEST_HANDLER, Evidence.NAME_GUESS,
+                                 f"{_receiver_name(decorator)}.{attr}")
+    klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
+    if klass is not None and function.name in VIEW_METHODS:
+        for base in klass.bases:
+            found = infer.resolve_callee(base)
+            if found is not None and (found.qualname in VIEW_BASES or _ancestor_is_view(base)):
+                return Execution(ExecutionKind.REQUEST_HANDLER, found.evidence, found.qualname)
+    return None
+
+
+def _ancestor_is_view(base: nodes.NodeNG) -> bool:
+    klass = infer.infer_one(base)
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    try:
+        ancestors = list(klass.ancestors())
+    except Exception:  # noqa: BLE001 - astroid raises many kinds on odd hierarchies
+        return False
+    for ancestor in ancestors:
+        if ancestor.qname() in VIEW_BASES:
+            return True
+        for parent_base in ancestor.bases:
+            static = infer.dotted_import(parent_base)
+            if static in VIEW_BASES:
+                return True
+    return False
+
+
+def classify(function: nodes.FunctionDef, fctx) -> Execution:
+    """The execution context of a function of the file being checked."""
+    settings = fctx.settings
+    local = classify_decorated(function, fctx.resolve, settings.request_handler_decorators,
+                               settings.background_decorators)
+    if local is not None:
+        return local
+    known = fctx.project.execution_of(function.qname())
+    if known is not None:
+        return known
+    if _is_django_function_view(function, fctx):
+        return Execution(ExecutionKind.REQUEST_HANDLER, Evidence.NAME_GUESS, "views.py")
+    return Execution(ExecutionKind.UNKNOWN)
+
+
+def _is_django_function_view(function: nodes.FunctionDef, fctx) -> bool:
+    stack = fctx.project.tech_stack.get("web", {}) or {}
+    if (stack.get("name") if isinstance(stack, dict) else stack) != "Django":
+        return False
+    in_views = fctx.relpath.endswith("views.py") or "/views/" in fctx.relpath
+    args = function.args.args or []
+    return in_views and isinstance(function.parent, nodes.Module) and bool(args) \
+        and args[0].name == "request"
+
+
+def registrations(module: nodes.Module, resolve: Resolver) -> Iterable[tuple[str, Execution]]:
+    """Functions that calls in ``module`` register as handlers or jobs:
+    ``router.add_api_route("/x", fn)``, ``tasks.add_task(fn)``, ``path("x/", views.fn)``."""
+    for call in module.nodes_of_class(nodes.Call):
+        found = resolve(call)
+        if found is None or found.qualname not in REGISTERING_CALLS:
+            continue
+        kind, index, keyword = REGISTERING_CALLS[found.qualname]
+        argument = call.args[index] if len(call.args) > index else next(
+            (k.value for k in call.keywords or () if k.arg == keyword), None)
+        if argument is None:
+            continue
+        target = infer.resolve_callee(argument)
+        if target is not None:
+            yield target.qualname, Execution(kind, min(found.evidence, target.evidence), found.qualname)

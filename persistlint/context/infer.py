@@ -1,0 +1,526 @@
+"""The only caller of astroid inference.
+
+Three jobs:
+
+* **the boundary**: astroid may read the standard library, the linted
+  project's own modules and the stubs of :mod:`persistlint.context.brain`;
+  every other module is denied, so inference never wanders into a
+  third-party package (slow, and dependent on what is installed) and never
+  loads a C extension;
+* **parsing** a file into an astroid module under its real dotted name, so
+  that relative and project imports resolve;
+* **resolution**: :func:`resolve_call` and :func:`resolve_type` answer "what
+  is this" as a :class:`Resolved` qualified name with the strength of the
+  evidence: INFERRED > IMPORT_ALIAS > ANNOTATION > NAME_GUESS. On doubt they
+  return None and rules stay silent.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import astroid
+import attrs
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.exceptions import AstroidError
+from astroid.manager import AstroidManager
+from astroid.util import UninferableBase, safe_infer
+
+from persistlint.context import brain
+from persistlint.diagnostic import Evidence
+
+MANAGER = AstroidManager()
+
+# astroid's own Uninferable, plus the errors inference may raise on odd code.
+_INFERENCE_ERRORS = (AstroidError, RecursionError, AttributeError, TypeError,
+                     ValueError, KeyError, IndexError, StopIteration)
+
+
+@attrs.frozen
+class Resolved:
+    qualname: str
+    evidence: Evidence
+
+    def weaker(self, other: Evidence) -> Resolved:
+        return Resolved(self.qualname, min(self.evidence, other))
+
+    def is_one_of(self, *qualnames: str) -> bool:
+        return self.qualname in qualnames
+
+
+# ---------------------------------------------------------------- boundary
+
+class _Boundary:
+    """Which modules astroid may build. Shared by the whole process (the
+    astroid manager is global), so it is set up once and idempotently."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.roots: list[Path] = []
+        self.project_tops: set[str] = set()
+        self.installed = False
+
+    def install(self) -> None:
+        with self.lock:
+            if self.installed:
+                return
+            builder = AstroidBuilder(MANAGER)
+            for name, source in brain.stub_sources().items():
+                module = builder.string_build(source, modname=name)
+                module.package = brain.is_package(name)
+                MANAGER.astroid_cache[name] = module
+            MANAGER.module_denylist = _DenyOutsideBoundary(self)
+            AstroidManager.brain["module_denylist"] = MANAGER.module_denylist
+            MANAGER.register_failed_import_hook(self._project_module)
+            self.installed = True
+
+    def add_root(self, root: Path) -> None:
+        self.install()
+        with self.lock:
+            if root in self.roots:
+                return
+            self.roots.insert(0, root)
+            for base in (root, root / "src"):
+                if not base.is_dir():
+                    continue
+                for child in base.iterdir():
+                    if child.suffix == ".py":
+                        self.project_tops.add(child.stem)
+                    elif child.is_dir() and child.name.isidentifier():
+                        self.project_tops.add(child.name)
+
+    def activate(self, root: Path) -> None:
+        """Make ``root`` the project whose modules import resolution prefers,
+        forgetting modules of other projects that share dotted names."""
+        self.add_root(root)
+        if self.roots[0] != root:
+            with self.lock:
+                self.roots.remove(root)
+                self.roots.insert(0, root)
+        for name, module in list(MANAGER.astroid_cache.items()):
+            file = getattr(module, "file", None)
+            if file and name not in brain.STUBS and not _is_under(Path(file), root) \
+                    and any(_is_under(Path(file), other) for other in self.roots):
+                del MANAGER.astroid_cache[name]
+
+    def _project_module(self, modname: str) -> nodes.Module:
+        parts = modname.split(".")
+        for root in list(self.roots):
+            for base in (root, root / "src"):
+                candidate = base.joinpath(*parts)
+                for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                    if path.is_file():
+                        return MANAGER.ast_from_file(str(path), modname, fallback=False)
+        raise astroid.AstroidBuildingError(f"no project module {modname}")
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+class _DenyOutsideBoundary(set):
+    """astroid checks ``modname in manager.module_denylist`` before anything
+    else; answering it here keeps inference inside the boundary."""
+
+    def __init__(self, boundary: _Boundary) -> None:
+        super().__init__()
+        self._boundary = boundary
+
+    def __contains__(self, modname: object) -> bool:
+        if not isinstance(modname, str):
+            return False
+        if modname in MANAGER.astroid_cache:
+            return False
+        top = modname.partition(".")[0]
+        if top in brain.STUB_PACKAGES:
+            return True  # a part of a stubbed library we do not describe
+        if top in self._boundary.project_tops:
+            return False
+        return top not in brain.STDLIB_INFERRED
+
+
+BOUNDARY = _Boundary()
+
+
+# ---------------------------------------------------------------- parsing
+
+def module_name(path: Path, root: Path) -> tuple[str, bool]:
+    """Dotted module name of a file inside the project, and whether it is a
+    package ``__init__``."""
+    try:
+        relative = path.resolve().relative_to(root)
+    except ValueError:
+        return path.stem, False
+    parts = list(relative.with_suffix("").parts)
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    name = ".".join(p for p in parts if p.isidentifier()) or path.stem
+    return name, is_package
+
+
+def parse(source: str, path: Path, root: Path) -> nodes.Module:
+    """Build the astroid module of one file. Raises SyntaxError-derived
+    astroid errors and RecursionError for the caller to report."""
+    BOUNDARY.activate(root)
+    name, is_package = module_name(path, root)
+    module = AstroidBuilder(MANAGER).string_build(source, modname=name, path=str(path))
+    module.package = is_package
+    return module
+
+
+# ---------------------------------------------------------------- resolution
+
+def infer_one(node: nodes.NodeNG):
+    """``safe_infer`` that also swallows the errors odd code provokes."""
+    try:
+        value = safe_infer(node)
+    except _INFERENCE_ERRORS:
+        return None
+    if value is None or isinstance(value, UninferableBase):
+        return None
+    return value
+
+
+def _qname(value) -> str | None:
+    if isinstance(value, astroid.bases.BoundMethod):
+        value = value._proxied
+    if isinstance(value, astroid.bases.UnboundMethod):
+        value = value._proxied
+    if isinstance(value, (nodes.FunctionDef, nodes.ClassDef, nodes.Module)):
+        return _canonical(value.qname())
+    return None
+
+
+_CANONICAL_PREFIXES = {
+    # CPython implementation modules -> the names people write
+    "_io.": "io.",
+    "pathlib._local.": "pathlib.",
+    "posixpath.": "os.path.",
+    "ntpath.": "os.path.",
+    "genericpath.": "os.path.",
+    "posix.": "os.",
+    "_socket.": "socket.",
+    "_pickle.": "pickle.",
+    "json.decoder.": "json.",
+    "xml.etree.ElementTree.": "xml.etree.ElementTree.",
+}
+
+
+def _canonical(qualname: str) -> str:
+    for prefix, replacement in _CANONICAL_PREFIXES.items():
+        if qualname.startswith(prefix):
+            return replacement + qualname[len(prefix):]
+    if qualname.startswith("builtins."):
+        return qualname
+    return qualname
+
+
+def imported_name(name_node: nodes.NodeNG, name: str) -> str | None:
+    """Qualified name a bare name is bound to by an import in its scope
+    (following simple local aliases ``nap = time.sleep``), or None."""
+    try:
+        _, assignments = name_node.lookup(name)
+    except _INFERENCE_ERRORS:
+        return None
+    for assign in assignments:
+        if isinstance(assign, nodes.ImportFrom):
+            for original, alias in assign.names:
+                if (alias or original) == name:
+                    module = assign.modname
+                    if assign.level:
+                        try:
+                            module = assign.root().relative_to_absolute_name(module, assign.level)
+                        except _INFERENCE_ERRORS:
+                            return None
+                    return f"{module}.{original}" if module else original
+        if isinstance(assign, nodes.Import):
+            for original, alias in assign.names:
+                if alias == name:
+                    return original
+                if alias is None and original.partition(".")[0] == name:
+                    return name
+        if isinstance(assign, nodes.AssignName) and isinstance(assign.parent, nodes.Assign):
+            value = assign.parent.value
+            if isinstance(value, (nodes.Name, nodes.Attribute)) and len(assign.parent.targets) == 1:
+                return dotted_import(value)
+    return None
+
+
+def dotted_import(expr: nodes.NodeNG) -> str | None:
+    """``mod.sub.attr`` as a qualified name when its head is an import."""
+    if isinstance(expr, nodes.Name):
+        return imported_name(expr, expr.name)
+    if isinstance(expr, nodes.Attribute):
+        base = dotted_import(expr.expr)
+        return f"{base}.{expr.attrname}" if base else None
+    return None
+
+
+def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
+    """What a called expression is: a function, method or class."""
+    value = infer_one(func)
+    name = _qname(value) if value is not None else None
+    if name:
+        return Resolved(name, Evidence.INFERRED)
+    if isinstance(value, astroid.bases.Instance) and not isinstance(value, nodes.Const):
+        # calling an instance: ``SessionLocal()`` is ``async_sessionmaker.__call__``
+        return Resolved(_canonical(value._proxied.qname()) + ".__call__", Evidence.INFERRED)
+    static = dotted_import(func)
+    if static:
+        return Resolved(_canonical(static), Evidence.IMPORT_ALIAS)
+    if isinstance(func, nodes.Attribute):
+        receiver = resolve_type(func.expr)
+        if receiver is not None:
+            return Resolved(f"{receiver.qualname}.{func.attrname}", receiver.evidence)
+    if isinstance(func, nodes.Name) and func.name in BUILTIN_CALLS:
+        return Resolved(f"builtins.{func.name}", Evidence.INFERRED)
+    return None
+
+
+def resolve_call(call: nodes.Call) -> Resolved | None:
+    return resolve_callee(call.func)
+
+
+BUILTIN_CALLS = frozenset({"open", "input", "print", "len", "list", "dict", "set", "tuple",
+                           "sorted", "sum", "min", "max", "any", "all", "frozenset"})
+
+#: What the values returned by library factory functions are, for the
+#: static fallback (the stubs answer the same through inference).
+FACTORY_RESULTS = {
+    "builtins.open": "io.TextIOWrapper",
+    "io.open": "io.TextIOWrapper",
+    "os.fdopen": "io.TextIOWrapper",
+    "gzip.open": "gzip.GzipFile",
+    "bz2.open": "bz2.BZ2File",
+    "lzma.open": "lzma.LZMAFile",
+    "tempfile.NamedTemporaryFile": "tempfile._TemporaryFileWrapper",
+    "tempfile.TemporaryFile": "io.TextIOWrapper",
+    "socket.socket": "socket.socket",
+    "socket.create_connection": "socket.socket",
+    "subprocess.Popen": "subprocess.Popen",
+    "urllib.request.urlopen": "http.client.HTTPResponse",
+    "smtplib.SMTP": "smtplib.SMTP",
+    "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "ftplib.FTP": "ftplib.FTP",
+}
+
+
+def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
+    """The class an annotation names: ``X``, ``Optional[X]``, ``X | None``,
+    ``Annotated[X, ...]``, ``"X"``."""
+    if annotation is None:
+        return None
+    if isinstance(annotation, nodes.Const) and isinstance(annotation.value, str):
+        try:
+            annotation = astroid.extract_node(annotation.value)
+        except _INFERENCE_ERRORS + (SyntaxError,):
+            return None
+        return _annotation_type(annotation) if annotation is not None else None
+    if isinstance(annotation, nodes.BinOp) and annotation.op == "|":
+        for side in (annotation.left, annotation.right):
+            if not (isinstance(side, nodes.Const) and side.value is None):
+                return _annotation_type(side)
+        return None
+    if isinstance(annotation, nodes.Subscript):
+        head = dotted_import(annotation.value) or getattr(annotation.value, "name", "")
+        if head.rpartition(".")[2] in {"Optional", "Annotated", "Mapped"}:
+            inner = annotation.slice
+            if isinstance(inner, nodes.Tuple):
+                inner = inner.elts[0]
+            return _annotation_type(inner)
+        return None
+    value = infer_one(annotation)
+    if isinstance(value, nodes.ClassDef):
+        return Resolved(_canonical(value.qname()), Evidence.ANNOTATION)
+    static = dotted_import(annotation)
+    if static:
+        return Resolved(_canonical(static), Evidence.ANNOTATION)
+    return None
+
+
+def _binding(name: nodes.Name) -> nodes.NodeNG | None:
+    """The one node that binds ``name`` in its scope, if unambiguous."""
+    try:
+        _, assignments = name.lookup(name.name)
+    except _INFERENCE_ERRORS:
+        return None
+    return assignments[-1] if len(assignments) >= 1 else None
+
+
+def _param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
+    arguments = assign.parent
+    if not isinstance(arguments, nodes.Arguments):
+        return None
+    for group, annotations in (
+        (arguments.args, arguments.annotations),
+        (arguments.posonlyargs, arguments.posonlyargs_annotations),
+        (arguments.kwonlyargs, arguments.kwonlyargs_annotations),
+    ):
+        for index, arg in enumerate(group):
+            if arg is assign:
+                return annotations[index] if index < len(annotations) else None
+    return None
+
+
+def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
+    """The class of the value of ``expr``, as a qualified name."""
+    if _depth > 6:
+        return None
+    if isinstance(expr, nodes.Await):
+        return _awaited_type(expr.value, _depth)
+    value = infer_one(expr)
+    if isinstance(value, astroid.bases.Instance) and not isinstance(value, nodes.Const):
+        qualname = _canonical(value._proxied.qname())
+        if qualname not in {"builtins.object", "builtins.NoneType"}:
+            return Resolved(qualname, Evidence.INFERRED)
+    if isinstance(expr, nodes.Call):
+        callee = resolve_call(expr)
+        if callee is None:
+            return None
+        if callee.qualname in FACTORY_RESULTS:
+            return Resolved(FACTORY_RESULTS[callee.qualname], callee.evidence)
+        function = lookup_qualname(callee.qualname)
+        if isinstance(function, nodes.FunctionDef):
+            found = returned_type(function)
+            return found.weaker(callee.evidence) if found else None
+        leaf = callee.qualname.rpartition(".")[2]
+        if leaf[:1].isupper():  # a class by PEP 8's naming: calling it makes an instance
+            return callee
+        return None
+    if isinstance(expr, nodes.Name):
+        binding = _binding(expr)
+        if isinstance(binding, nodes.AssignName):
+            parent = binding.parent
+            if isinstance(parent, nodes.Arguments):
+                found = _annotation_type(_param_annotation(binding))
+                if found is None:
+                    found = _depends_type(binding, parent)
+                return found
+            if isinstance(parent, nodes.AnnAssign):
+                return _annotation_type(parent.annotation) or (
+                    resolve_type(parent.value, _depth + 1) if parent.value else None)
+            if isinstance(parent, nodes.Assign) and len(parent.targets) == 1 \
+                    and parent.targets[0] is binding:
+                return resolve_type(parent.value, _depth + 1)
+            if isinstance(parent, (nodes.With, nodes.AsyncWith)):
+                for item, target in parent.items:
+                    if target is binding:
+                        return resolve_type(item, _depth + 1)
+    return None
+
+
+def _depends_type(binding: nodes.AssignName, arguments: nodes.Arguments) -> Resolved | None:
+    """``db = Depends(get_db)`` without an annotation: the type the
+    dependency yields or returns, when it says so."""
+    default = _param_default(binding, arguments)
+    if not isinstance(default, nodes.Call) or not default.args:
+        return None
+    callee = resolve_call(default)
+    if callee is None or callee.qualname not in {"fastapi.Depends", "fastapi.Security"}:
+        return None
+    dependency = infer_one(default.args[0])
+    if isinstance(dependency, nodes.FunctionDef):
+        return returned_type(dependency)
+    return None
+
+
+def _param_default(binding: nodes.AssignName, arguments: nodes.Arguments) -> nodes.NodeNG | None:
+    positional = arguments.posonlyargs + arguments.args
+    if binding in positional:
+        offset = len(positional) - len(arguments.defaults)
+        index = positional.index(binding) - offset
+        return arguments.defaults[index] if index >= 0 else None
+    if binding in arguments.kwonlyargs:
+        return arguments.kw_defaults[arguments.kwonlyargs.index(binding)]
+    return None
+
+
+def returned_type(function: nodes.FunctionDef) -> Resolved | None:
+    """What a (project) function returns or yields, from its annotation or
+    the values of its own return/yield statements when they agree."""
+    annotated = _annotation_type(function.returns)
+    if annotated is not None and annotated.qualname.rpartition(".")[2] not in {
+            "Iterator", "Generator", "AsyncIterator", "AsyncGenerator", "Iterable"}:
+        return annotated
+    if isinstance(function.returns, nodes.Subscript):
+        inner = function.returns.slice
+        if isinstance(inner, nodes.Tuple):
+            inner = inner.elts[0]
+        found = _annotation_type(inner)
+        if found is not None:
+            return found
+    found_types = set()
+    for node in _own_nodes(function, (nodes.Return, nodes.Yield)):
+        if node.value is None:
+            continue
+        found = resolve_type(node.value, 1)
+        if found is None:
+            return None
+        found_types.add(found)
+    return found_types.pop() if len(found_types) == 1 else None
+
+
+def _awaited_type(call: nodes.NodeNG, depth: int) -> Resolved | None:
+    """``await f(...)``: astroid does not infer through coroutines, so read
+    what the awaited function returns."""
+    if not isinstance(call, nodes.Call):
+        return None
+    callee = resolve_call(call)
+    function = lookup_qualname(callee.qualname) if callee else None
+    if isinstance(function, nodes.FunctionDef):
+        found = returned_type(function)
+        return found.weaker(callee.evidence) if found else None
+    return None
+
+
+def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
+    """The definition of a qualified name among the modules astroid has
+    built (stubs and project modules), without importing anything new."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        module = MANAGER.astroid_cache.get(".".join(parts[:cut]))
+        if module is None:
+            continue
+        node = module
+        for attr in parts[cut:]:
+            try:
+                found = node.getattr(attr) if isinstance(node, nodes.ClassDef) else node.locals.get(attr)
+            except _INFERENCE_ERRORS:
+                return None
+            if not found:
+                return None
+            node = found[0]
+            if isinstance(node, (nodes.ImportFrom, nodes.Import, nodes.AssignName)):
+                node = infer_one(node) if not isinstance(node, nodes.AssignName) else node
+                if node is None:
+                    return None
+        return node
+    return None
+
+
+def _own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
+    """Nodes of ``kinds`` in a function's body, not in nested scopes."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kinds):
+            yield node
+        for child in node.get_children():
+            if not isinstance(child, (nodes.FunctionDef, nodes.AsyncFunctionDef,
+                                      nodes.ClassDef, nodes.Lambda)):
+                stack.append(child)
+
+
+def own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
+    return _own_nodes(function, kinds)

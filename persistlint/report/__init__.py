@@ -1,0 +1,1 @@
+"""The audit report: scores, markdown/JSON/SARIF output, Linear."""

@@ -1,0 +1,3 @@
+"""PQ1xx: query efficiency."""
+
+CATEGORY = "Query Efficiency"

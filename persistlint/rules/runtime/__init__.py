@@ -1,0 +1,3 @@
+"""PR3xx: runtime performance."""
+
+CATEGORY = "Runtime Performance"

@@ -1,0 +1,62 @@
+"""## What it does
+Checks for `time.sleep` (under any alias) called inside an `async def`.
+
+## Why is this bad?
+`time.sleep` blocks the whole event loop: while one coroutine sleeps, no
+other request, job or heartbeat on that loop makes progress.
+
+## Example
+```python
+import time
+
+
+async def poll():
+    time.sleep(1)
+```
+
+## Use instead
+```python
+import asyncio
+
+
+async def poll():
+    await asyncio.sleep(1)
+```
+
+A sleep handed to a thread (`await asyncio.to_thread(time.sleep, 1)`) or
+inside a nested synchronous function or lambda is not reported.
+
+## Severity
+HIGH in a request handler; MEDIUM elsewhere.
+
+## References
+- [asyncio: developing with asyncio, running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+- [ruff ASYNC251 blocking-sleep-in-async-function](https://docs.astral.sh/ruff/rules/blocking-sleep-in-async-function/)
+"""
+
+from astroid import nodes
+
+from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.registry import rule
+
+SLEEPS = frozenset({"time.sleep"})
+
+
+@rule("PR303", "sync-sleep-in-async", effort=Effort.S, nodes=(nodes.Call,),
+      principle="Never block the event loop: await a non-blocking sleep.")
+def check(node: nodes.Call, ctx):
+    if not ctx.in_async(node):
+        return
+    found = ctx.resolve(node)
+    if found is None or found.qualname not in SLEEPS:
+        return
+    handler = ctx.execution(node)
+    severity = Severity.HIGH if handler.is_request_handler else Severity.MEDIUM
+    delay = node.args[0].as_string() if node.args else "seconds"
+    yield Finding.at(
+        node, severity,
+        f"Sync sleep in async function: {node.as_string()} blocks the event loop"
+        + (" of a request handler" if handler.is_request_handler else ""),
+        f"use await asyncio.sleep({delay})",
+        evidence=min(found.evidence, handler.evidence) if handler.is_request_handler else found.evidence,
+    )

@@ -1,0 +1,3 @@
+"""PT2xx: transaction correctness."""
+
+CATEGORY = "Transaction Correctness"
