@@ -20,7 +20,7 @@ from persistlint import registry, settings as settings_mod, walker
 from persistlint.context import FileContext, ProjectContext, infer, project_context
 from persistlint.context.build import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
-from persistlint.settings import Settings, SettingsError
+from persistlint.settings import SettingsError
 
 MAX_FILE_BYTES = 2_000_000
 MAX_FILE_LINES = 50_000

@@ -14,6 +14,8 @@ directory is the project root) or a directory there holding a mini project
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -140,3 +142,38 @@ def analyse_snippet(tmp_path: Path, code: str, name: str = "snippet.py", **overr
     target.write_text(code, encoding="utf-8")
     options = {"project_root": str(tmp_path), "cache": "false", **overrides}
     return engine.analyse(str(target), code, options)
+
+
+# flake8 restricted to the plugins of the named distributions (flake8's own
+# formatters always): for inputs on which another installed plugin, or
+# pyflakes itself, gives up before persistlint is asked.
+_FLAKE8_WITH_PLUGINS = """
+import sys
+from flake8.plugins import finder
+allowed = set(sys.argv.pop(1).split(",")) | {"flake8"}
+found = finder._find_importlib_plugins
+finder._find_importlib_plugins = lambda: (p for p in found() if p.package in allowed)
+from flake8.main.cli import main
+sys.exit(main())
+"""
+
+
+def flake8(*args: str, cwd: Path, stdin: str | None = None, only: tuple[str, ...] = (),
+           prelude: str = "", timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real ``flake8`` command in a fresh process. ``only``: load just
+    these plugin distributions; ``prelude``: Python run in that process first
+    (e.g. to make a rule fail)."""
+    if only or prelude:
+        script = prelude + (_FLAKE8_WITH_PLUGINS if only else
+                            "\nimport sys\nfrom flake8.main.cli import main\nsys.exit(main())\n")
+        command = [sys.executable, "-c", script, *([",".join(only)] if only else []), *args]
+    else:
+        command = [sys.executable, "-m", "flake8", *args]
+    return subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def persistlint(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real ``persistlint`` command in a fresh process."""
+    return subprocess.run([sys.executable, "-c", "from persistlint.cli import main; main()", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=timeout)

@@ -417,7 +417,6 @@ def set_autocommit(autocommit, using=None): pass
 """
 
 _DJANGO_DB = """
-from django.db import transaction, models
 class CursorWrapper:
     def execute(self, sql, params=None): pass
     def executemany(self, sql, param_list): pass
@@ -725,6 +724,47 @@ class AsyncFile:
 def open(file, mode="r", **kw): return AsyncFile()
 """
 
+_PIL_IMAGE = """
+class Image:
+    def resize(self, size, resample=None, **kw): return Image()
+    def thumbnail(self, size, **kw): pass
+    def convert(self, mode=None, **kw): return Image()
+    def rotate(self, angle, **kw): return Image()
+    def crop(self, box=None): return Image()
+    def filter(self, f): return Image()
+    def copy(self): return Image()
+    def save(self, fp, format=None, **kw): pass
+    def load(self): pass
+    def __enter__(self): return self
+    def __exit__(self, *a): pass
+def open(fp, mode="r", formats=None): return Image()
+def new(mode, size, color=0): return Image()
+"""
+
+_AIOSQLITE = """
+class Cursor:
+    async def execute(self, sql, parameters=None): return self
+    async def executemany(self, sql, parameters): return self
+    async def fetchone(self): return object()
+    async def fetchall(self): return []
+    async def fetchmany(self, size=None): return []
+    async def close(self): pass
+    async def __aenter__(self): return self
+    async def __aexit__(self, *a): pass
+class Connection:
+    async def execute(self, sql, parameters=None): return Cursor()
+    async def executemany(self, sql, parameters): return Cursor()
+    async def execute_fetchall(self, sql, parameters=None): return []
+    async def cursor(self): return Cursor()
+    async def commit(self): pass
+    async def rollback(self): pass
+    async def close(self): pass
+    async def __aenter__(self): return self
+    async def __aexit__(self, *a): pass
+    def __await__(self): return self
+def connect(database, **kw): return Connection()
+"""
+
 _BOTO3 = """
 class BaseClient: pass
 def client(service_name, **kw): return BaseClient()
@@ -854,7 +894,10 @@ STUBS: dict[str, str] = {
     "redis.asyncio": _REDIS_ASYNCIO,
     "celery": _CELERY,
     "aiofiles": _AIOFILES,
+    "aiosqlite": _AIOSQLITE,
     "boto3": _BOTO3,
+    "PIL": "",
+    "PIL.Image": _PIL_IMAGE,
 }
 
 #: Top-level names whose every module stays outside the boundary unless stubbed.

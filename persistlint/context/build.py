@@ -12,7 +12,6 @@ from pathlib import Path
 
 from astroid.exceptions import AstroidError
 
-from persistlint import __version__
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
 from persistlint.context import migrations, models, stack
 from persistlint.settings import Settings
@@ -25,7 +24,7 @@ CONTEXT_SUFFIXES = (".py", ".sql")
 MANIFESTS = (
     "requirements*.txt", "requirements/*.txt", "pyproject.toml", "setup.cfg", "setup.py", "Pipfile",
     "package.json", "go.mod", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
-    "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini",
+    "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini", "prisma/schema.prisma", "schema.prisma",
 )
 MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
 
@@ -51,13 +50,19 @@ def read_source(path: Path, data: bytes | None = None) -> str:
         raise SourceError(f"cannot decode file: {reason}") from None
 
 
+def _is_project(directory: Path) -> bool:
+    return any((directory / marker).is_file() for marker in ("pyproject.toml", "setup.cfg"))
+
+
 def project_files(root: Path, settings: Settings) -> list[Path]:
     """Python and SQL files of the project (tests and excludes left out),
     plus the manifests the stack is read from."""
     found: list[Path] = []
     for directory, subdirs, files in os.walk(root):
+        # A directory with a project file of its own is another project: its
+        # files are linted with their own root and context.
         subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                            and not d.endswith(".egg-info"))
+                            and not d.endswith(".egg-info") and not _is_project(Path(directory, d)))
         for name in sorted(files):
             if not name.endswith(CONTEXT_SUFFIXES):
                 continue
@@ -65,8 +70,9 @@ def project_files(root: Path, settings: Settings) -> list[Path]:
             relative = path.relative_to(root).as_posix()
             if not settings.skips(relative):
                 found.append(path)
-    for pattern in MANIFESTS:
-        found.extend(sorted(p for p in root.glob(pattern) if p.is_file()))
+    for base in (root, *stack.subprojects(root)):  # a monorepo's services: backend/pyproject.toml
+        for pattern in MANIFESTS:
+            found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
     return sorted(set(found))
 
 
@@ -74,7 +80,7 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     files = project_files(root, settings)
     store = cache.ContextCache(root) if settings.cache else None
     manifest = cache.manifest(root, files, store.previous_manifest() if store else {})
-    key = cache.key(__version__, repr(settings), manifest)
+    key = cache.key(repr(settings), manifest)
     if store is not None:
         with store.locked():
             data = store.load(key)
@@ -93,27 +99,48 @@ def build(root: Path, settings: Settings, files: list[Path], key: str) -> Projec
     context = ProjectContext(root=root, settings=settings, key=key)
     infer.BOUNDARY.activate(root)
 
-    context.tech_stack, problems = stack.detect(root)
+    context.tech_stack, problems = _part(context, "tech stack", lambda: stack.detect(root),
+                                         ({"db": None, "orm": None, "async": None, "web": None}, []))
     context.problems.extend(problems)
 
     file_contexts = _parse_modules(root, settings, files, context)
 
-    triggers, problems = migrations.scan(root, [p for p in files if p.suffix in CONTEXT_SUFFIXES])
+    triggers, problems = _part(context, "triggers", lambda: migrations.scan(
+        root, [p for p in files if p.suffix in CONTEXT_SUFFIXES]), ([], []))
     context.problems.extend(problems)
 
-    context.models, db_settings, problems = models.scan(file_contexts)
+    context.models, db_settings, problems = _part(context, "models", lambda: models.scan(file_contexts),
+                                                  ({}, {}, []))
     context.problems.extend(problems)
     context.db_config = {**db_settings, "triggers": triggers}
+    stack.complete_from_code(context.tech_stack, context.models, db_settings)
 
     for fctx in file_contexts:
-        _collect_entrypoints(fctx, context)
-    context.functions = callgraph.build(file_contexts)
-    callgraph.propagate_handlers(context.functions, context.entrypoints)
+        _part(context, f"entry points of {fctx.relpath}", lambda: _collect_entrypoints(fctx, context), None)
+    context.functions = _part(context, "function summaries", lambda: callgraph.build(file_contexts), {})
+    for qualname, entry in context.entrypoints.items():
+        defined = context.functions.get(qualname)
+        if defined is not None:  # registered elsewhere: point at the definition
+            entry["path"], entry["line"] = defined["path"], defined["line"]
+    _part(context, "handler chains",
+          lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
 
     from persistlint.report import knowledge
 
-    context.best_practices = knowledge.references_for(context.tech_stack, context.db_config)
+    context.best_practices = _part(context, "best practices", lambda: knowledge.references_for(
+        context.tech_stack, context.db_config), [])
     return context
+
+
+def _part(context: ProjectContext, name: str, compute, fallback):
+    """One part of the context. A part that fails on odd project files is
+    a noted problem, not a lost context: the other parts and every rule
+    still work."""
+    try:
+        return compute()
+    except Exception as exc:  # noqa: BLE001 - never crash the host
+        context.problems.append(f"{name} not available: {exc.__class__.__name__}: {exc}")
+        return fallback
 
 
 def _parse_modules(root: Path, settings: Settings, files: list[Path],

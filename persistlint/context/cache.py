@@ -13,6 +13,7 @@ exclusive lock and builds, the others wait and then read its result.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -21,6 +22,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from persistlint import __version__
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows
@@ -28,6 +31,18 @@ except ImportError:  # pragma: no cover - not on Windows
 
 CACHE_DIR = ".persistlint_cache"
 FORMAT = 1
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """persistlint's version and the state of its own modules: an edited
+    rule in an editable install invalidates cached results as a release does."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for module in sorted(package.rglob("*.py")):
+        stat = module.stat()
+        digest.update(f"{module.relative_to(package)}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    return digest.hexdigest()
 
 
 def manifest(root: Path, files: list[Path], previous: dict[str, list]) -> dict[str, list]:
@@ -51,8 +66,8 @@ def manifest(root: Path, files: list[Path], previous: dict[str, list]) -> dict[s
     return result
 
 
-def key(version: str, settings: str, files: dict[str, list]) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\0{version}\0{settings}\0".encode())
+def key(settings: str, files: dict[str, list]) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{tool_fingerprint()}\0{settings}\0".encode())
     for relative in sorted(files):
         digest.update(f"{relative}\0{files[relative][2]}\0".encode())
     return digest.hexdigest()

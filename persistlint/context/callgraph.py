@@ -126,11 +126,18 @@ def propagate_handlers(functions: dict[str, dict[str, Any]],
 
 
 def chains(functions: dict[str, dict[str, Any]], start: str, fact: str,
-           max_depth: int = 6) -> Iterator[list[str]]:
+           max_depth: int = 6, through_async: bool = False,
+           follow: Callable[[dict[str, Any], dict[str, Any]], bool] | None = None) -> Iterator[list[str]]:
     """Call chains from ``start`` (excluded) to functions that have ``fact``,
     shortest first, following only direct (not offloaded) calls to sync
-    functions. Yields ``[callee, ..., function_with_fact]``."""
-    frontier = [[call["callee"]] for call in functions.get(start, {}).get("calls", [])]
+    functions (and to async ones with ``through_async``: an awaited helper
+    runs inside its caller's transaction), and only the calls for which
+    ``follow(caller_summary, call)`` holds when given. Yields ``[callee, ...,
+    function_with_fact]``."""
+    def edges(summary: dict[str, Any]) -> list[dict[str, Any]]:
+        return [c for c in summary.get("calls", []) if follow is None or follow(summary, c)]
+
+    frontier = [[call["callee"]] for call in edges(functions.get(start, {}))]
     seen = {start}
     depth = 0
     while frontier and depth < max_depth:
@@ -141,11 +148,11 @@ def chains(functions: dict[str, dict[str, Any]], start: str, fact: str,
                 continue
             seen.add(name)
             summary = functions.get(name)
-            if summary is None or summary["is_async"]:
+            if summary is None or (summary["is_async"] and not through_async):
                 continue
             if summary["facts"].get(fact):
                 yield path
                 continue
-            next_frontier.extend(path + [c["callee"]] for c in summary["calls"])
+            next_frontier.extend(path + [c["callee"]] for c in edges(summary))
         frontier = next_frontier
         depth += 1

@@ -225,10 +225,27 @@ def _is_django_function_view(function: nodes.FunctionDef, fctx) -> bool:
         and args[0].name == "request"
 
 
+_REGISTERING_NAMES = frozenset(q.rpartition(".")[2] for q in REGISTERING_CALLS)
+
+
+def _called_name(call: nodes.Call) -> str | None:
+    func = call.func
+    if isinstance(func, nodes.Attribute):
+        return func.attrname
+    if isinstance(func, nodes.Name):
+        if func.name in _REGISTERING_NAMES:
+            return func.name
+        imported = infer.imported_name(func, func.name)  # `from django.urls import path as p`
+        return imported.rpartition(".")[2] if imported else func.name
+    return None
+
+
 def registrations(module: nodes.Module, resolve: Resolver) -> Iterable[tuple[str, Execution]]:
     """Functions that calls in ``module`` register as handlers or jobs:
     ``router.add_api_route("/x", fn)``, ``tasks.add_task(fn)``, ``path("x/", views.fn)``."""
     for call in module.nodes_of_class(nodes.Call):
+        if _called_name(call) not in _REGISTERING_NAMES:
+            continue  # resolving every call of the project costs more than all the rest
         found = resolve(call)
         if found is None or found.qualname not in REGISTERING_CALLS:
             continue

@@ -17,8 +17,10 @@ Three jobs:
 
 from __future__ import annotations
 
-import sys
+import hashlib
 import threading
+import warnings
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,6 +98,8 @@ class _Boundary:
     def activate(self, root: Path) -> None:
         """Make ``root`` the project whose modules import resolution prefers,
         forgetting modules of other projects that share dotted names."""
+        if self.roots and self.roots[0] == root:
+            return  # already active: other projects' modules went when it became so
         self.add_root(root)
         if self.roots[0] != root:
             with self.lock:
@@ -114,7 +118,11 @@ class _Boundary:
                 candidate = base.joinpath(*parts)
                 for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):
                     if path.is_file():
-                        return MANAGER.ast_from_file(str(path), modname, fallback=False)
+                        text = _saved_text(path)
+                        module = MANAGER.ast_from_file(str(path), modname, fallback=False)
+                        if text is not None:
+                            _SOURCE_DIGESTS[module] = _digest(text)
+                        return module
         raise astroid.AstroidBuildingError(f"no project module {modname}")
 
 
@@ -169,14 +177,57 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
     return name, is_package
 
 
+# (path, root, source digest) -> module: the context builder and the linter see
+# the same file once per process, whichever comes first.
+_BUILT: dict[tuple[str, str, str], nodes.Module] = {}
+
+
 def parse(source: str, path: Path, root: Path) -> nodes.Module:
-    """Build the astroid module of one file. Raises SyntaxError-derived
-    astroid errors and RecursionError for the caller to report."""
+    """Build the astroid module of one file (once per content per process).
+    Raises SyntaxError-derived astroid errors and RecursionError for the
+    caller to report."""
     BOUNDARY.activate(root)
-    name, is_package = module_name(path, root)
-    module = AstroidBuilder(MANAGER).string_build(source, modname=name, path=str(path))
-    module.package = is_package
+    # the root is part of the key: it decides the module's dotted name
+    key = (str(path), str(root), _digest(source))
+    module = _BUILT.get(key)
+    if module is None:
+        name, is_package = module_name(path, root)
+        imported = MANAGER.astroid_cache.get(name)
+        if imported is not None and _SOURCE_DIGESTS.get(imported) == key[-1] \
+                and Path(imported.file).resolve() == path.resolve():
+            _BUILT[key] = imported  # already built, from this very text, when another module imported it
+            return imported
+        with warnings.catch_warnings(record=True) as caught:
+            # astroid leaves nodes too deep to transform untransformed and
+            # warns on stderr; the file is then reported, not half analysed
+            warnings.simplefilter("always", UserWarning)
+            module = AstroidBuilder(MANAGER).string_build(source, modname=name, path=str(path))
+        if any("recursion limit" in str(w.message) for w in caught):
+            raise RecursionError(f"{path}: nesting too deep for astroid's transforms")
+        module.package = is_package
+        _BUILT[key] = module
+        if _is_under(path, root) and _saved_text(path) == source:
+            # the saved file (not an editor's buffer): imports of it use this
+            # module instead of parsing the file again, or an outdated one
+            MANAGER.astroid_cache[name] = module
+            _SOURCE_DIGESTS[module] = key[-1]
     return module
+
+
+# module -> digest of the text it was built from, for the project modules
+# persistlint builds itself (parsed or imported through the boundary).
+_SOURCE_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _saved_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # ---------------------------------------------------------------- resolution
@@ -315,6 +366,30 @@ FACTORY_RESULTS = {
     "ftplib.FTP": "ftplib.FTP",
 }
 
+#: pathlib operations that give a path again. astroid cannot follow
+#: pathlib's internals when the receiver is only annotated (``p: Path``).
+_PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath",
+                           "pathlib.WindowsPath", "pathlib.PurePosixPath", "pathlib.PureWindowsPath"})
+_PATH_RETURNING = frozenset({"parent", "with_name", "with_stem", "with_suffix", "joinpath",
+                             "resolve", "absolute", "expanduser", "relative_to", "with_segments"})
+
+
+def _path_arithmetic_type(expr: nodes.NodeNG, depth: int) -> Resolved | None:
+    """``p / "x"``, ``p.parent``, ``p.with_suffix(".x")`` of a path are paths."""
+    if isinstance(expr, nodes.BinOp) and expr.op == "/":
+        base = expr.left
+    elif isinstance(expr, nodes.Attribute) and expr.attrname == "parent":
+        base = expr.expr
+    elif isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) \
+            and expr.func.attrname in _PATH_RETURNING:
+        base = expr.func.expr
+    else:
+        return None
+    found = resolve_type(base, depth + 1)
+    if found is not None and found.qualname in _PATH_CLASSES:
+        return Resolved("pathlib.Path", found.evidence)
+    return None
+
 
 def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
     """The class an annotation names: ``X``, ``Optional[X]``, ``X | None``,
@@ -350,7 +425,8 @@ def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
 
 
 def _binding(name: nodes.Name) -> nodes.NodeNG | None:
-    """The one node that binds ``name`` in its scope, if unambiguous."""
+    """The last node that binds ``name`` in its scope (astroid's lookup
+    already filters by control flow where it can)."""
     try:
         _, assignments = name.lookup(name.name)
     except _INFERENCE_ERRORS:
@@ -362,14 +438,14 @@ def _param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
     arguments = assign.parent
     if not isinstance(arguments, nodes.Arguments):
         return None
-    for group, annotations in (
+    for group, group_annotations in (
         (arguments.args, arguments.annotations),
         (arguments.posonlyargs, arguments.posonlyargs_annotations),
         (arguments.kwonlyargs, arguments.kwonlyargs_annotations),
     ):
         for index, arg in enumerate(group):
             if arg is assign:
-                return annotations[index] if index < len(annotations) else None
+                return group_annotations[index] if index < len(group_annotations) else None
     return None
 
 
@@ -384,6 +460,9 @@ def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
         qualname = _canonical(value._proxied.qname())
         if qualname not in {"builtins.object", "builtins.NoneType"}:
             return Resolved(qualname, Evidence.INFERRED)
+    path = _path_arithmetic_type(expr, _depth)
+    if path is not None:
+        return path
     if isinstance(expr, nodes.Call):
         callee = resolve_call(expr)
         if callee is None:
@@ -417,6 +496,34 @@ def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
                 for item, target in parent.items:
                     if target is binding:
                         return resolve_type(item, _depth + 1)
+    if isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name):
+        return _instance_attribute_type(expr, _depth)
+    return None
+
+
+def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
+    """``self.session`` in a method: the type of what the class assigns to
+    it (``self.session = session`` with ``session: AsyncSession``), or its
+    class-level annotation."""
+    function = expr.scope()
+    if not isinstance(function, nodes.FunctionDef) or not function.args.args \
+            or function.args.args[0].name != expr.expr.name \
+            or not isinstance(function.parent, nodes.ClassDef):
+        return None
+    klass = function.parent
+    for assign in klass.instance_attrs.get(expr.attrname, []):
+        statement = assign.parent
+        if isinstance(statement, nodes.AnnAssign):
+            found = _annotation_type(statement.annotation)
+        elif isinstance(statement, nodes.Assign) and len(statement.targets) == 1:
+            found = resolve_type(statement.value, depth + 1)
+        else:
+            found = None
+        if found is not None:
+            return found
+    for declared in klass.locals.get(expr.attrname, []):
+        if isinstance(declared.parent, nodes.AnnAssign):
+            return _annotation_type(declared.parent.annotation)
     return None
 
 
@@ -511,16 +618,39 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
 
 def _own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
     """Nodes of ``kinds`` in a function's body, not in nested scopes."""
-    stack = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kinds):
-            yield node
-        for child in node.get_children():
-            if not isinstance(child, (nodes.FunctionDef, nodes.AsyncFunctionDef,
-                                      nodes.ClassDef, nodes.Lambda)):
-                stack.append(child)
+    return (node for node in _own_body(function) if isinstance(node, kinds))
+
+
+# function -> every node of its own body in traversal order: rules and
+# summaries ask the same function for its calls, names, loops... many times.
+_OWN_BODIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _own_body(function: nodes.FunctionDef) -> list[nodes.NodeNG]:
+    body = _OWN_BODIES.get(function)
+    if body is None:
+        body = []
+        stack = list(function.body)
+        while stack:
+            node = stack.pop()
+            body.append(node)
+            for child in node.get_children():
+                if not isinstance(child, (nodes.FunctionDef, nodes.AsyncFunctionDef,
+                                          nodes.ClassDef, nodes.Lambda)):
+                    stack.append(child)
+        _OWN_BODIES[function] = body
+    return body
 
 
 def own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
     return _own_nodes(function, kinds)
+
+
+def param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
+    """The annotation of the parameter ``assign`` binds, if any."""
+    return _param_annotation(assign)
+
+
+def param_default(binding: nodes.AssignName, arguments: nodes.Arguments) -> nodes.NodeNG | None:
+    """The default value of the parameter ``binding`` binds, if any."""
+    return _param_default(binding, arguments)

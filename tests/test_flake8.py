@@ -1,0 +1,205 @@
+"""flake8 end to end: the real ``flake8`` command in a fresh process, on
+small projects written by each test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests import harness
+
+SLEEPY = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<rest>.*)$")
+
+# A function that is a request handler only because another module registers
+# it: only the project context knows, so the severity shows whether the
+# context came from the file's real project.
+HANDLERS_ON_DISK = "async def export():\n    return None\n"
+HANDLERS_IN_EDITOR = "import time\n\n\nasync def export():\n    time.sleep(1)\n"
+ROUTES = (
+    "from fastapi import APIRouter\n\nfrom app.handlers import export\n\n"
+    "router = APIRouter()\n"
+    'router.add_api_route("/export", export, methods=["POST"])\n'
+)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write(tmp_path / "proj", {"pyproject.toml": '[project]\nname = "proj"\n'})
+
+
+@pytest.fixture
+def routed(project: Path) -> Path:
+    return write(project, {"app/__init__.py": "", "app/routes.py": ROUTES,
+                           "app/handlers.py": HANDLERS_ON_DISK})
+
+
+def findings(stdout: str, prefix: str = "P") -> list[tuple[str, int, int, str, str]]:
+    """(path, line, col, code, message) of persistlint's lines."""
+    found = []
+    for line in stdout.splitlines():
+        match = LINE.match(line)
+        assert match, f"not flake8's default format: {line!r}"
+        if match["code"].startswith(prefix):
+            found.append((match["path"], int(match["line"]), int(match["col"]), match["code"], match["rest"]))
+    return found
+
+
+def test_version_lists_persistlint(tmp_path):
+    result = harness.flake8("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    from persistlint import __version__
+
+    assert f"persistlint: {__version__}" in result.stdout
+
+
+def test_output_format(project):
+    write(project, {"app.py": SLEEPY})
+    result = harness.flake8("--select=PR", "app.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    [line] = result.stdout.splitlines()
+    assert re.fullmatch(
+        r"app\.py:5:5: PR303 \[MEDIUM\] Sync sleep in async function: time\.sleep\(1\).*"
+        r" -> use await asyncio\.sleep\(1\)",
+        line), line
+
+
+def test_default_selection_includes_px(project):
+    """No --select at all: flake8's default selection covers the PX0 entry."""
+    write(project, {"app.py": SLEEPY})
+    (project / "pyproject.toml").write_text("[tool.persistlint]\ntime_budget = 0.000001\n", encoding="utf-8")
+    result = harness.flake8("app.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert [f[3] for f in findings(result.stdout)] == ["PX001"]
+    (project / "pyproject.toml").write_text("[tool.persistlint]\ntime_budget = 10\n", encoding="utf-8")
+    result = harness.flake8("app.py", cwd=project)
+    assert "PR303" in [f[3] for f in findings(result.stdout)]
+
+
+def test_noqa(project):
+    write(project, {"app.py": (
+        "import time\n\n\nasync def poll():\n"
+        "    time.sleep(1)  # noqa\n"
+        "    time.sleep(2)  # noqa: PR303\n"
+        "    time.sleep(3)  # noqa: PQ101\n"
+        "    time.sleep(4)\n")})
+    result = harness.flake8("--select=PR", "app.py", cwd=project)
+    assert [(f[1], f[3]) for f in findings(result.stdout)] == [(7, "PR303"), (8, "PR303")]
+
+
+def test_stdin_takes_the_context_of_the_display_names_project(routed):
+    """An editor lints the unsaved buffer through stdin, from any working
+    directory: the project is the one the display name lives in."""
+    outside = routed.parent
+    result = harness.flake8("--select=PR", "-", "--stdin-display-name", "proj/app/handlers.py",
+                            cwd=outside, stdin=HANDLERS_IN_EDITOR)
+    assert result.returncode == 1, result.stderr
+    [(path, line, col, code, message)] = findings(result.stdout)
+    assert (path, line, col, code) == ("proj/app/handlers.py", 5, 5, "PR303")
+    assert message.startswith("[HIGH]")  # registered as a handler in app/routes.py
+
+
+def test_stdin_with_absolute_display_name(routed, tmp_path):
+    result = harness.flake8("--select=PR", "-", "--stdin-display-name", str(routed / "app" / "handlers.py"),
+                            cwd=tmp_path, stdin=HANDLERS_IN_EDITOR)
+    [finding] = findings(result.stdout)
+    assert finding[4].startswith("[HIGH]")
+
+
+def test_stdin_elsewhere_has_no_such_context(routed):
+    """Control for the tests above: the same buffer under a name outside the
+    project is an ordinary coroutine."""
+    result = harness.flake8("--select=PR", "-", "--stdin-display-name", "elsewhere/handlers.py",
+                            cwd=routed.parent, stdin=HANDLERS_IN_EDITOR)
+    [finding] = findings(result.stdout)
+    assert finding[4].startswith("[MEDIUM]")
+
+
+TEST_FILE = {"tests/test_poll.py": SLEEPY, "app.py": "x = 1\n"}
+
+
+def test_test_files_skipped_by_default(project):
+    write(project, {**TEST_FILE, "test_top.py": SLEEPY, "poll_test.py": SLEEPY, "conftest.py": SLEEPY})
+    result = harness.flake8("--select=PR", ".", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert findings(result.stdout) == []
+
+
+def test_test_files_included_by_option(project):
+    write(project, TEST_FILE)
+    result = harness.flake8("--select=PR", "--persistlint-include-tests=true", ".", cwd=project)
+    assert [(f[0], f[3]) for f in findings(result.stdout)] == [("./tests/test_poll.py", "PR303")]
+
+
+def test_test_files_included_by_pyproject(project):
+    write(project, {**TEST_FILE, "pyproject.toml": "[tool.persistlint]\ninclude_tests = true\n"})
+    result = harness.flake8("--select=PR", ".", cwd=project)
+    assert [(f[0], f[3]) for f in findings(result.stdout)] == [("./tests/test_poll.py", "PR303")]
+
+
+def test_options_in_flake8_config_section(project):
+    write(project, {**TEST_FILE, "setup.cfg": "[flake8]\npersistlint-include-tests = true\n"})
+    result = harness.flake8("--select=PR", ".", cwd=project)
+    assert [(f[0], f[3]) for f in findings(result.stdout)] == [("./tests/test_poll.py", "PR303")]
+
+
+def test_parallel_jobs_give_the_same_results(routed):
+    write(routed, {
+        "app/jobs.py": SLEEPY,
+        "app/io.py": "from pathlib import Path\n\n\nasync def load(p: Path):\n    return p.read_bytes()\n",
+        "app/more.py": ("import time as t\n\n\nasync def a():\n    t.sleep(1)\n\n\n"
+                        "async def b():\n    t.sleep(2)\n"),
+    })
+    write(routed, {"app/handlers.py": HANDLERS_IN_EDITOR})
+    serial = harness.flake8("--select=PQ,PT,PR,PX", "-j", "1", "app", cwd=routed)
+    parallel = harness.flake8("--select=PQ,PT,PR,PX", "-j", "2", "app", cwd=routed)
+    assert serial.returncode == parallel.returncode == 1
+    assert sorted(serial.stdout.splitlines()) == sorted(parallel.stdout.splitlines())
+    assert len(findings(serial.stdout)) >= 4
+    # and again with the cache written by the runs above
+    warm = harness.flake8("--select=PQ,PT,PR,PX", "-j", "2", "app", cwd=routed)
+    assert sorted(warm.stdout.splitlines()) == sorted(serial.stdout.splitlines())
+
+
+def test_project_root_option(tmp_path):
+    """The option picks the root, and with it the configuration read."""
+    outer = write(tmp_path / "outer", {
+        "pyproject.toml": "[tool.persistlint]\ninclude_tests = true\n",
+        "inner/pyproject.toml": '[project]\nname = "inner"\n',
+        "inner/tests/test_poll.py": SLEEPY,
+    })
+    default = harness.flake8("--select=PR", "inner", cwd=outer)
+    assert findings(default.stdout) == []  # root: inner, tests skipped
+    rooted = harness.flake8("--select=PR", f"--persistlint-project-root={outer}", "inner", cwd=outer)
+    assert [(f[0], f[3]) for f in findings(rooted.stdout)] == [("inner/tests/test_poll.py", "PR303")]
+
+
+def test_pre_commit_hook(project):
+    """The hook pre-commit runs: ``entry`` + ``args`` + the staged files."""
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((harness.REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "persistlint"]
+    assert hook["language"] == "python"
+    assert hook["types"] == ["python"]
+    assert "additional_dependencies" not in hook  # the hook's repository is the package
+    command, *entry_args = shlex.split(hook["entry"])
+    assert command == "flake8"
+    [select] = [a for a in hook["args"] if a.startswith("--select=")]
+    assert set(select.removeprefix("--select=").split(",")) == {"PQ", "PT", "PR", "PX"}
+    write(project, {"app.py": SLEEPY, "style.py": "import os\nx=1\n"})
+    result = harness.flake8(*entry_args, *hook["args"], "app.py", "style.py", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert [(f[0], f[3]) for f in findings(result.stdout, prefix="")] == [("app.py", "PR303")]
