@@ -1,0 +1,945 @@
+"""The transaction model the PT rules share: what each call in a function
+does to a transaction, and where transactions begin and end.
+
+* **Operations.** Every call is classified once (:func:`operation`): a
+  commit, rollback, close, flush or refresh of a session or connection; a
+  write (``session.add``, an ``UPDATE`` executed, Django ``save``/``update``,
+  an ORM attribute assignment on a mapped instance); a read; the start of an
+  explicit transaction; or external work (network, file IO, sleep). Project
+  functions count by their summaries (the facts registered below), so a
+  region spans helper calls.
+* **Explicit regions**: ``with``/``async with`` ``session.begin()``,
+  ``begin_nested()``, ``engine.begin()``, ``sessionmaker.begin()``, Django
+  ``transaction.atomic()`` (also as a decorator), asyncpg and psycopg
+  ``conn.transaction()``, a DB-API connection used as a context manager.
+* **Implicit regions**: SQLAlchemy sessions and connections autobegin, and
+  DB-API connections open a transaction on their first statement; the
+  region runs from the first write to the commit (or rollback/close) of the
+  same session. Django and asyncpg run in autocommit mode outside explicit
+  blocks, so their writes there open no region.
+
+Events are taken in source order (loops are not unrolled: rules ask
+``ctx.loops_around`` for repetition).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+
+import attrs
+import sqlparse
+from astroid import nodes
+
+from persistlint.context import callgraph, infer
+from persistlint.context.infer import Resolved
+from persistlint.diagnostic import Evidence
+
+# ---------------------------------------------------------------- library knowledge
+
+#: ORM sessions and SQLAlchemy connections: autobegin, commit/rollback.
+SESSION_CLASSES = frozenset({
+    "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session",
+    "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.async_scoped_session",
+    "sqlmodel.Session", "sqlmodel.ext.asyncio.session.AsyncSession",
+    "sqlalchemy.Connection", "sqlalchemy.ext.asyncio.AsyncConnection",
+})
+DBAPI_CONNECTIONS = frozenset({
+    "psycopg2.connection", "psycopg.Connection", "psycopg.AsyncConnection",
+    "sqlite3.Connection", "pymysql.connection", "MySQLdb.connection",
+})
+DBAPI_CURSORS = frozenset({
+    "psycopg2.cursor", "psycopg.Cursor", "psycopg.AsyncCursor", "sqlite3.Cursor",
+    "pymysql.cursor", "MySQLdb.cursor", "django.db.CursorWrapper",
+})
+#: Autocommit outside explicit blocks.
+AUTOCOMMIT_CONNECTIONS = frozenset({"asyncpg.Connection", "asyncpg.Pool"})
+
+BEGIN_CALLS = frozenset({
+    "sqlalchemy.Engine.begin", "sqlalchemy.ext.asyncio.AsyncEngine.begin",
+    "sqlalchemy.orm.sessionmaker.begin", "sqlalchemy.ext.asyncio.async_sessionmaker.begin",
+    "sqlalchemy.Connection.begin", "sqlalchemy.Connection.begin_nested",
+    "sqlalchemy.ext.asyncio.AsyncConnection.begin",
+    "django.db.transaction.atomic", "asyncpg.Connection.transaction",
+    "psycopg.Connection.transaction", "psycopg.AsyncConnection.transaction",
+})
+ATOMIC = "django.db.transaction.atomic"
+
+_SESSION_METHODS = {
+    "commit": "commit", "rollback": "rollback", "close": "close", "flush": "flush",
+    "refresh": "refresh", "begin": "begin", "begin_nested": "begin",
+    "add": "write", "add_all": "write", "delete": "write", "merge": "write",
+    "bulk_save_objects": "write", "bulk_insert_mappings": "write", "bulk_update_mappings": "write",
+    "get": "read", "query": "read", "stream": "read", "stream_scalars": "read",
+}
+_EXECUTES = frozenset({"execute", "executemany", "exec", "scalar", "scalars", "exec_driver_sql",
+                       "fetch", "fetchrow", "fetchval"})
+_DJANGO_WRITES = frozenset({
+    "save", "delete", "asave", "adelete", "update", "create", "bulk_create", "bulk_update",
+    "get_or_create", "update_or_create", "aupdate", "acreate",
+})
+_DJANGO_READS = frozenset({"get", "first", "last", "count", "exists", "aggregate", "aget", "afirst",
+                           "acount", "aexists", "in_bulk"})
+
+SLEEPS = frozenset({"time.sleep", "asyncio.sleep"})
+NETWORK_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient", "requests.Session",
+                             "aiohttp.ClientSession", "smtplib.SMTP", "ftplib.FTP"})
+NETWORK_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options",
+                             "send", "stream", "sendmail", "send_message", "retrbinary", "storbinary"})
+NETWORK_MODULES = frozenset({"requests", "httpx"})
+NETWORK_FUNCTIONS = frozenset({"urllib.request.urlopen", "http.client.HTTPConnection.request",
+                               "http.client.HTTPSConnection.request"})
+#: Clients whose every method but these goes over the network.
+NETWORK_SERVICE_CLIENTS = ("boto3.BaseClient", "botocore.client.BaseClient", "aiobotocore.")
+_LOCAL_CLIENT_METHODS = frozenset({"close", "aclose", "meta", "get_paginator", "get_waiter",
+                                   "generate_presigned_url", "can_paginate", "exceptions"})
+FILE_IO = frozenset({
+    "io.open", "builtins.open", "aiofiles.open", "os.fdopen",
+    "pathlib.Path.read_text", "pathlib.Path.read_bytes", "pathlib.Path.write_text",
+    "pathlib.Path.write_bytes", "pathlib.Path.open",
+    "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copyfileobj", "shutil.copytree",
+    "shutil.move", "shutil.rmtree",
+})
+#: Variable names that make an unresolved ``x.commit()`` a session commit
+#: (a name guess: never more than MEDIUM).
+GUESSED_SESSIONS = frozenset({"session", "db", "db_session", "dbsession", "sess", "conn",
+                              "connection", "async_session", "db_conn"})
+
+EXTERNAL = ("network", "file", "sleep")
+
+
+@attrs.frozen(eq=False)
+class Operation:
+    """What one call (or attribute assignment) does to transactions."""
+
+    kind: str  # commit rollback close flush refresh begin write read network file sleep
+    node: nodes.NodeNG
+    what: str  # the concrete thing, for messages: "session.commit()", "httpx.AsyncClient.post"
+    evidence: Evidence = Evidence.INFERRED
+    receiver: str | None = None  # session/connection expression, as written
+    family: str = ""  # "orm", "dbapi", "django", "asyncpg", "helper"
+    verb: str | None = None  # UPDATE / INSERT / DELETE / SELECT of a statement
+    table: str | None = None
+    model: str | None = None
+    target: str | None = None  # the instance written or refreshed
+    attribute: str | None = None
+    via: tuple[str, ...] = ()  # project functions between the call and the operation
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.node.lineno or 0, self.node.col_offset or 0)
+
+    @property
+    def line(self) -> int:
+        return self.node.lineno or 0
+
+
+def _receiver(call: nodes.Call) -> nodes.NodeNG | None:
+    return call.func.expr if isinstance(call.func, nodes.Attribute) else None
+
+
+def _text(node: nodes.NodeNG | None) -> str | None:
+    if node is None:
+        return None
+    try:
+        return node.as_string()
+    except Exception:  # noqa: BLE001 - as_string fails on some synthetic nodes
+        return None
+
+
+def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None:
+    """What ``call`` does to a transaction, or None for nothing we know."""
+    found = ctx.resolve(call)
+    if found is None or not found.qualname.startswith("django."):
+        # ``job.save()`` on an instance inference lost track of
+        django_write = _django_instance_write(call, ctx)
+        if django_write is not None:
+            return django_write
+    if found is None:
+        return _guessed(call)
+    return _resolved_operation(call, ctx, found, summaries)
+
+
+def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool) -> Operation | None:
+    qualname = found.qualname
+    owner, _, method = qualname.rpartition(".")
+    receiver = _text(_receiver(call))
+    evidence = found.evidence
+    external = _external(qualname, owner, method)
+    if external:
+        if external == "sleep" and call.args and isinstance(call.args[0], nodes.Const) \
+                and call.args[0].value == 0:
+            return None  # asyncio.sleep(0) yields to the loop; nothing is held longer
+        return Operation(external, call, qualname, evidence)
+    if qualname in BEGIN_CALLS:
+        return Operation("begin", call, qualname, evidence, receiver)
+    if owner in SESSION_CLASSES:
+        return _session_operation(call, ctx, method, receiver, evidence, "orm")
+    if owner in DBAPI_CONNECTIONS or owner in DBAPI_CURSORS:
+        key = _cursor_owner(_receiver(call)) if owner in DBAPI_CURSORS else receiver
+        return _session_operation(call, ctx, method, key, evidence, "dbapi")
+    if owner in AUTOCOMMIT_CONNECTIONS:
+        return _session_operation(call, ctx, method, receiver, evidence, "asyncpg")
+    if qualname == "sqlalchemy.orm.Query.update" or qualname == "sqlalchemy.orm.Query.delete":
+        model = _query_model(call, ctx)
+        return Operation("write", call, qualname, evidence, _query_session(call), "orm",
+                         verb=method.upper(), model=model, table=table_of(model, ctx))
+    if owner in {"django.db.models.Model", "django.db.models.QuerySet"}:
+        return _django_operation(call, ctx, owner, method, evidence)
+    if qualname in {"django.db.transaction.commit", "django.db.transaction.rollback"}:
+        return Operation(method, call, qualname, evidence, "django.db.transaction", "django")
+    if summaries:
+        return _helper_operation(call, ctx, found)
+    return None
+
+
+def _external(qualname: str, owner: str, method: str) -> str | None:
+    if qualname in SLEEPS:
+        return "sleep"
+    if qualname in FILE_IO:
+        return "file"
+    if qualname in NETWORK_FUNCTIONS:
+        return "network"
+    if owner in NETWORK_CLIENTS and method in NETWORK_METHODS:
+        return "network"
+    if owner in NETWORK_MODULES and method in NETWORK_METHODS:
+        return "network"
+    if owner.startswith(NETWORK_SERVICE_CLIENTS) and method not in _LOCAL_CLIENT_METHODS \
+            and not method.startswith("_"):
+        return "network"
+    if owner.endswith("Stub") and owner.rpartition(".")[0].endswith("_grpc"):
+        return "network"  # generated gRPC stubs: <service>_pb2_grpc.<Name>Stub.<Rpc>
+    return None
+
+
+def _session_operation(call, ctx, method, receiver, evidence, family) -> Operation | None:
+    if method in _EXECUTES and call.args:
+        verb, table, model = statement(call.args[0], ctx)
+        kind = "write" if verb in {"UPDATE", "INSERT", "DELETE", "MERGE"} else "read"
+        if method == "executemany" and verb is None:
+            kind = "write"
+        return Operation(kind, call, f"{receiver}.{method}()", evidence, receiver, family,
+                         verb=verb, table=table, model=model)
+    kind = _SESSION_METHODS.get(method)
+    if kind is None:
+        return None
+    target = _text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
+    model = None
+    if kind == "write" and method in {"add", "merge", "delete"} and call.args:
+        found = ctx.type_of(call.args[0])
+        model = found.qualname if found else None
+    if kind == "read" and method == "get" and call.args:
+        model = _class_name(call.args[0])
+    return Operation(kind, call, f"{receiver}.{method}()", evidence, receiver, family,
+                     model=model, table=table_of(model, ctx), target=target)
+
+
+def _django_operation(call, ctx, owner, method, evidence) -> Operation | None:
+    if method in _DJANGO_WRITES:
+        if owner == "django.db.models.Model":
+            found = ctx.type_of(_receiver(call)) if _receiver(call) is not None else None
+            model = found.qualname if found else None
+            verb = "DELETE" if "delete" in method else "UPDATE"
+            target = _text(_receiver(call))
+        else:
+            model = _queryset_model(call)
+            verb = {"update": "UPDATE", "aupdate": "UPDATE", "delete": "DELETE",
+                    "adelete": "DELETE", "bulk_update": "UPDATE"}.get(method, "INSERT")
+            target = None
+        return Operation("write", call, f"{_text(call.func)}()", evidence, "django", "django",
+                         verb=verb, model=model, table=table_of(model, ctx), target=target)
+    if method in _DJANGO_READS:
+        return Operation("read", call, f"{_text(call.func)}()", evidence, "django", "django")
+    return None
+
+
+_DJANGO_INSTANCE_WRITES = frozenset({"save", "delete", "asave", "adelete"})
+
+
+def _django_instance_write(call: nodes.Call, ctx) -> Operation | None:
+    """``job.save()`` where inference lost the instance (``Job.objects.get()``
+    returns it): the model comes from where the instance was made."""
+    if not isinstance(call.func, nodes.Attribute) or call.func.attrname not in _DJANGO_INSTANCE_WRITES:
+        return None
+    found = instance_model(call.func.expr, ctx)
+    if found is None or not is_django_model(found.qualname, ctx):
+        return None
+    verb = "DELETE" if "delete" in call.func.attrname else "UPDATE"
+    return Operation("write", call, f"{_text(call.func)}()", found.evidence, "django", "django",
+                     verb=verb, model=found.qualname, table=table_of(found.qualname, ctx),
+                     target=_text(call.func.expr))
+
+
+def is_django_model(qualname: str, ctx) -> bool:
+    registered = ctx.project.model_named(qualname)
+    if registered is not None:
+        return registered.get("orm") == "django"
+    klass = infer.lookup_qualname(qualname)
+    try:
+        return isinstance(klass, nodes.ClassDef) and any(
+            a.qname() == "django.db.models.Model" for a in klass.ancestors())
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return False
+
+
+def _guessed(call: nodes.Call) -> Operation | None:
+    """``db.commit()`` where nothing resolves: a name guess, commits only."""
+    receiver = _receiver(call)
+    if not isinstance(call.func, nodes.Attribute) or call.func.attrname not in {"commit", "rollback"}:
+        return None
+    name = receiver.attrname if isinstance(receiver, nodes.Attribute) else getattr(receiver, "name", "")
+    if name.lower().lstrip("_") not in GUESSED_SESSIONS:
+        return None
+    return Operation(call.func.attrname, call, f"{_text(receiver)}.{call.func.attrname}()",
+                     Evidence.NAME_GUESS, _text(receiver), "orm")
+
+
+def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
+    """A project function whose summary says it commits, writes or does
+    external work (directly or through further project functions)."""
+    functions = ctx.project.functions
+    if found.qualname not in functions:
+        return None
+    for fact, kind in (("commits", "commit"), ("external_io", None), ("tx_writes", "write")):
+        hit = helper_fact(functions, found.qualname, fact, ctx.project.memo)
+        if hit is None:
+            continue
+        value, chain = hit
+        if kind is None:
+            kind = value.get("kind", "network") if isinstance(value, dict) else "network"
+            what = value.get("what", "") if isinstance(value, dict) else ""
+        else:
+            what = found.qualname
+        tables = value if isinstance(value, list) else []
+        return Operation(kind, call, what, found.evidence, None, "helper",
+                         table=next((t for t in tables if t != "*"), None) if kind == "write" else None,
+                         via=tuple(chain))
+    return None
+
+
+def helper_fact(functions: dict, qualname: str, fact: str, memo: dict):
+    """``(value, chain)`` when ``qualname`` or a project function it calls
+    (sync or async) has ``fact``; ``chain`` runs from ``qualname`` to it."""
+    key = ("pt-helper-fact", qualname, fact)
+    if key not in memo:
+        summary = functions.get(qualname) or {}
+        value = summary.get("facts", {}).get(fact)
+        if value:
+            memo[key] = (value, [qualname])
+        else:
+            memo[key] = None
+            for chain in callgraph.chains(functions, qualname, fact, max_depth=4, through_async=True):
+                memo[key] = (functions[chain[-1]]["facts"][fact], [qualname, *chain])
+                break
+    return memo[key]
+
+
+# ---------------------------------------------------------------- statements and models
+
+def sql_text(expr: nodes.NodeNG | None, depth: int = 0) -> str | None:
+    """The SQL of a statement argument: a string, ``text("...")`` (with
+    chained ``bindparams``), an f-string (holes become ``{}``), or a name
+    bound to one of those."""
+    if expr is None or depth > 6:
+        return None
+    if isinstance(expr, nodes.Const):
+        return expr.value if isinstance(expr.value, str) else None
+    if isinstance(expr, nodes.JoinedStr):
+        return "".join(v.value if isinstance(v, nodes.Const) else "{}" for v in expr.values)
+    if isinstance(expr, nodes.BinOp) and expr.op == "+":
+        left, right = sql_text(expr.left, depth + 1), sql_text(expr.right, depth + 1)
+        return left + right if left is not None and right is not None else None
+    if isinstance(expr, nodes.Call):
+        func = expr.func
+        name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
+        if name in {"text", "dedent", "DDL"} and expr.args:
+            return sql_text(expr.args[0], depth + 1)
+        if isinstance(func, nodes.Attribute) and name in {"bindparams", "columns", "format", "strip",
+                                                          "execution_options"}:
+            return sql_text(func.expr, depth + 1)
+        return None
+    if isinstance(expr, (nodes.Name, nodes.Attribute)):
+        value = infer.infer_one(expr)
+        if isinstance(value, nodes.Const) and isinstance(value.value, str):
+            return value.value
+        if isinstance(expr, nodes.Name):
+            try:
+                _, assignments = expr.lookup(expr.name)
+            except Exception:  # noqa: BLE001 - odd scopes
+                return None
+            if len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign):
+                return sql_text(assignments[0].parent.value, depth + 1)
+    return None
+
+
+def sql_verb_and_table(sql: str) -> tuple[str | None, str | None]:
+    """First statement's verb (UPDATE, INSERT, ...) and the table it names."""
+    try:
+        parsed = sqlparse.parse(sql)
+    except (ValueError, RecursionError):
+        return None, None
+    for statement in parsed:
+        kind = statement.get_type()
+        if kind == "UNKNOWN":
+            continue
+        words = [t for t in statement.flatten() if not t.is_whitespace
+                 and t.ttype not in sqlparse.tokens.Comment]
+        table = None
+        upper = [t.value.upper() for t in words]
+        anchor = {"UPDATE": "UPDATE", "INSERT": "INTO", "DELETE": "FROM"}.get(kind)
+        if anchor and anchor in upper:
+            index = upper.index(anchor) + 1
+            if kind == "UPDATE" and index < len(upper) and upper[index] == "ONLY":
+                index += 1
+            while index + 2 < len(words) and words[index + 1].value == ".":
+                index += 2
+            if index < len(words):
+                table = words[index].value.strip('"`').lower()
+        return kind, table
+    return None, None
+
+
+def statement(expr: nodes.NodeNG, ctx) -> tuple[str | None, str | None, str | None]:
+    """``(verb, table, model)`` of what an ``execute`` runs."""
+    found = ctx.type_of(expr)
+    leaf = found.qualname.rpartition(".")[2] if found else ""
+    if found and found.qualname.startswith("sqlalchemy.") and leaf in {"Update", "Insert", "Delete"}:
+        model = _statement_model(expr, ctx)
+        return leaf.upper(), table_of(model, ctx) or _table_object_name(expr), model
+    if found and found.qualname.startswith("sqlalchemy.") and leaf == "Select":
+        return "SELECT", None, None
+    sql = sql_text(expr)
+    if sql is None:
+        return None, None, None
+    verb, table = sql_verb_and_table(sql)
+    return verb, table, None
+
+
+def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
+    """Down a method chain (``update(M).where(...).values(...)``) to the
+    call of one of ``names``."""
+    node = expr
+    for _ in range(20):
+        if isinstance(node, nodes.Name):
+            try:
+                _, assignments = node.lookup(node.name)
+            except Exception:  # noqa: BLE001
+                return None
+            if len(assignments) != 1 or not isinstance(assignments[0].parent, nodes.Assign):
+                return None
+            node = assignments[0].parent.value
+            continue
+        if not isinstance(node, nodes.Call):
+            return None
+        func = node.func
+        name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
+        if name in names:
+            return node
+        if not isinstance(func, nodes.Attribute):
+            return None
+        node = func.expr
+    return None
+
+
+def _statement_model(expr, ctx) -> str | None:
+    call = _innermost_call(expr, {"update", "insert", "delete"})
+    if call is None or not call.args:
+        return None
+    return _class_name(call.args[0])
+
+
+def _table_object_name(expr) -> str | None:
+    """``update(jobs_table)`` with ``jobs_table = Table("jobs", ...)``."""
+    call = _innermost_call(expr, {"update", "insert", "delete"})
+    if call is None or not call.args:
+        return None
+    value = infer.infer_one(call.args[0])
+    if isinstance(value, nodes.Const):
+        return None
+    target = call.args[0]
+    if isinstance(target, nodes.Name):
+        try:
+            _, assignments = target.lookup(target.name)
+        except Exception:  # noqa: BLE001
+            return None
+        if len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign):
+            table_call = assignments[0].parent.value
+            if isinstance(table_call, nodes.Call) and table_call.args \
+                    and isinstance(table_call.args[0], nodes.Const) \
+                    and isinstance(table_call.args[0].value, str) \
+                    and getattr(table_call.func, "name", getattr(table_call.func, "attrname", "")) == "Table":
+                return table_call.args[0].value.lower()
+    return None
+
+
+def _class_name(expr: nodes.NodeNG) -> str | None:
+    found = infer.resolve_callee(expr)
+    return found.qualname if found else None
+
+
+def _query_model(call: nodes.Call, ctx) -> str | None:
+    query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
+    return _class_name(query.args[0]) if query is not None and query.args else None
+
+
+def _query_session(call: nodes.Call) -> str | None:
+    query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
+    return _text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
+
+
+def _queryset_model(call: nodes.Call) -> str | None:
+    """``Job.objects.filter(...).update(...)``: the model at the chain's root."""
+    node = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+    for _ in range(20):
+        if isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute):
+            node = node.func.expr
+        elif isinstance(node, nodes.Attribute) and node.attrname == "objects":
+            return _class_name(node.expr)
+        elif isinstance(node, nodes.Attribute):
+            node = node.expr
+        else:
+            return None
+    return None
+
+
+def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
+    """The connection a DB-API cursor came from: ``cur = conn.cursor()``,
+    ``with conn.cursor() as cur``; else the cursor itself."""
+    if isinstance(cursor, nodes.Call) and isinstance(cursor.func, nodes.Attribute) \
+            and cursor.func.attrname == "cursor":
+        return _text(cursor.func.expr)
+    if isinstance(cursor, nodes.Name):
+        try:
+            _, assignments = cursor.lookup(cursor.name)
+        except Exception:  # noqa: BLE001
+            return cursor.name
+        for assign in assignments:
+            parent = assign.parent
+            value = None
+            if isinstance(parent, nodes.Assign):
+                value = parent.value
+            elif isinstance(parent, (nodes.With, nodes.AsyncWith)):
+                value = next((item for item, target in parent.items if target is assign), None)
+            if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
+                    and value.func.attrname == "cursor":
+                return _text(value.func.expr)
+        return cursor.name
+    return _text(cursor)
+
+
+def table_of(model: str | None, ctx) -> str | None:
+    """The table a model class maps to: the project's model registry first,
+    else the class itself (``__tablename__``, Django ``Meta.db_table`` or
+    ``<app>_<model>``, SQLModel's lower-cased class name)."""
+    if not model:
+        return None
+    registered = ctx.project.model_named(model)
+    if registered and registered.get("table"):
+        return str(registered["table"]).lower()
+    memo = ctx.project.memo
+    key = ("pt-table-of", model)
+    if key not in memo:
+        memo[key] = _declared_table(model)
+    return memo[key]
+
+
+def _declared_table(model: str) -> str | None:
+    klass = infer.lookup_qualname(model)
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    try:
+        declared = klass.getattr("__tablename__")
+    except Exception:  # noqa: BLE001 - astroid's NotFoundError and friends
+        declared = []
+    for node in declared:
+        if isinstance(node, nodes.AssignName) and isinstance(node.parent, (nodes.Assign, nodes.AnnAssign)):
+            value = node.parent.value
+            if isinstance(value, nodes.Const) and isinstance(value.value, str):
+                return value.value.lower()
+    try:
+        ancestors = [a.qname() for a in klass.ancestors()]
+    except Exception:  # noqa: BLE001
+        ancestors = []
+    if "django.db.models.Model" in ancestors:
+        meta = klass.locals.get("Meta")
+        if meta and isinstance(meta[0], nodes.ClassDef):
+            for node in meta[0].locals.get("db_table", []):
+                if isinstance(node.parent, nodes.Assign) and isinstance(node.parent.value, nodes.Const):
+                    return str(node.parent.value.value).lower()
+        parts = klass.root().name.split(".")
+        app = parts[-2] if len(parts) >= 2 and parts[-1] == "models" else parts[0]
+        return f"{app}_{klass.name}".lower()
+    if "sqlmodel.SQLModel" in ancestors:
+        return klass.name.lower()
+    return None
+
+
+# ---------------------------------------------------------------- events of a function
+
+def own_nodes_in_order(function: nodes.FunctionDef, kinds) -> list[nodes.NodeNG]:
+    found = list(infer.own_nodes(function, kinds))
+    found.sort(key=lambda n: (n.lineno or 0, n.col_offset or 0))
+    return found
+
+
+#: Calls whose result is an instance of the model named by the statement
+#: or class they are given.
+_ENTITY_LOADERS = frozenset({"get", "scalar", "scalar_one", "scalar_one_or_none", "first", "one",
+                             "one_or_none", "get_or_404", "first_or_404", "one_or_404"})
+
+
+def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
+    """The model class of an ORM instance: ``session.get(Job, id)``,
+    ``(await session.execute(select(Job)...)).scalar_one()``,
+    ``session.scalar(select(Job)...)``, ``Job(...)``, ``Job.objects.get()``,
+    a parameter annotated ``job: Job``, a loop over ``session.scalars(...)``;
+    else whatever inference says the value is."""
+    if depth > 5 or expr is None:
+        return None
+    if isinstance(expr, nodes.Await):
+        return instance_model(expr.value, ctx, depth + 1)
+    if isinstance(expr, nodes.Name):
+        try:
+            _, assignments = expr.lookup(expr.name)
+        except Exception:  # noqa: BLE001
+            assignments = []
+        if len(assignments) == 1:
+            parent = assignments[0].parent
+            if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
+                return instance_model(parent.value, ctx, depth + 1) or ctx.type_of(expr)
+            if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
+                    and parent.target is assignments[0]:
+                return _selected_model(parent.iter, ctx) or _element_type(parent.iter, ctx)
+        return ctx.type_of(expr)
+    if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) \
+            and expr.func.attrname in _ENTITY_LOADERS:
+        if expr.func.attrname == "get" and len(expr.args) >= 2:  # session.get(Job, id)
+            found = infer.resolve_callee(expr.args[0])
+            return found if found and table_of(found.qualname, ctx) else None
+        selected = _selected_model(expr, ctx)
+        if selected is not None:
+            return selected
+    return ctx.type_of(expr)
+
+
+def _element_type(iterable: nodes.NodeNG, ctx) -> Resolved | None:
+    """``for step in steps`` with ``steps: list[Step]`` (a parameter)."""
+    if not isinstance(iterable, nodes.Name):
+        return None
+    try:
+        _, assignments = iterable.lookup(iterable.name)
+    except Exception:  # noqa: BLE001
+        return None
+    if len(assignments) != 1 or not isinstance(assignments[0].parent, nodes.Arguments):
+        return None
+    annotation = infer.param_annotation(assignments[0])
+    if isinstance(annotation, nodes.Subscript):
+        inner = annotation.slice
+        found = infer.resolve_callee(inner.elts[0] if isinstance(inner, nodes.Tuple) else inner)
+        if found is not None and table_of(found.qualname, ctx):
+            return found.weaker(Evidence.ANNOTATION)
+    return None
+
+
+def _selected_model(expr: nodes.NodeNG, ctx) -> Resolved | None:
+    """The entity of the ``select(M)`` / ``query(M)`` / ``M.objects`` a
+    result chain starts from."""
+    call = _innermost_call(expr, {"select", "query", "get"})
+    if call is not None and call.args:
+        found = infer.resolve_callee(call.args[0])
+        if found is not None and table_of(found.qualname, ctx):
+            return found
+    model = _queryset_model(expr) if isinstance(expr, nodes.Call) else None
+    if model:
+        return Resolved(model, Evidence.INFERRED)
+    return None
+
+
+def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
+    """``job.progress = 5`` on an instance of a mapped model."""
+    found = instance_model(target.expr, ctx)
+    if found is None or found.qualname.startswith(("builtins.", "sqlalchemy.", "django.")):
+        return None
+    table = table_of(found.qualname, ctx)
+    if table is None:
+        return None
+    return Operation("write", target, f"{_text(target)}", found.evidence, None, "attribute",
+                     verb="UPDATE", table=table, model=found.qualname, target=_text(target.expr),
+                     attribute=target.attrname)
+
+
+_EVENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def events(function: nodes.FunctionDef, ctx, summaries: bool = True) -> list[Operation]:
+    """Every transaction-relevant operation in ``function``'s own body
+    (nested functions and lambdas left out: they run elsewhere, e.g.
+    ``on_commit`` callbacks), in source order. Cached per file context."""
+    cache = _EVENTS.setdefault(ctx, {})
+    key = (id(function), summaries)
+    if key not in cache:
+        found: list[Operation] = []
+        for node in own_nodes_in_order(function, (nodes.Call, nodes.AssignAttr)):
+            if isinstance(node, nodes.Call):
+                op = operation(node, ctx, summaries)
+            elif isinstance(node.parent, (nodes.Assign, nodes.AugAssign, nodes.AnnAssign, nodes.Tuple)):
+                op = _attribute_write(node, ctx)
+            else:
+                op = None
+            if op is not None:
+                found.append(op)
+        cache[key] = _without_transient_writes(function, found, ctx)
+    return cache[key]
+
+
+def _without_transient_writes(function, operations: list[Operation], ctx) -> list[Operation]:
+    """Drop attribute writes on an instance the function builds (``job =
+    Job(...)``) before a session holds it: they reach the database with
+    the ``add``, not before."""
+    built: dict[str, tuple[int, int]] = {}
+    for assign in infer.own_nodes(function, (nodes.Assign,)):
+        if len(assign.targets) == 1 and isinstance(assign.targets[0], nodes.AssignName) \
+                and isinstance(assign.value, nodes.Call):
+            found = infer.resolve_callee(assign.value.func)
+            if found is not None and table_of(found.qualname, ctx):
+                built[assign.targets[0].name] = (assign.lineno or 0, assign.col_offset or 0)
+    if not built:
+        return operations
+    kept = []
+    for op in operations:
+        if op.family == "attribute" and op.target in built and built[op.target] < op.position and not any(
+                other.kind == "write" and other.target == op.target and other.family != "attribute"
+                and built[op.target] < other.position < op.position for other in operations):
+            continue
+        kept.append(op)
+    return kept
+
+
+# ---------------------------------------------------------------- regions
+
+@attrs.define(eq=False)
+class Region:
+    """One transaction of a function: an explicit block or an implicit
+    first-write-to-commit stretch."""
+
+    kind: str  # "explicit" or "implicit"
+    start: nodes.NodeNG  # the with statement / decorated function / first write
+    end: Operation | None  # implicit: the commit, rollback or close that ends it
+    receiver: str | None
+    operations: list[Operation] = attrs.Factory(list)
+    what: str = ""
+
+    @property
+    def committed(self) -> bool:
+        return self.kind == "explicit" or (self.end is not None and self.end.kind == "commit")
+
+    @property
+    def first_line(self) -> int:
+        return self.start.lineno or 0
+
+    @property
+    def last_line(self) -> int:
+        if self.kind == "explicit":
+            return self.start.end_lineno or self.first_line
+        return self.end.line if self.end is not None else self.first_line
+
+    def contains(self, node: nodes.NodeNG) -> bool:
+        if self.kind == "explicit":
+            return inside(node, self.start) and node is not self.start
+        if self.end is None:
+            return False
+        position = (node.lineno or 0, node.col_offset or 0)
+        start = (self.start.lineno or 0, self.start.col_offset or 0)
+        return start <= position <= self.end.position and position != self.end.position
+
+
+def inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:
+    """What ``expr`` (a ``with`` item or a decorator) begins, if it begins
+    a transaction: ``session.begin()``, ``transaction.atomic``..."""
+    if isinstance(expr, nodes.Call):
+        found = ctx.resolve(expr)
+        if found is not None:
+            owner, _, method = found.qualname.rpartition(".")
+            if found.qualname in BEGIN_CALLS or (owner in SESSION_CLASSES
+                                                 and method in {"begin", "begin_nested"}):
+                return _text(expr)
+        return None
+    found = infer.resolve_callee(expr)
+    if found is not None and found.qualname == ATOMIC:
+        return _text(expr)
+    kind = ctx.type_of(expr)
+    if kind is not None and kind.qualname in DBAPI_CONNECTIONS and kind.qualname.startswith("psycopg2"):
+        return _text(expr)  # psycopg2: ``with conn:`` is one transaction
+    return None
+
+
+def transaction_block(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
+    """The innermost explicit transaction around ``node`` in its function:
+    a ``with`` statement, or the function when an ``atomic`` decorator
+    wraps it."""
+    child, parent = node, node.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.With, nodes.AsyncWith)) and child in parent.body:
+            if any(begins_transaction(item, ctx) for item, _ in parent.items):
+                return parent
+        if isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
+            if isinstance(parent, nodes.FunctionDef) and atomic_decorator(parent, ctx):
+                return parent
+            return None
+        child, parent = parent, parent.parent
+    return None
+
+
+def atomic_decorator(function: nodes.FunctionDef, ctx) -> nodes.NodeNG | None:
+    if function.decorators is None:
+        return None
+    for decorator in function.decorators.nodes:
+        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+        found = infer.resolve_callee(target)
+        if found is not None and found.qualname == ATOMIC:
+            return decorator
+    return None
+
+
+_REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
+    """The transactions of ``function``: explicit blocks first, then the
+    implicit regions of its sessions and DB-API connections."""
+    cache = _REGIONS.setdefault(ctx, {})
+    if id(function) in cache:
+        return cache[id(function)]
+    found: list[Region] = []
+    blocks: dict[int, Region] = {}
+    if atomic_decorator(function, ctx) is not None:
+        blocks[id(function)] = Region("explicit", function, None, None, what="transaction.atomic")
+    for with_node in infer.own_nodes(function, (nodes.With, nodes.AsyncWith)):
+        for item, _ in with_node.items:
+            begun = begins_transaction(item, ctx)
+            if begun:
+                blocks[id(with_node)] = Region("explicit", with_node, None, _text(_receiver(item))
+                                               if isinstance(item, nodes.Call) else None, what=begun)
+                break
+    operations = events(function, ctx)
+    default = _default_session(operations)
+    open_regions: dict[str, Region] = {}
+    implicit: list[Region] = []
+    for op in operations:
+        block = transaction_block(op.node, ctx)
+        if block is not None and id(block) in blocks:
+            blocks[id(block)].operations.append(op)
+            # a with-block nested in an outer one belongs to both
+            outer = transaction_block(block, ctx) if block is not function else None
+            if outer is not None and id(outer) in blocks:
+                blocks[id(outer)].operations.append(op)
+            continue
+        key = op.receiver if op.family in {"orm", "dbapi"} else default
+        if op.kind in {"commit", "rollback", "close"}:
+            if op.family == "helper":
+                ended = list(open_regions)
+            else:
+                ended = [key] if key in open_regions else []
+            for name in ended:
+                region = open_regions.pop(name)
+                region.end = op
+                implicit.append(region)
+            continue
+        if op.kind == "write" and op.family in {"orm", "dbapi", "attribute", "helper"} and key is not None:
+            region = open_regions.get(key)
+            if region is None:
+                region = open_regions[key] = Region("implicit", op.node, None, key, what=op.what)
+            region.operations.append(op)
+            continue
+        for region in open_regions.values():
+            region.operations.append(op)
+    implicit.extend(open_regions.values())  # never committed here: the caller decides
+    found = sorted(blocks.values(), key=lambda r: r.first_line) + implicit
+    cache[id(function)] = found
+    return found
+
+
+def _default_session(operations: list[Operation]) -> str | None:
+    """The session that attribute writes and helper calls belong to: the
+    one the function commits, else the first one it uses."""
+    for op in operations:
+        if op.kind == "commit" and op.family in {"orm", "dbapi"} and op.receiver:
+            return op.receiver
+    for op in operations:
+        if op.family in {"orm", "dbapi"} and op.receiver:
+            return op.receiver
+    return None
+
+
+def region_around(node: nodes.NodeNG, ctx) -> Region | None:
+    """The committed transaction ``node`` runs in (innermost explicit block
+    first), if any; the implicit region counts from its first write."""
+    function = ctx.function_of(node)
+    if not isinstance(function, nodes.FunctionDef):
+        return None
+    all_regions = regions(function, ctx)
+    block = transaction_block(node, ctx)
+    if block is not None:
+        for region in all_regions:
+            if region.start is block:
+                return region
+    for region in all_regions:
+        if region.kind == "implicit" and region.committed and region.contains(node):
+            return region
+    return None
+
+
+# ---------------------------------------------------------------- summaries
+
+@callgraph.summarizer("tx_writes")
+def _summarize_writes(function: nodes.FunctionDef, fctx) -> list[str] | None:
+    """Tables a function writes (``*`` for writes whose table is unknown)."""
+    tables = set()
+    for op in events(function, fctx, summaries=False):
+        if op.kind == "write":
+            tables.add(op.table or "*")
+    return sorted(tables) or None
+
+
+@callgraph.summarizer("commits")
+def _summarize_commits(function: nodes.FunctionDef, fctx) -> bool:
+    return any(op.kind == "commit" and op.family in {"orm", "dbapi"}
+               for op in events(function, fctx, summaries=False))
+
+
+@callgraph.summarizer("external_io")
+def _summarize_external(function: nodes.FunctionDef, fctx) -> dict | None:
+    """The first network call, file operation or sleep a function makes
+    itself (offloaded work included: it is still awaited)."""
+    for op in events(function, fctx, summaries=False):
+        if op.kind in EXTERNAL:
+            return {"kind": op.kind, "what": op.what, "line": op.line}
+    return None
+
+
+def describe_region(region: Region) -> str:
+    """``opened by session.begin() at line 12`` / ``from the first write
+    (line 8) to session.commit() at line 30``."""
+    if region.kind == "explicit":
+        return f"opened by {region.what} at line {region.first_line}"
+    end = f"{region.end.what} at line {region.end.line}" if region.end is not None else "the commit"
+    return f"from the first write (line {region.first_line}) to {end}"
+
+
+def describe_chain(op: Operation) -> str:
+    """``helper -> inner -> httpx.AsyncClient.post`` for helper operations."""
+    names = [q.rpartition(".")[2] for q in op.via]
+    tail = [op.what] if op.what and op.family == "helper" and op.kind in EXTERNAL else []
+    return " -> ".join(names + tail)
+
+
+def iter_functions(module: nodes.Module) -> Iterator[nodes.FunctionDef]:
+    return module.nodes_of_class(nodes.FunctionDef)

@@ -1,0 +1,214 @@
+import logging
+import sqlite3
+
+import psycopg2
+from fastapi import Depends, FastAPI
+from sqlalchemy import create_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, object_session, sessionmaker
+
+app = FastAPI()
+engine = create_engine("postgresql://localhost/shop")
+SessionLocal = sessionmaker(bind=engine)
+AsyncSessionLocal = async_sessionmaker(create_async_engine("postgresql+asyncpg://localhost/shop"))
+log = logging.getLogger(__name__)
+
+shared_session = SessionLocal()
+
+
+def save_with_module_session(order):
+    shared_session.add(order)
+    shared_session.commit()  # PT204[MEDIUM]: 5 "module-level session"
+
+
+def save_with_local_session(order):
+    session = SessionLocal()
+    session.add(order)
+    session.commit()  # PT204[MEDIUM]: 5 "created by SessionLocal() without a context manager"
+
+
+def touch_owner(order):
+    session = object_session(order)
+    order.touched = True
+    session.commit()  # PT204[LOW]: 5 "unknown lifetime"
+
+
+def save_closed_in_finally(order):
+    session = SessionLocal()
+    try:
+        session.add(order)
+        session.commit()  # PT204[LOW]: 9 "closed in a finally block"
+    finally:
+        session.close()
+
+
+def save_in_with_block(order):
+    with SessionLocal() as session:
+        session.add(order)
+        session.commit()  # PT204[LOW]: 9 "the `with` block closes it"
+
+
+def save_in_transaction_block(order):
+    with SessionLocal() as session, session.begin():
+        session.add(order)
+    with SessionLocal.begin() as session:
+        session.add(order)
+
+
+def save_with_rollback(order):
+    session = SessionLocal()
+    try:
+        session.add(order)
+        session.commit()  # ok: PT204
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def save_and_log(order):
+    with SessionLocal() as session:
+        try:
+            session.add(order)
+            session.commit()  # PT204[LOW]: 13
+        except Exception:
+            log.exception("could not save %s", order)
+
+
+def save_each(orders):
+    session = SessionLocal()
+    for order in orders:
+        order.status = "seen"
+        session.commit()  # PT204[MEDIUM]: 9 "created by SessionLocal()"
+
+
+def save_each_logging_failures(orders):
+    with SessionLocal() as session:
+        for order in orders:
+            try:
+                order.status = "seen"
+                session.commit()  # PT204[MEDIUM]: 17 "reused across loop iterations after a failure is swallowed"
+            except ValueError:
+                log.warning("skipped %s", order)
+
+
+def save_each_managed(orders):
+    with SessionLocal() as session:
+        for order in orders:
+            order.status = "seen"
+            session.commit()  # PT204[LOW]: 13 "the `with` block closes it"
+
+
+def get_db():
+    with SessionLocal() as session:
+        yield session
+
+
+def get_db_closing():
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def get_db_leaky() -> Session:
+    return SessionLocal()
+
+
+@app.post("/orders")
+def create_order(payload: dict, db: Session = Depends(get_db)):
+    db.add(payload)
+    db.commit()  # PT204[LOW]: 5 "the dependency get_db closes it"
+
+
+@app.post("/orders/closing")
+def create_order_closing(payload: dict, db: Session = Depends(get_db_closing)):
+    db.add(payload)
+    db.commit()  # PT204[LOW]: 5 "the dependency get_db_closing closes it"
+
+
+@app.post("/orders/leaky")
+def create_order_leaky(payload: dict, db: Session = Depends(get_db_leaky)):
+    db.add(payload)
+    db.commit()  # PT204[MEDIUM]: 5 "never closes it"
+
+
+def mark_paid(db, order_id):
+    db.execute("UPDATE invoices SET paid = true WHERE id = %s", order_id)
+    db.commit()  # PT204[LOW]: 5
+
+
+def publish_release(repo):
+    repo.commit()  # ok: PT204
+
+
+def copy_rows(dsn):
+    conn = psycopg2.connect(dsn)
+    cur = conn.cursor()
+    cur.execute("INSERT INTO archive SELECT * FROM invoices")
+    conn.commit()  # PT204[MEDIUM]: 5
+
+
+def copy_rows_in_transaction(dsn):
+    conn = psycopg2.connect(dsn)
+    with conn:
+        cur = conn.cursor()
+        cur.execute("INSERT INTO archive SELECT * FROM invoices")
+
+
+def sqlite_with_rollback(path):
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DELETE FROM cache")
+        conn.commit()  # ok: PT204
+    except sqlite3.Error:
+        conn.rollback()
+        raise
+
+
+def explicit_transaction_object():
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        connection.execute("DELETE FROM cache")
+        transaction.commit()  # ok: PT204
+
+
+class OrderService:
+    def __init__(self):
+        self.session = SessionLocal()
+
+    def save(self, order):
+        self.session.add(order)
+        self.session.commit()  # PT204[MEDIUM]: 9 "long-lived session"
+
+
+class OrderRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def save(self, order):
+        self.session.add(order)
+        self.session.commit()  # PT204[LOW]: 9 "handed to the object"
+
+
+async def save_async(order):
+    async with AsyncSessionLocal() as session:
+        session.add(order)
+        await session.commit()  # PT204[LOW]: 15
+
+
+async def save_async_in_block(order):
+    async with AsyncSessionLocal() as session:
+        async with session.begin():
+            session.add(order)
+
+
+async def save_async_param(session: AsyncSession, order):
+    session.add(order)
+    try:
+        await session.commit()  # ok: PT204
+    except BaseException:
+        await session.rollback()
+        raise

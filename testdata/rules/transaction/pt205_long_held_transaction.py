@@ -1,0 +1,182 @@
+import asyncio
+import time
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def backoff(attempt: int):
+    time.sleep(2 ** attempt)
+
+
+def retry_payment(session: Session, payment):
+    with session.begin():
+        payment.attempts += 1
+        time.sleep(5)  # PT205[HIGH]: 9 "time.sleep(5)"
+        payment.status = "retrying"
+
+
+def retry_through_helper(session: Session, payment, attempt: int):
+    with session.begin():
+        payment.attempts += 1
+        backoff(attempt)  # PT205[HIGH]: 9 "backoff"
+
+
+def sleep_before_the_transaction(session: Session, payment):
+    time.sleep(5)  # ok: PT205
+    with session.begin():
+        payment.attempts += 1
+
+
+async def poll(session: AsyncSession, batch_id: int):
+    await session.execute(text("UPDATE batches SET polled = now() WHERE id = :id"), {"id": batch_id})
+    await asyncio.sleep(0)  # ok: PT205
+    await asyncio.sleep(1)  # PT205[HIGH]: 11 "first write"
+    await session.commit()  # PT204[LOW]: 11
+    await asyncio.sleep(1)  # ok: PT205
+
+
+async def network_is_pt202s(session: AsyncSession, batch_id: int):
+    async with session.begin():
+        await session.execute(text("UPDATE batches SET sent = true WHERE id = :id"), {"id": batch_id})
+        async with httpx.AsyncClient() as client:
+            await client.post("https://bank.example/batches")  # ok: PT205 PT202[HIGH]: 19
+
+
+def rebuild_statistics(session: Session, rows):
+    with session.begin():  # PT205[MEDIUM]: 5 "spans"
+        totals = {}
+        for row in rows:
+            totals[row.region] = totals.get(row.region, 0) + row.amount
+        averages = {}
+        for region, total in totals.items():
+            averages[region] = total / max(1, len(rows))
+        peaks = {}
+        for row in rows:
+            peaks[row.region] = max(peaks.get(row.region, 0), row.amount)
+        lows = {}
+        for row in rows:
+            lows[row.region] = min(lows.get(row.region, row.amount), row.amount)
+        counts = {}
+        for row in rows:
+            counts[row.region] = counts.get(row.region, 0) + 1
+        spreads = {}
+        for region in totals:
+            spreads[region] = peaks[region] - lows[region]
+        ratios = {}
+        for region in totals:
+            ratios[region] = averages[region] / max(1, peaks[region])
+        medians = {}
+        for region in totals:
+            values = sorted(row.amount for row in rows if row.region == region)
+            medians[region] = values[len(values) // 2] if values else 0
+        shares = {}
+        grand_total = sum(totals.values()) or 1
+        for region in totals:
+            shares[region] = totals[region] / grand_total
+        ranked = sorted(totals, key=totals.get)
+        top = ranked[-3:]
+        bottom = ranked[:3]
+        labels = {}
+        for region in top:
+            labels[region] = "top"
+        for region in bottom:
+            labels[region] = "bottom"
+        summary = []
+        for region in totals:
+            summary.append({
+                "region": region,
+                "total": totals[region],
+                "average": averages[region],
+                "peak": peaks[region],
+                "low": lows[region],
+                "count": counts[region],
+                "spread": spreads[region],
+                "ratio": ratios[region],
+                "label": labels.get(region, ""),
+                "median": medians[region],
+                "share": shares[region],
+            })
+        session.execute(text("DELETE FROM region_stats"))
+        for item in summary:
+            session.execute(text("INSERT INTO region_stats VALUES (:region, :total)"), item)  # PQ105[MEDIUM]: 13
+        session.execute(text("UPDATE stats_meta SET refreshed = now()"))
+        session.execute(text("UPDATE stats_meta SET rows = :n"), {"n": len(summary)})
+
+
+def short_transaction(session: Session, payment):
+    with session.begin():  # ok: PT205
+        payment.attempts += 1
+        payment.status = "retrying"
+
+
+def build_then_save(session: Session, source: dict):
+    statement = Statement(id=source["id"])  # ok: PT205
+    statement.line_0 = source.get('line_0')
+    statement.line_1 = source.get('line_1')
+    statement.line_2 = source.get('line_2')
+    statement.line_3 = source.get('line_3')
+    statement.line_4 = source.get('line_4')
+    statement.line_5 = source.get('line_5')
+    statement.line_6 = source.get('line_6')
+    statement.line_7 = source.get('line_7')
+    statement.line_8 = source.get('line_8')
+    statement.line_9 = source.get('line_9')
+    statement.line_10 = source.get('line_10')
+    statement.line_11 = source.get('line_11')
+    statement.line_12 = source.get('line_12')
+    statement.line_13 = source.get('line_13')
+    statement.line_14 = source.get('line_14')
+    statement.line_15 = source.get('line_15')
+    statement.line_16 = source.get('line_16')
+    statement.line_17 = source.get('line_17')
+    statement.line_18 = source.get('line_18')
+    statement.line_19 = source.get('line_19')
+    statement.line_20 = source.get('line_20')
+    statement.line_21 = source.get('line_21')
+    statement.line_22 = source.get('line_22')
+    statement.line_23 = source.get('line_23')
+    statement.line_24 = source.get('line_24')
+    statement.line_25 = source.get('line_25')
+    statement.line_26 = source.get('line_26')
+    statement.line_27 = source.get('line_27')
+    statement.line_28 = source.get('line_28')
+    statement.line_29 = source.get('line_29')
+    statement.line_30 = source.get('line_30')
+    statement.line_31 = source.get('line_31')
+    statement.line_32 = source.get('line_32')
+    statement.line_33 = source.get('line_33')
+    statement.line_34 = source.get('line_34')
+    statement.line_35 = source.get('line_35')
+    statement.line_36 = source.get('line_36')
+    statement.line_37 = source.get('line_37')
+    statement.line_38 = source.get('line_38')
+    statement.line_39 = source.get('line_39')
+    statement.line_40 = source.get('line_40')
+    statement.line_41 = source.get('line_41')
+    statement.line_42 = source.get('line_42')
+    statement.line_43 = source.get('line_43')
+    statement.line_44 = source.get('line_44')
+    statement.line_45 = source.get('line_45')
+    statement.line_46 = source.get('line_46')
+    statement.line_47 = source.get('line_47')
+    statement.line_48 = source.get('line_48')
+    statement.line_49 = source.get('line_49')
+    statement.line_50 = source.get('line_50')
+    statement.line_51 = source.get('line_51')
+    statement.line_52 = source.get('line_52')
+    statement.line_53 = source.get('line_53')
+    statement.line_54 = source.get('line_54')
+    session.add(statement)
+    session.commit()  # PT204[LOW]: 5

@@ -1,0 +1,2 @@
+STOCK_CHANNEL = "stock_changed"
+USER_SIGNUP = "user-signup"
