@@ -1,0 +1,101 @@
+"""## What it does
+Checks for one UPDATE or DELETE statement per item of a loop:
+`session.execute(update(M)...)`/`delete(M)`, `query(...).update()/.delete()`,
+Django `queryset.update()/.delete()`, raw SQL whose first statement is an
+UPDATE or DELETE, and project functions that issue one
+(`await repo.update(item.id, ...)`), when the statement changes with the
+loop variable.
+
+## Why is this bad?
+N statements cost N round-trips and N index lookups; the same change fits
+in one statement over the whole set of ids, or one `executemany` batch.
+
+## Example
+```python
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+
+def close_all(session: Session, ticket_ids):
+    for ticket_id in ticket_ids:
+        session.execute(update(Ticket).where(Ticket.id == ticket_id).values(open=False))
+```
+
+## Use instead
+```python
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+
+def close_all(session: Session, ticket_ids):
+    session.execute(update(Ticket).where(Ticket.id.in_(ticket_ids)).values(open=False))
+```
+
+Statements that already select a set of rows (`id__in=...`, `M.id.in_(...)`),
+batched loops that stop on the result (`while` deleting 1000 rows at a
+time until none is left) and statements that do not depend on the loop
+variable are not reported.
+
+## Severity
+HIGH; MEDIUM when the loop provably runs at most 10 times: a literal of at
+most 10 items (or a name bound to one), `range(n)` with n <= 10, an Enum of
+at most 10 members, rows of a query limited to at most 10 (`.limit(5)`,
+`queryset[:5]`).
+
+## References
+- [SQLAlchemy: ORM bulk UPDATE and DELETE](https://docs.sqlalchemy.org/en/20/orm/queryguide/dml.html)
+- [Django: QuerySet.update()](https://docs.djangoproject.com/en/stable/ref/models/querysets/#update)
+- [Python DB-API: executemany](https://peps.python.org/pep-0249/#executemany)
+"""
+
+from astroid import nodes
+
+from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.registry import rule
+from persistlint.rules.query import _orm
+
+WRITES = frozenset({_orm.UPDATE, _orm.DELETE})
+
+
+@rule("PQ102", "n-update-delete-loop", effort=Effort.M, nodes=(nodes.Call,),
+      principle="Change a set of rows with one statement, not one statement per row.")
+def check(node: nodes.Call, ctx):
+    if not ctx.in_loop(node):
+        return
+    found = _orm.db_call(node, ctx)
+    if found is not None and found.kind in WRITES:
+        kind, model, evidence, via = found.kind, found.model_name, found.evidence, ""
+        api = found.api
+    else:
+        callee = _orm.resolve(node, ctx)
+        writes = _orm.writes_of(callee.qualname, ctx.project.functions) if callee else []
+        writes = [w for w in writes if w.get("kind") in WRITES]
+        if not writes:
+            return
+        kind, model, evidence = writes[0]["kind"], writes[0].get("model"), callee.evidence
+        via, api = f" through {callee.qualname.rpartition('.')[2]}()", "project"
+    if _orm.filters_by_set(node, ctx):
+        return  # already one statement per group of rows
+    loop = _orm.per_iteration_loop(node, ctx)
+    if loop is None:
+        return
+    severity = Severity.MEDIUM if _orm.small_iterable(loop) else Severity.HIGH
+    target = f" of {model}" if model else ""
+    yield Finding.at(
+        node, severity,
+        f"One {kind}{target} per item of {_orm.loop_label(loop)}{via}: {_orm.short(node)}",
+        _recommendation(api, kind),
+        evidence=evidence,
+    )
+
+
+def _recommendation(api: str, kind: str) -> str:
+    verb = kind.lower()
+    if api == "django":
+        return f"one statement for all items: filter(id__in=ids).{verb}()"
+    if api == "dbapi":
+        return f"one {kind} with WHERE id = ANY(...) / IN (...), or executemany with all parameter rows"
+    if api == "project":
+        return f"add a method that issues one {kind} for all ids and call it once after the loop"
+    return f"one statement for all items: {verb}(M).where(M.id.in_(ids)), " \
+        "or session.execute(update(M), [rows]) for per-row values"

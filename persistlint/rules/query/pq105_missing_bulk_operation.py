@@ -1,0 +1,127 @@
+"""## What it does
+Checks for objects written one at a time in a loop: `session.add(x)`,
+`session.delete(x)`, `session.merge(x)`, Django `M.objects.create(...)`,
+`obj.save()`, `obj.delete()`, and raw `INSERT` statements, one per
+iteration.
+
+## Why is this bad?
+Each Django `save`/`create`/`delete` and each raw `INSERT` is a round-trip;
+a `flush()`/`commit()` (or an autoflushing query) in the same loop makes
+SQLAlchemy's unit of work one round-trip per item too. Bulk statements send
+all rows at once.
+
+## Example
+```python
+from django.db import models
+
+
+class Tag(models.Model):
+    pass
+
+
+def import_tags(names):
+    for name in names:
+        Tag.objects.create(name=name)
+```
+
+## Use instead
+```python
+from django.db import models
+
+
+class Tag(models.Model):
+    pass
+
+
+def import_tags(names):
+    Tag.objects.bulk_create([Tag(name=name) for name in names])
+```
+
+## Severity
+MEDIUM when each iteration reaches the database (Django `save`/`create`/
+`delete`, raw `INSERT`, `insert(M)` statements, or a `flush`/`commit`/query
+per iteration after `session.add`); LOW for SQLAlchemy `session.add`/
+`delete` alone: the unit of work batches them at flush, and `add_all` says
+so.
+
+## References
+- [SQLAlchemy: ORM bulk INSERT statements](https://docs.sqlalchemy.org/en/20/orm/queryguide/dml.html#orm-bulk-insert-statements)
+- [Django: bulk_create and bulk_update](https://docs.djangoproject.com/en/stable/ref/models/querysets/#bulk-create)
+- [Python DB-API: executemany](https://peps.python.org/pep-0249/#executemany)
+"""
+
+from astroid import nodes
+
+from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.registry import rule
+from persistlint.rules.query import _orm
+
+UNIT_OF_WORK = frozenset({_orm.ADD, _orm.REMOVE})
+ROUND_TRIPS = frozenset({_orm.INSERT, _orm.SAVE, _orm.DELETE_ROW})
+
+
+@rule("PQ105", "missing-bulk-operation", effort=Effort.S, nodes=(nodes.Call,),
+      principle="Write many rows with one bulk statement, not one statement per row.")
+def check(node: nodes.Call, ctx):
+    if not ctx.in_loop(node):
+        return
+    found = _orm.db_call(node, ctx)
+    if found is None or found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
+        return
+    loop = _orm.per_iteration_loop(node, ctx)
+    if loop is None:
+        return
+    trip = None if found.kind in ROUND_TRIPS else _round_trip_in(loop, node, ctx)
+    severity = Severity.MEDIUM if found.kind in ROUND_TRIPS or trip is not None else Severity.LOW
+    what = _what(found, node)
+    also = f", and {_orm.short(trip.call, 40)} reaches the database each time" if trip is not None else ""
+    yield Finding.at(
+        node, severity,
+        f"{what} one at a time per item of {_orm.loop_label(loop)}{also}",
+        _recommendation(found, trip),
+        evidence=found.evidence,
+    )
+
+
+def _round_trip_in(loop: nodes.NodeNG, write: nodes.Call, ctx):
+    """A flush, commit or query in the same loop that makes each iteration
+    a round-trip."""
+    body = loop.body if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.While)) else [loop.elt] \
+        if hasattr(loop, "elt") else []
+    for statement in body:
+        for call in statement.nodes_of_class(nodes.Call):
+            if call is write:
+                continue
+            found = _orm.db_call(call, ctx)
+            if found is not None and found.reaches_database and found.api == "sqlalchemy":
+                return found
+    return None
+
+
+def _what(found, node: nodes.Call) -> str:
+    model = found.model_name
+    if found.kind == _orm.ADD:
+        return f"Objects added with {_orm.short(node, 40)}"
+    if found.kind == _orm.REMOVE:
+        return f"Objects deleted with {_orm.short(node, 40)}"
+    if found.kind == _orm.SAVE:
+        return f"{model or 'Model'} rows saved"
+    if found.kind == _orm.DELETE_ROW:
+        return f"{model or 'Model'} rows deleted"
+    return f"{model + ' rows' if model else 'Rows'} inserted"
+
+
+def _recommendation(found, trip) -> str:
+    if found.api == "django":
+        if found.kind == _orm.SAVE:
+            return "collect the objects and call bulk_create(objs) (new rows) or bulk_update(objs, fields)"
+        if found.kind == _orm.DELETE_ROW:
+            return "delete them in one statement: filter(pk__in=ids).delete()"
+        return "build the objects in the loop and call bulk_create(objs) once"
+    if found.api == "dbapi":
+        return "executemany(sql, rows) with all parameter rows, or one multi-row INSERT"
+    if found.kind in {_orm.ADD, _orm.REMOVE}:
+        fix = "session.add_all(objects) once" if found.kind == _orm.ADD else \
+            "delete(M).where(M.id.in_(ids)) once"
+        return fix + (" and flush/commit after the loop" if trip is not None else "")
+    return "session.execute(insert(M), rows) once with a list of row dicts"

@@ -1,0 +1,146 @@
+"""## What it does
+Checks for query rows loaded only to be counted or tested for existence:
+`len(query.all())`, `len(session.scalars(...).all())`, `len(cursor.fetchall())`,
+`len(queryset)`, and `if queryset:` / `if rows:` when the rows are not used
+otherwise.
+
+## Why is this bad?
+Every row is transferred and turned into an object just to produce one
+number. The database counts (or stops at the first match) without sending
+the rows.
+
+## Example
+```python
+from django.db import models
+
+
+class Ticket(models.Model):
+    pass
+
+
+def open_tickets():
+    return len(Ticket.objects.filter(closed=False))
+```
+
+## Use instead
+```python
+from django.db import models
+
+
+class Ticket(models.Model):
+    pass
+
+
+def open_tickets():
+    return Ticket.objects.filter(closed=False).count()
+```
+
+Rows that are also iterated, returned or passed on after the count are not
+reported.
+
+## Severity
+MEDIUM.
+
+## References
+- [Django: QuerySet.count() and exists()](https://docs.djangoproject.com/en/stable/ref/models/querysets/#count)
+- [SQLAlchemy: counting rows with func.count()](https://docs.sqlalchemy.org/en/20/tutorial/data_select.html#tutorial-group-by-w-aggregates)
+"""
+
+from astroid import nodes
+
+from persistlint.context.infer import own_nodes
+from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.registry import rule
+from persistlint.rules.query import _orm
+
+CONDITIONS = (nodes.If, nodes.While, nodes.IfExp)
+
+
+@rule("PQ108", "len-instead-of-count", effort=Effort.S, nodes=(nodes.Call, nodes.Name),
+      principle="Let the database count: never load rows only to count them.")
+def check(node, ctx):
+    if isinstance(node, nodes.Call):
+        yield from _counted(node, ctx)
+    else:
+        yield from _truth_tested(node, ctx)
+
+
+def _counted(call: nodes.Call, ctx):
+    if len(call.args) != 1 or _orm.qualname(call, ctx) != "builtins.len":
+        return
+    argument = call.args[0]
+    rows = _rows(argument, ctx)
+    if rows is None:
+        return
+    if isinstance(argument, nodes.Name) and _used_elsewhere(argument, ctx):
+        return
+    yield Finding.at(call, Severity.MEDIUM,
+                     f"Rows loaded only to be counted: {_orm.short(call)} fetches every "
+                     f"{_what(rows)} row to count them",
+                     _count_fix(rows), evidence=rows.evidence)
+
+
+def _truth_tested(name: nodes.Name, ctx):
+    parent = name.parent
+    if isinstance(parent, nodes.UnaryOp) and parent.op == "not":
+        name_parent = parent.parent
+        tested = parent
+    else:
+        name_parent, tested = parent, name
+    if not (isinstance(name_parent, CONDITIONS) and name_parent.test is tested):
+        return
+    rows = _rows(name, ctx)
+    if rows is None or _used_elsewhere(name, ctx):
+        return
+    yield Finding.at(name, Severity.MEDIUM,
+                     f"Rows loaded only to test for existence: {name.name} fetches every "
+                     f"{_what(rows)} row to check that one exists",
+                     _exists_fix(rows), evidence=rows.evidence)
+
+
+def _rows(expr: nodes.NodeNG, ctx) -> _orm.Rows | None:
+    if isinstance(expr, nodes.Call):
+        method = _orm.split(_orm.qualname(expr, ctx) or "")[1]
+        if method == "fetchall" and isinstance(expr.func, nodes.Attribute):
+            return _orm.Rows(expr, "dbapi", _orm.resolve(expr, ctx).evidence, None,
+                             _orm.describe(None, ctx))
+    rows = _orm.row_source(expr, ctx)
+    if rows is None:
+        rows = _fetchall_rows(expr, ctx)
+    return rows
+
+
+def _fetchall_rows(expr: nodes.NodeNG, ctx) -> _orm.Rows | None:
+    if isinstance(expr, nodes.Name):
+        for value in _orm.assigned_values(expr):
+            if isinstance(value, (nodes.Call, nodes.Await)):
+                inner = value.value if isinstance(value, nodes.Await) else value
+                if isinstance(inner, nodes.Call) and _orm.split(_orm.qualname(inner, ctx) or "")[1] == "fetchall":
+                    return _rows(inner, ctx)
+    return None
+
+
+def _used_elsewhere(name: nodes.Name, ctx) -> bool:
+    """Whether the rows bound to ``name`` are used beyond this count/test."""
+    function = ctx.function_of(name) or name.root()
+    body = own_nodes(function, nodes.Name) if isinstance(function, nodes.FunctionDef) \
+        else function.nodes_of_class(nodes.Name)
+    return any(other is not name and other.name == name.name for other in body)
+
+
+def _what(rows: _orm.Rows) -> str:
+    return rows.model.rpartition(".")[2] if rows.model else "matching"
+
+
+def _count_fix(rows: _orm.Rows) -> str:
+    if rows.api == "django":
+        return "use .count() on the queryset"
+    if rows.api == "dbapi":
+        return "SELECT count(*) with the same WHERE clause"
+    return "select(func.count()).select_from(...) with the same filter (or query.count())"
+
+
+def _exists_fix(rows: _orm.Rows) -> str:
+    if rows.api == "django":
+        return "use .exists() on the queryset"
+    return "select(exists().where(...)) or add .limit(1) and fetch first()"

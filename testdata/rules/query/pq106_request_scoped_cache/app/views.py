@@ -1,0 +1,5 @@
+from app.services import DashboardStats
+
+
+def dashboard(request):
+    return DashboardStats().totals()

@@ -1,0 +1,28 @@
+from app.models import Author, Book
+
+
+def books(request):
+    for book in Book.objects.filter(title__startswith="A"):
+        print(book.author.name)  # PQ107[HIGH]: 15 "select_related"
+    for book in Book.objects.select_related("author"):
+        print(book.author.name)  # ok: PQ107
+    for author in Author.objects.all():
+        print(author.books.count())  # PQ107[HIGH]: 15 "prefetch_related('books')"
+    for author in Author.objects.prefetch_related("books"):
+        print(author.books.all())  # ok: PQ107
+    for book in Book.objects.only("title"):
+        print(book.title)  # ok: PQ107
+    for book in Book.objects.order_by("-id")[:5]:
+        print(book.author)  # PQ107[MEDIUM]: 15
+    for book in Book.objects.order_by("-id")[:50]:
+        print(book.author)  # PQ107[HIGH]: 15
+
+
+def nested(authors):
+    for author in authors:
+        for book in Book.objects.filter(author=author):  # PQ107[HIGH]: 21 "Book once per item of authors"
+            print(book.title)
+        titles = list(Book.objects.filter(author_id=author.id).values_list("title", flat=True))  # PQ107[HIGH]: 23
+        print(titles)
+    for book in Book.objects.filter(title="x"):  # ok: PQ107
+        print(book.title)
