@@ -36,27 +36,12 @@ HIGH in a request handler; MEDIUM elsewhere.
 
 from astroid import nodes
 
-from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.diagnostic import Effort
 from persistlint.registry import rule
-
-SLEEPS = frozenset({"time.sleep"})
+from persistlint.rules.runtime import _blocking
 
 
 @rule("PR303", "sync-sleep-in-async", effort=Effort.S, nodes=(nodes.Call,),
       principle="Never block the event loop: await a non-blocking sleep.")
 def check(node: nodes.Call, ctx):
-    if not ctx.in_async(node):
-        return
-    found = ctx.resolve(node)
-    if found is None or found.qualname not in SLEEPS:
-        return
-    handler = ctx.execution(node)
-    severity = Severity.HIGH if handler.is_request_handler else Severity.MEDIUM
-    delay = node.args[0].as_string() if node.args else "seconds"
-    yield Finding.at(
-        node, severity,
-        f"Sync sleep in async function: {node.as_string()} blocks the event loop"
-        + (" of a request handler" if handler.is_request_handler else ""),
-        f"use await asyncio.sleep({delay})",
-        evidence=min(found.evidence, handler.evidence) if handler.is_request_handler else found.evidence,
-    )
+    yield from _blocking.check_call(node, ctx, "PR303", "Sync sleep in async function")

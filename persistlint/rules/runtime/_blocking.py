@@ -1,0 +1,440 @@
+"""The one table of operations that block the thread they run on, by
+qualified name, shared by PR301 (IO), PR303 (sleep), PR305 (CPU) and, through
+the ``blocks`` function summary, PR307 (the same operations reached through
+synchronous project functions).
+
+A call is looked up by what it resolves to (``ctx.resolve``): a function
+(``shutil.copy``), a method of a class whose instances block on every use
+of that method (``io.TextIOWrapper.read``, ``httpx.Client.get``), or a name
+under a prefix whose every function blocks (``cv2.*``, ``pandas.read_*``).
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterator
+
+import attrs
+from astroid import nodes
+
+from persistlint.context import callgraph
+from persistlint.context.infer import own_nodes
+from persistlint.diagnostic import Evidence, Finding, Severity
+
+
+class Kind(enum.Enum):
+    """What an operation waits for; decides the rule, severity and fix."""
+
+    FILE = ("PR301", "file IO", "use aiofiles, or await asyncio.to_thread({call})")
+    PROCESS = ("PR301", "subprocess", "use await asyncio.create_subprocess_exec(...)")
+    PROCESS_WAIT = ("PR301", "process wait", "use await asyncio.to_thread({call})")
+    HTTP = ("PR301", "HTTP request", "use an awaited httpx.AsyncClient or aiohttp request")
+    NETWORK = ("PR301", "network IO",
+               "use asyncio streams (asyncio.open_connection) or await asyncio.to_thread({call})")
+    DATABASE = ("PR301", "database IO",
+                "use an async driver (AsyncSession, asyncpg, psycopg AsyncConnection) "
+                "or await asyncio.to_thread({call})")
+    INPUT = ("PR301", "console input", "use await asyncio.to_thread(input, ...)")
+    SLEEP = ("PR303", "sleep", "use await asyncio.sleep({delay})")
+    CPU = ("PR305", "CPU-bound work", "use await asyncio.to_thread({call}) or a process pool")
+    PASSWORD_HASH = ("PR305", "password hashing, slow by design",
+                     "use await asyncio.to_thread({call}) or a process pool")
+
+    def __init__(self, code: str, label: str, fix: str) -> None:
+        self.code = code
+        self.label = label
+        self.fix = fix
+
+    def severity(self, in_request_handler: bool) -> Severity:
+        """RULES.md: IO and sleeps are HIGH in a request handler; CPU work is
+        MEDIUM, except password hashing, slow by design, in a handler."""
+        if self is Kind.CPU:
+            return Severity.MEDIUM
+        return Severity.HIGH if in_request_handler else Severity.MEDIUM
+
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_FILE_METHODS = frozenset({
+    "read", "read1", "readinto", "readinto1", "readline", "readlines", "write", "writelines",
+    "flush", "truncate", "close", "seek", "detach",
+})
+_DB_EXECUTE = frozenset({"execute", "executemany", "executescript", "callproc", "commit", "rollback",
+                         "copy_from", "copy_to", "copy_expert"})
+_SESSION_IO = frozenset({"execute", "scalars", "scalar", "get", "commit", "flush", "refresh", "rollback",
+                         "merge", "exec", "bulk_save_objects", "bulk_insert_mappings",
+                         "bulk_update_mappings", "connection", "get_one"})
+_QUERY_IO = frozenset({"all", "first", "one", "one_or_none", "scalar", "get", "count", "update", "delete"})
+_PATH_IO = frozenset({
+    "read_text", "read_bytes", "write_text", "write_bytes", "open", "exists", "is_dir", "is_file",
+    "is_symlink", "is_mount", "is_socket", "is_fifo", "is_block_device", "is_char_device", "is_junction",
+    "stat", "lstat", "owner", "group", "chmod", "lchmod", "mkdir", "rmdir", "unlink", "rename",
+    "replace", "touch", "symlink_to", "hardlink_to", "link_to", "readlink", "iterdir", "glob", "rglob",
+    "walk", "resolve", "samefile", "copy", "copy_into", "move", "move_into",
+})
+_PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath")
+
+#: class qualname -> (kind, methods that block; None: every method but the
+#: ones in NON_BLOCKING_METHODS).
+METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
+    **{cls: (Kind.FILE, _FILE_METHODS) for cls in (
+        # the concrete file classes only: the io base classes (io.IOBase,
+        # io.BufferedIOBase, ...) are also those of in-memory io.BytesIO/StringIO
+        "io.TextIOWrapper", "io.BufferedReader", "io.BufferedWriter", "io.BufferedRandom",
+        "io.BufferedRWPair", "io.FileIO", "gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile",
+        "tempfile._TemporaryFileWrapper")},
+    **{cls: (Kind.FILE, _PATH_IO) for cls in _PATH_CLASSES},
+    "subprocess.Popen": (Kind.PROCESS_WAIT, frozenset({"wait", "communicate"})),
+    "requests.Session": (Kind.HTTP, _HTTP_VERBS | {"send"}),
+    "requests.sessions.Session": (Kind.HTTP, _HTTP_VERBS | {"send"}),
+    **{cls: (Kind.HTTP, _HTTP_VERBS | {"send", "stream", "close"})
+       for cls in ("httpx.Client", "httpx2.Client")},
+    **{cls: (Kind.HTTP, None) for cls in (
+        "urllib3.PoolManager", "urllib3.ProxyManager", "urllib3.HTTPConnectionPool",
+        "urllib3.HTTPSConnectionPool", "urllib3.connectionpool.ConnectionPool",
+        "urllib3.connectionpool.HTTPConnectionPool", "urllib3.connectionpool.HTTPSConnectionPool",
+        "urllib3.poolmanager.PoolManager", "urllib3.poolmanager.ProxyManager",
+        "urllib3.request.RequestMethods", "urllib3._request_methods.RequestMethods")},
+    "urllib.request.OpenerDirector": (Kind.HTTP, frozenset({"open"})),
+    **{cls: (Kind.HTTP, frozenset({"request", "getresponse", "connect", "send", "endheaders"}))
+       for cls in ("http.client.HTTPConnection", "http.client.HTTPSConnection")},
+    "http.client.HTTPResponse": (Kind.HTTP, frozenset({
+        "read", "read1", "readline", "readlines", "readinto"})),
+    "socket.socket": (Kind.NETWORK, frozenset({
+        "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg",
+        "send", "sendall", "sendto", "sendmsg", "sendfile"})),
+    **{cls: (Kind.NETWORK, None) for cls in ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP",
+                                             "ftplib.FTP", "ftplib.FTP_TLS")},
+    **{cls: (Kind.NETWORK, None) for cls in ("redis.Redis", "redis.StrictRedis", "redis.client.Redis")},
+    **{cls: (Kind.DATABASE, _SESSION_IO) for cls in (
+        "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session", "sqlmodel.Session")},
+    "sqlalchemy.orm.Query": (Kind.DATABASE, _QUERY_IO),
+    "sqlalchemy.Connection": (Kind.DATABASE, frozenset({
+        "execute", "scalar", "scalars", "exec_driver_sql", "commit", "rollback"})),
+    "sqlalchemy.Engine": (Kind.DATABASE, frozenset({"connect", "begin", "raw_connection"})),
+    "sqlalchemy.Transaction": (Kind.DATABASE, frozenset({"commit", "rollback"})),
+    **{cls: (Kind.DATABASE, _DB_EXECUTE) for cls in (
+        "psycopg2.connection", "psycopg2.cursor", "psycopg.Connection", "psycopg.Cursor",
+        "pymysql.connection", "pymysql.cursor", "pymysql.connections.Connection",
+        "pymysql.cursors.Cursor", "MySQLdb.connection", "MySQLdb.cursor",
+        "sqlite3.Connection", "sqlite3.Cursor")},
+    "PIL.Image.Image": (Kind.CPU, frozenset({"resize", "save", "thumbnail", "convert", "rotate",
+                                             "transform", "filter", "quantize", "reduce", "load"})),
+    "passlib.context.CryptContext": (Kind.PASSWORD_HASH, frozenset({
+        "hash", "verify", "verify_and_update", "encrypt", "dummy_verify"})),
+    "argon2.PasswordHasher": (Kind.PASSWORD_HASH, frozenset({"hash", "verify", "check_needs_rehash"})),
+}
+
+#: Methods of an "every method blocks" class that do no IO.
+NON_BLOCKING_METHODS = frozenset({"pubsub", "pipeline", "from_url", "set_debuglevel", "__init__"})
+
+_OS_FILESYSTEM = (
+    "listdir", "scandir", "stat", "lstat", "fstat", "statvfs", "remove", "unlink", "rmdir",
+    "removedirs", "mkdir", "makedirs", "rename", "renames", "replace", "chmod", "lchmod", "chown",
+    "lchown", "link", "symlink", "readlink", "truncate", "utime", "walk", "fwalk", "access", "open",
+    "read", "write", "pread", "pwrite", "readv", "writev", "fsync", "fdatasync", "sendfile", "mkfifo",
+    "copy_file_range",
+)
+_OS_PATH_FILESYSTEM = (
+    "exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction", "getsize", "getmtime",
+    "getatime", "getctime", "samefile", "sameopenfile", "realpath", "_joinrealpath",
+)
+
+#: Calls that some linters report as blocking but that wait for no disk or
+#: network (path string arithmetic, the process's working directory or
+#: environment, file-object metadata): deliberately left out of the tables.
+NOT_BLOCKING = frozenset({
+    "os.path.normpath", "os.path._path_normpath", "os.path.abspath", "os.path.relpath",
+    "os.path.expanduser", "os.path.expandvars", "os.path.normcase",
+    "pathlib.Path.absolute", "pathlib.Path.expanduser", "pathlib.Path.home", "pathlib.Path.cwd",
+    # file-object metadata, answered without a system call that can wait
+    "io.TextIOWrapper.fileno", "io.TextIOWrapper.readable", "io.TextIOWrapper.writable",
+    "io.TextIOWrapper.seekable", "io.TextIOWrapper.isatty",
+})
+
+#: function qualname -> kind.
+FUNCTIONS: dict[str, Kind] = {
+    "builtins.open": Kind.FILE, "io.open": Kind.FILE, "io.open_code": Kind.FILE, "os.fdopen": Kind.FILE,
+    **{f"os.{name}": Kind.FILE for name in _OS_FILESYSTEM},
+    **{f"os.path.{name}": Kind.FILE for name in _OS_PATH_FILESYSTEM},
+    **{f"shutil.{name}": Kind.FILE for name in (
+        "copy", "copy2", "copyfile", "copyfileobj", "copymode", "copystat", "copytree", "move",
+        "rmtree", "make_archive", "unpack_archive", "disk_usage", "chown")},
+    "glob.glob": Kind.FILE,
+    **{f"tempfile.{name}": Kind.FILE for name in (
+        "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")},
+    "tarfile.open": Kind.FILE,
+    "zipfile.ZipFile": Kind.FILE,
+    **{f"subprocess.{name}": Kind.PROCESS for name in (
+        "run", "call", "check_call", "check_output", "getoutput", "getstatusoutput", "Popen")},
+    **{f"os.{name}": Kind.PROCESS for name in (
+        "system", "popen", "posix_spawn", "posix_spawnp", "spawnl", "spawnle", "spawnlp", "spawnlpe",
+        "spawnv", "spawnve", "spawnvp", "spawnvpe", "execv", "execl")},
+    **{f"os.{name}": Kind.PROCESS_WAIT for name in ("wait", "wait3", "wait4", "waitid", "waitpid")},
+    **{f"{lib}.{verb}": Kind.HTTP for lib in ("requests", "httpx", "httpx2")
+       for verb in _HTTP_VERBS | {"stream", "trace", "connect"}},
+    **{f"requests.api.{verb}": Kind.HTTP for verb in _HTTP_VERBS},
+    "urllib3.request": Kind.HTTP,
+    "urllib.request.urlopen": Kind.HTTP,
+    "urllib.request.urlretrieve": Kind.HTTP,
+    **{f"socket.{name}": Kind.NETWORK for name in (
+        "create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr",
+        "getfqdn", "create_server")},
+    **{f"{driver}.connect": Kind.DATABASE
+       for driver in ("psycopg2", "psycopg", "pymysql", "MySQLdb", "sqlite3")},
+    "psycopg.Connection.connect": Kind.DATABASE,
+    "builtins.input": Kind.INPUT,
+    "time.sleep": Kind.SLEEP,
+    "json.load": Kind.CPU, "json.loads": Kind.CPU,
+    "pickle.load": Kind.CPU, "pickle.loads": Kind.CPU,
+    "PIL.Image.open": Kind.CPU,
+    **{f"{module}.{name}": Kind.CPU
+       for module in ("lxml.etree", "xml.etree.ElementTree", "xml.etree.cElementTree")
+       for name in ("parse", "fromstring", "XML", "HTML", "iterparse", "fromstringlist")},
+    **{f"lxml.html.{name}": Kind.CPU
+       for name in ("parse", "fromstring", "document_fromstring", "fragment_fromstring")},
+    "xml.dom.minidom.parse": Kind.CPU, "xml.dom.minidom.parseString": Kind.CPU,
+    "bs4.BeautifulSoup": Kind.CPU,
+    **{f"{module}.{name}": Kind.CPU for module in ("zlib", "gzip", "bz2", "lzma")
+       for name in ("compress", "decompress")},
+    **{f"bcrypt.{name}": Kind.PASSWORD_HASH for name in ("hashpw", "checkpw", "kdf")},
+    "hashlib.pbkdf2_hmac": Kind.PASSWORD_HASH, "hashlib.scrypt": Kind.PASSWORD_HASH,
+    "argon2.hash_password": Kind.PASSWORD_HASH, "argon2.verify_password": Kind.PASSWORD_HASH,
+    "argon2.low_level.hash_secret": Kind.PASSWORD_HASH,
+    "argon2.low_level.hash_secret_raw": Kind.PASSWORD_HASH,
+    "argon2.low_level.verify_secret": Kind.PASSWORD_HASH,
+    "werkzeug.security.generate_password_hash": Kind.PASSWORD_HASH,
+    "werkzeug.security.check_password_hash": Kind.PASSWORD_HASH,
+    "django.contrib.auth.hashers.make_password": Kind.PASSWORD_HASH,
+    "django.contrib.auth.hashers.check_password": Kind.PASSWORD_HASH,
+}
+
+#: qualname prefix -> kind, for libraries whose every function is heavy.
+PREFIXES: dict[str, Kind] = {
+    "cv2.": Kind.CPU,
+    "pandas.read_": Kind.CPU,
+}
+#: ``passlib.hash.<scheme>.<method>``
+_PASSLIB_SCHEMES = "passlib.hash."
+_PASSLIB_METHODS = frozenset({"hash", "verify", "encrypt", "genhash"})
+
+#: Calls that only look blocking: the data is a literal, so the work is tiny.
+_LITERAL_ARGUMENT_OK = frozenset({"json.loads", "pickle.loads"})
+
+
+def kind_of(qualname: str) -> Kind | None:
+    """The blocking kind of the callable named ``qualname``, if any."""
+    if qualname in FUNCTIONS:
+        return FUNCTIONS[qualname]
+    owner, _, method = qualname.rpartition(".")
+    if owner in METHODS:
+        kind, methods = METHODS[owner]
+        if methods is None:
+            return kind if not method.startswith("_") and method not in NON_BLOCKING_METHODS else None
+        return kind if method in methods else None
+    if qualname.startswith(_PASSLIB_SCHEMES) and method in _PASSLIB_METHODS:
+        return Kind.PASSWORD_HASH
+    for prefix, kind in PREFIXES.items():
+        if qualname.startswith(prefix) and qualname[len(prefix):].isidentifier():
+            return kind
+    return None
+
+
+@attrs.frozen
+class Blocking:
+    """One blocking call: what it is, how sure we are, and how to name it."""
+
+    kind: Kind
+    qualname: str
+    evidence: Evidence
+    label: str  # as written, e.g. ``input_path.read_bytes()``
+
+    def recommendation(self, call: nodes.Call) -> str:
+        func = call.func.as_string()
+        args = ", ".join([a.as_string() for a in call.args]
+                         + [k.as_string() for k in call.keywords or ()])
+        offload = f"{func}, {args}" if args else func
+        delay = call.args[0].as_string() if call.args else "seconds"
+        return self.kind.fix.format(call=shorten(offload, 60), delay=delay)
+
+
+def classify(call: nodes.Call, ctx) -> Blocking | None:
+    """The blocking operation ``call`` performs, or None."""
+    found = ctx.resolve(call)
+    if found is None:
+        return None
+    kind = kind_of(found.qualname)
+    if kind is None:
+        return None
+    if found.qualname in _LITERAL_ARGUMENT_OK and call.args and _is_literal(call.args[0]):
+        return None
+    return Blocking(kind, found.qualname, found.evidence, label(call))
+
+
+def label(call: nodes.Call) -> str:
+    """``time.sleep(1)``: the call as written, shortened."""
+    return shorten(call.as_string(), 60)
+
+
+def short_label(call: nodes.Call) -> str:
+    """``open()``: the callee as written, arguments elided (for call chains)."""
+    return shorten(call.func.as_string(), 40) + "()"
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _is_literal(node: nodes.NodeNG) -> bool:
+    if isinstance(node, nodes.Const):
+        return True
+    if isinstance(node, nodes.JoinedStr):
+        return False
+    if isinstance(node, (nodes.List, nodes.Tuple, nodes.Set)):
+        return all(_is_literal(e) for e in node.elts)
+    return False
+
+
+# ---------------------------------------------------------------- PR307 summary
+
+@callgraph.summarizer("blocks")
+def blocking_operations(function: nodes.FunctionDef, fctx) -> list[dict] | None:
+    """The blocking operations a synchronous project function performs
+    itself (not in nested functions, not offloaded, not in a one-time lazy
+    initialisation), for PR307."""
+    if isinstance(function, nodes.AsyncFunctionDef):
+        return None
+    found = []
+    for call in own_nodes(function, nodes.Call):
+        operation = classify(call, fctx)
+        if operation is not None and not in_lazy_initialisation(call, function):
+            found.append({"label": short_label(call), "kind": operation.kind.name,
+                          "line": call.lineno, "evidence": operation.evidence.name})
+    found.sort(key=lambda operation: operation["line"])
+    return found[:5] or None
+
+
+@callgraph.summarizer("once")
+def runs_once(function: nodes.FunctionDef, fctx) -> dict | None:
+    """How a function avoids repeating its work: ``memoised`` when a cache
+    decorator wraps it (``functools.lru_cache``), ``lines`` of the calls it
+    makes only on first use (``if _settings is None: _settings = load()``)."""
+    memoised = any(_is_cache_decorator(d) for d in (function.decorators.nodes if function.decorators else ()))
+    lines = sorted({call.lineno for call in own_nodes(function, nodes.Call)
+                    if in_lazy_initialisation(call, function)}) if _cache_targets(function) else []
+    if not memoised and not lines:
+        return None
+    return {"memoised": memoised, "lines": lines}
+
+
+def repeated_calls(functions: dict[str, dict]):
+    """For :func:`callgraph.chains`: follow only the calls that block again
+    on later uses: not the ones made on first use only, nor calls of a
+    memoised function."""
+    def follow(caller: dict, call: dict) -> bool:
+        once = caller["facts"].get("once") or {}
+        callee = functions.get(call["callee"])
+        return call["line"] not in once.get("lines", ()) and not (callee and is_memoised(callee))
+
+    return follow
+
+
+def is_memoised(summary: dict) -> bool:
+    return bool((summary["facts"].get("once") or {}).get("memoised"))
+
+
+_CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "alru_cache"})
+
+
+def _is_cache_decorator(decorator: nodes.NodeNG) -> bool:
+    func = decorator.func if isinstance(decorator, nodes.Call) else decorator
+    written = func.as_string() if isinstance(func, (nodes.Name, nodes.Attribute)) else ""
+    return written.rpartition(".")[2] in _CACHE_DECORATORS
+
+
+def in_lazy_initialisation(node: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
+    """Whether ``node`` runs only on a function's first use: inside ``if
+    <cache> is None:`` that assigns the cache, or after an early ``if
+    <cache>: return <cache>``, where the cache is a global, an attribute
+    (``self._client``) or an outer container (``_CACHE[key] = ...``)."""
+    caches = _cache_targets(function)
+    if not caches:
+        return False
+    child, parent = node, node.parent
+    while parent is not None and parent is not function:
+        if isinstance(parent, nodes.If) and child in parent.body:
+            mentioned = _mentions(parent.test) & caches
+            if mentioned and mentioned & _assigned_in(parent.body):
+                return True
+        child, parent = parent, parent.parent
+    statement = child  # the top-level statement of the function holding node
+    for earlier in function.body:
+        if earlier is statement:
+            break
+        returns_early = any(True for s in earlier.body for _ in s.nodes_of_class(nodes.Return)) \
+            if isinstance(earlier, nodes.If) else False
+        if returns_early and _mentions(earlier.test) & caches:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_targets(function: nodes.FunctionDef) -> frozenset[str]:
+    """Names a function may keep a cache in (computed once per function:
+    every call site of the function asks)."""
+    declared_global = {name for g in own_nodes(function, nodes.Global) for name in g.names}
+    targets = set()
+    for node in own_nodes(function, (nodes.AssignName, nodes.AssignAttr, nodes.Subscript)):
+        if isinstance(node, nodes.AssignName) and node.name in declared_global:
+            targets.add(node.name)
+        elif isinstance(node, nodes.AssignAttr):
+            targets.add(node.as_string())
+        elif isinstance(node, nodes.Subscript) and node.ctx is not None and node.ctx.name == "Store" \
+                and isinstance(node.value, (nodes.Name, nodes.Attribute)) \
+                and not _is_local(node.value, function):
+            targets.add(node.value.as_string())
+    return frozenset(targets)
+
+
+def _is_local(expr: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
+    if not isinstance(expr, nodes.Name):
+        return False
+    return any(n.name == expr.name for n in own_nodes(function, nodes.AssignName)) \
+        or expr.name in function.argnames()
+
+
+def _mentions(test: nodes.NodeNG) -> set[str]:
+    return {n.as_string() for n in test.nodes_of_class((nodes.Name, nodes.Attribute))}
+
+
+def _assigned_in(body: list[nodes.NodeNG]) -> set[str]:
+    found = set()
+    for statement in body:
+        for node in statement.nodes_of_class((nodes.AssignName, nodes.AssignAttr, nodes.Subscript)):
+            if isinstance(node, nodes.Subscript):
+                if node.ctx is not None and node.ctx.name == "Store":
+                    found.add(node.value.as_string())
+            else:
+                found.add(node.as_string() if isinstance(node, nodes.AssignAttr) else node.name)
+    return found
+
+
+# ---------------------------------------------------------------- findings
+
+def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding]:
+    """The finding of rule ``code`` (PR301/PR303/PR305) for a call on the
+    event loop that blocks in the way that rule covers."""
+    if not ctx.in_async(call) or isinstance(call.parent, nodes.Await):
+        return  # an awaited call returns an awaitable: whatever it resolved to, it is async
+    operation = classify(call, ctx)
+    if operation is None or operation.kind.code != code:
+        return
+    handler = ctx.execution(call)
+    where = " of a request handler" if handler.is_request_handler else ""
+    what = "" if operation.kind is Kind.SLEEP else f" ({operation.kind.label})"
+    evidence = min(operation.evidence, handler.evidence) if handler.is_request_handler else operation.evidence
+    yield Finding.at(
+        call, operation.kind.severity(handler.is_request_handler),
+        f"{title}: {operation.label}{what} blocks the event loop{where}",
+        operation.recommendation(call), evidence=evidence)

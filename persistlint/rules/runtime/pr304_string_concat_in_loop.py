@@ -1,0 +1,188 @@
+"""## What it does
+Checks for a string built with `+=` (or `s = s + ...`) inside a `for` or
+`while` loop, where the string is defined before the loop.
+
+## Why is this bad?
+Strings are immutable: each `+=` may copy everything built so far, so
+building a string of n parts costs O(n²). CPython sometimes resizes in place,
+but not when another reference to the string exists, and other interpreters
+never do.
+
+## Example
+```python
+def render(rows):
+    html = ""
+    for row in rows:
+        html += f"<tr><td>{row}</td></tr>"
+    return html
+```
+
+## Use instead
+```python
+def render(rows):
+    parts = []
+    for row in rows:
+        parts.append(f"<tr><td>{row}</td></tr>")
+    return "".join(parts)
+```
+
+A string reset inside the loop, and numbers or lists built with `+=`, are
+not reported.
+
+## Severity
+MEDIUM, or LOW when the loop provably runs fewer than 100 times (a literal
+of fewer than 100 elements, `range(n)` with n < 100).
+
+## References
+- [Python FAQ: the most efficient way to concatenate many strings](https://docs.python.org/3/faq/programming.html#what-is-the-most-efficient-way-to-concatenate-many-strings-together)
+- [str.join](https://docs.python.org/3/library/stdtypes.html#str.join)
+"""
+
+from __future__ import annotations
+
+import math
+
+from astroid import nodes
+
+from persistlint.context.infer import infer_one, param_annotation
+from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.registry import rule
+
+SMALL_LOOP = 100
+_STATEMENT_LOOPS = (nodes.For, nodes.AsyncFor, nodes.While)
+
+
+@rule("PR304", "string-concat-in-loop", effort=Effort.S, nodes=(nodes.AugAssign, nodes.Assign),
+      principle="Build strings from parts: collect them and join once.")
+def check(node: nodes.AugAssign | nodes.Assign, ctx):
+    target = _concatenated_name(node)
+    if target is None:
+        return
+    loops = [loop for loop in ctx.loops_around(node) if isinstance(loop, _STATEMENT_LOOPS)]
+    if not loops:
+        return
+    definition = _string_definition_before(target, loops[0])
+    if definition is None:
+        return
+    outside = [loop for loop in loops if not _contains(loop, definition)]
+    sites = _concatenations(target.name, outside[-1])
+    if sites and sites[0] is not node:
+        return  # one finding per string and loop, at its first concatenation
+    iterations = _iterations(outside)
+    small = iterations is not None and iterations < SMALL_LOOP
+    more = f" (and {len(sites) - 1} more concatenations in this loop)" if len(sites) > 1 else ""
+    yield Finding.at(
+        node, Severity.LOW if small else Severity.MEDIUM,
+        f"String built with += in a loop: {target.name} is copied on every iteration (quadratic)"
+        + (f"; at most {iterations} iterations" if small else "") + more,
+        "collect the parts in a list and \"\".join(...) them after the loop, or write to io.StringIO")
+
+
+def _concatenations(name: str, loop: nodes.NodeNG) -> list[nodes.NodeNG]:
+    """The concatenations to ``name`` in ``loop``, in source order."""
+    found = [n for n in loop.nodes_of_class((nodes.AugAssign, nodes.Assign))
+             if (target := _concatenated_name(n)) is not None and target.name == name]
+    return sorted(found, key=lambda n: (n.lineno or 0, n.col_offset or 0))
+
+
+def _concatenated_name(node) -> nodes.AssignName | None:
+    """The name ``x`` of ``x += ...`` or ``x = x + ...``/``x = ... + x``."""
+    if isinstance(node, nodes.AugAssign):
+        if node.op == "+=" and isinstance(node.target, nodes.AssignName):
+            return node.target
+        return None
+    if len(node.targets) != 1 or not isinstance(node.targets[0], nodes.AssignName):
+        return None
+    target, value = node.targets[0], node.value
+    if isinstance(value, nodes.BinOp) and value.op == "+" and any(
+            isinstance(side, nodes.Name) and side.name == target.name for side in (value.left, value.right)):
+        return target
+    return None
+
+
+def _string_definition_before(target: nodes.AssignName, loop: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The binding of ``target`` that reaches the loop, when every binding
+    outside the loop makes a str and at least one precedes the loop."""
+    try:
+        _, bindings = target.lookup(target.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return None
+    outside = [b for b in bindings if not _contains(loop, b)]
+    if not outside or not all(_binds_str(b) for b in outside):
+        return None
+    before = [b for b in outside if (b.lineno or 0) < (loop.lineno or 0)]
+    return before[-1] if before else None
+
+
+def _binds_str(binding: nodes.NodeNG) -> bool:
+    parent = binding.parent
+    if isinstance(parent, nodes.Arguments):
+        return _annotation_is_str(param_annotation(binding))
+    if isinstance(parent, nodes.AnnAssign):
+        return _annotation_is_str(parent.annotation)
+    if isinstance(parent, nodes.Assign):
+        return _is_str_value(parent.value)
+    if isinstance(parent, nodes.AugAssign):
+        return True  # another concatenation: judged by the other bindings
+    return False
+
+
+def _is_str_value(value: nodes.NodeNG) -> bool:
+    if isinstance(value, nodes.JoinedStr):
+        return True
+    if isinstance(value, nodes.Const):
+        return isinstance(value.value, str)
+    if isinstance(value, nodes.BinOp) and value.op in {"+", "%"}:
+        return _is_str_value(value.left)
+    inferred = infer_one(value)
+    return isinstance(inferred, nodes.Const) and isinstance(inferred.value, str)
+
+
+def _annotation_is_str(annotation: nodes.NodeNG | None) -> bool:
+    return isinstance(annotation, nodes.Name) and annotation.name == "str"
+
+
+def _contains(ancestor: nodes.NodeNG, node: nodes.NodeNG) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def _iterations(loops: list[nodes.NodeNG]) -> int | None:
+    """How many times the innermost body runs, when every loop is bounded."""
+    counts = [_loop_bound(loop) for loop in loops]
+    if not counts or any(count is None for count in counts):
+        return None
+    return math.prod(counts)
+
+
+def _loop_bound(loop: nodes.NodeNG) -> int | None:
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        return None
+    return _length(loop.iter)
+
+
+def _length(iterable: nodes.NodeNG) -> int | None:
+    """The number of items of a literal, ``range`` of constants, or
+    ``enumerate``/``reversed`` of those; None when not provable."""
+    if isinstance(iterable, (nodes.List, nodes.Tuple, nodes.Set)):
+        return len(iterable.elts)
+    if isinstance(iterable, nodes.Dict):
+        return len(iterable.items)
+    if isinstance(iterable, nodes.Const) and isinstance(iterable.value, (str, bytes)):
+        return len(iterable.value)
+    if not (isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name)
+            and iterable.args and not iterable.keywords):
+        return None
+    if iterable.func.name in {"enumerate", "reversed"}:
+        return _length(iterable.args[0])
+    if iterable.func.name == "range":
+        bounds = [a.value for a in iterable.args if isinstance(a, nodes.Const) and type(a.value) is int]
+        if len(bounds) == len(iterable.args):
+            try:
+                return len(range(*bounds))
+            except ValueError:  # range(..., 0)
+                return None
+    return None

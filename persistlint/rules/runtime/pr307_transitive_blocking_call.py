@@ -1,0 +1,124 @@
+"""## What it does
+Checks for an `async def` calling a synchronous project function that
+blocks (file, network, subprocess or database IO, `time.sleep`, CPU-heavy
+work: the operations of PR301, PR303 and PR305), directly or through further
+project functions. The message shows the whole chain, e.g.
+`handler -> load_settings -> open()`.
+
+## Why is this bad?
+The blocking call is just as blocking one function further down: the event
+loop stops while `load_settings` reads its file, although no `open()` is
+visible in the `async def`.
+
+## Example
+```python
+import json
+
+
+def load_settings(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+async def handler(path):
+    return load_settings(path)
+```
+
+## Use instead
+```python
+import asyncio
+import json
+
+
+def load_settings(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+async def handler(path):
+    return await asyncio.to_thread(load_settings, path)
+```
+
+Calls handed to a thread (`asyncio.to_thread(load_settings, path)`,
+`run_in_executor`, `run_in_threadpool`) and synchronous code that no
+`async def` reaches are not reported.
+
+## Severity
+As the blocking operation at the end of the chain: HIGH for IO, sleeps and
+password hashing in a request handler, MEDIUM otherwise.
+
+## References
+- [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
+- [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
+"""
+
+from astroid import nodes
+
+from persistlint.context import callgraph
+from persistlint.context.infer import infer_one
+from persistlint.diagnostic import Effort, Evidence, Finding
+from persistlint.registry import rule
+from persistlint.rules.runtime import _blocking
+
+_MAX_CHAINS = 20  # candidate chains compared per call; the graph walk is bounded anyway
+#: Decorators that turn a sync function into an awaitable run in a thread.
+_THREAD_WRAPPERS = ("sync_to_async", "to_thread", "run_in_threadpool", "asyncify", "run_sync")
+
+
+@rule("PR307", "transitive-blocking-call", effort=Effort.S_M, nodes=(nodes.Call,),
+      principle="Never block the event loop, not even through a helper: offload blocking helpers.")
+def check(node: nodes.Call, ctx):
+    if not ctx.in_async(node) or isinstance(node.parent, nodes.Await):
+        return
+    callee = ctx.resolve(node)
+    functions = ctx.project.functions
+    summary = functions.get(callee.qualname) if callee is not None else None
+    caller = ctx.function_of(node)
+    if summary is None or summary["is_async"] or _blocking.is_memoised(summary) \
+            or _wrapped_in_thread(node) or _blocking.in_lazy_initialisation(node, caller):
+        return
+    handler = ctx.execution(node)
+    found = _worst_chain(functions, callee.qualname, handler.is_request_handler)
+    if found is None:
+        return
+    chain, worst = found
+    kind = _blocking.Kind[worst["kind"]]
+    names = [caller.name] + [q.rpartition(".")[2] for q in chain] + [worst["label"]]
+    where = " of a request handler" if handler.is_request_handler else ""
+    evidence = min(callee.evidence, Evidence[worst["evidence"]])
+    if handler.is_request_handler:
+        evidence = min(evidence, handler.evidence)
+    written = node.func.as_string()
+    yield Finding.at(
+        node, kind.severity(handler.is_request_handler),
+        f"Transitive blocking call: {' -> '.join(names)} ({kind.label}, "
+        f"{functions[chain[-1]]['path']}:{worst['line']}) blocks the event loop{where}",
+        f"offload it with await asyncio.to_thread({written}, ...), or make "
+        f"{chain[0].rpartition('.')[2]} async",
+        evidence=evidence)
+
+
+def _worst_chain(functions: dict, callee: str, in_handler: bool) -> tuple[list[str], dict] | None:
+    """The chain from ``callee`` to a blocking operation whose severity is
+    highest (shortest first among equals), with that operation."""
+    candidates = [[callee]] if functions[callee]["facts"].get("blocks") else []
+    follow = _blocking.repeated_calls(functions)
+    for index, rest in enumerate(callgraph.chains(functions, callee, "blocks", follow=follow)):
+        if index >= _MAX_CHAINS:
+            break
+        candidates.append([callee, *rest])
+    best = None
+    for chain in candidates:
+        for operation in functions[chain[-1]]["facts"]["blocks"]:
+            rank = _blocking.Kind[operation["kind"]].severity(in_handler)
+            if best is None or rank > best[0]:
+                best = (rank, chain, operation)
+    return (best[1], best[2]) if best else None
+
+
+def _wrapped_in_thread(call: nodes.Call) -> bool:
+    """A callee decorated to run in a thread (``@sync_to_async``) does not
+    block the loop, whatever it does inside."""
+    function = infer_one(call.func)
+    decorators = getattr(getattr(function, "decorators", None), "nodes", None) or []
+    return any(d.as_string().split("(")[0].endswith(_THREAD_WRAPPERS) for d in decorators)

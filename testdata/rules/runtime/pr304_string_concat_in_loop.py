@@ -1,0 +1,85 @@
+def render(rows):
+    html = ""
+    for row in rows:
+        html += f"<tr><td>{row}</td></tr>"  # PR304[MEDIUM]: 9 "html"
+    return html
+
+
+def render_while(lines):
+    out = "start"
+    while lines:
+        out = out + lines.pop()  # PR304[MEDIUM]: 9
+    return out
+
+
+def prepend(parts):
+    text = ""
+    for part in parts:
+        text = part + text  # PR304[MEDIUM]: 9
+    return text
+
+
+def annotated(rows, header: str):
+    for row in rows:
+        header += str(row)  # PR304[MEDIUM]: 9
+    return header
+
+
+def small_loops():
+    label = ""
+    for name in ["a", "b", "c"]:
+        label += name  # PR304[LOW]: 9 "at most 3 iterations"
+    code = ""
+    for i in range(10):
+        for j in range(5):
+            code += str(i * j)  # PR304[LOW]: 13 "at most 50"
+    big = ""
+    for i in range(1000):
+        big += str(i)  # PR304[MEDIUM]: 9
+    return label, code, big
+
+
+def nested_reset(groups):
+    lines = []
+    for group in groups:
+        line = ""
+        for item in group:
+            line += item  # PR304[MEDIUM]: 13
+        lines.append(line)
+    return lines
+
+
+def near_misses(rows):
+    total = 0
+    for row in rows:
+        total += row  # ok: PR304
+    items = []
+    for row in rows:
+        items += [row]  # ok: PR304
+    for row in rows:
+        piece = ""
+        piece += row  # ok: PR304
+        print(piece)
+    parts = []
+    for row in rows:
+        parts.append(str(row))  # ok: PR304
+    text = "".join(parts)
+    return total, items, text
+
+
+def unknown_type(rows, acc):
+    for row in rows:
+        acc += row  # ok: PR304
+    return acc
+
+
+def one_finding_per_string(actions):
+    code = ""
+    for action in actions:
+        if action.kind == "click":
+            code += f"click({action.x}, {action.y})\n"  # PR304[MEDIUM]: 13 "and 2 more concatenations"
+        elif action.kind == "type":
+            code += f"write({action.text!r})\n"  # ok: PR304
+        else:
+            code = code + "pass\n"  # ok: PR304
+    return code
