@@ -35,16 +35,21 @@ def rule_command(code: str | None) -> None:
         return
     found = registry.get(code)
     if found is None:
-        raise click.UsageError(f"no rule {code!r}; `persistlint rule` lists them")
+        _fail(f"no rule {code!r}; `persistlint rule` lists them")
     click.echo(f"# {found.code} {found.name}\n\nCategory: {found.category}. Effort: {found.effort}.\n"
                f"Principle: {found.principle}\n\n{found.doc}")
 
 
 @main.command("context")
 @click.argument("path", required=False, default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--rebuild", is_flag=True, help="Ignore the on-disk cache.")
+@click.option("--rebuild", is_flag=True, help="Build from scratch; neither read nor write the on-disk cache.")
 def context_command(path: Path, rebuild: bool) -> None:
-    """Print the project context of PATH as JSON."""
+    """Print the project context of PATH as JSON.
+
+    Keys: tech_stack (db, orm, async, web), db_config (session factories,
+    expire_on_commit, engines, pool, triggers), models, entrypoints,
+    functions, channels, best_practices, problems, codebase_root.
+    """
     from persistlint import settings as settings_mod
     from persistlint.context import build
 
@@ -58,6 +63,36 @@ def context_command(path: Path, rebuild: bool) -> None:
         settings = attrs.evolve(settings, cache=False)
     context = build.load_or_build(root, settings)
     click.echo(json.dumps(context.to_json(), indent=2, sort_keys=False))
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json", "sarif"]),
+              default="markdown", show_default=True, help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--date", help="Report date, YYYY-MM-DD (default: today).")
+@click.option("--include-tests", is_flag=True, help="Also analyse test files.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPU count).")
+@click.option("--merge", is_flag=True, help="PATHS are JSON reports (shards) to merge into one report.")
+@click.option("--linear", is_flag=True, help="File the report as one Linear issue (LINEAR_API_KEY).")
+@click.option("--dry-run", is_flag=True, help="With --linear: print the GraphQL operations, send nothing.")
+@click.option("--linear-team", metavar="KEY", help="Linear team key, ID or UUID (default: docs/tasks/kanban_board.md).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+def report_command(paths: tuple[str, ...], output_format: str, output: Path | None, date: str | None,
+                   include_tests: bool, jobs: int | None, merge: bool, linear: bool, dry_run: bool,
+                   linear_team: str | None, exit_zero: bool) -> None:
+    """Audit PATHS (default: .): scores and findings as markdown, JSON or SARIF."""
+    from persistlint.report import command
+
+    request = command.Request(paths=paths, format=output_format, output=output, date=date,
+                              include_tests=include_tests, jobs=jobs, linear=linear, dry_run=dry_run,
+                              linear_team=linear_team, exit_zero=exit_zero, merge=merge)
+    try:
+        status = command.execute(request)
+    except command.ReportError as exc:
+        _fail(str(exc))
+    sys.exit(status)
 
 
 def _fail(message: str) -> None:

@@ -1,0 +1,428 @@
+"""File the audit report as one Linear issue, through gql.
+
+* Team: ``--linear-team``, else the "Linear Configuration" table of
+  ``docs/tasks/kanban_board.md`` (Team UUID if present, else Team ID or
+  Team Key). A UUID is checked with a ``teams`` query by id; anything else is
+  resolved by key (case-insensitive), then by name.
+* Project: the team's project whose name starts with ``Epic 0``.
+* Labels ``refactoring``, ``performance``, ``audit``: team or workspace labels
+  reused by name (case-insensitive, the team's own first), missing ones
+  created in the team.
+* Priority from the highest severity (CRITICAL 1 urgent ... LOW 4).
+* Idempotent: an issue of the team with the same title is updated instead
+  of a second one created. A create (or label create) whose answer is lost
+  (network error, 5xx) is not blindly repeated: the lookup runs again first.
+
+Endpoint ``LINEAR_API_URL`` (default Linear's), key ``LINEAR_API_KEY``. Linear
+takes a personal API key as the bare ``Authorization`` value and an OAuth
+access token as ``Bearer <token>``: a key starting with ``lin_oauth_`` (the
+prefix of Linear's OAuth tokens) is sent with ``Bearer``, a value already
+starting with ``Bearer `` is sent as is, anything else bare. The key is never
+printed, logged or written.
+
+Retries: network errors, HTTP 5xx and rate limiting (HTTP 400 or 429 whose
+GraphQL errors say RATELIMITED in ``extensions.code`` or ``extensions.type``)
+are retried up to :data:`ATTEMPTS` times with exponential backoff; a rate
+limit waits until ``X-RateLimit-Requests-Reset`` (epoch milliseconds), never
+longer than :data:`MAX_DELAY`. Authentication errors, a missing team or
+project, and GraphQL errors in an HTTP 200 answer fail at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from persistlint.diagnostic import Severity
+from persistlint.report.model import Report
+
+DEFAULT_URL = "https://api.linear.app/graphql"
+BOARD = Path("docs/tasks/kanban_board.md")
+TITLE = "Persistence & Performance Audit: {date}"
+PROJECT_PREFIX = "Epic 0"
+LABELS = ("refactoring", "performance", "audit")
+LABEL_COLOR = "#5E6AD2"
+PRIORITY = {Severity.CRITICAL: 1, Severity.HIGH: 2, Severity.MEDIUM: 3, Severity.LOW: 4}
+ATTEMPTS = 5
+BASE_DELAY = 1.0  # seconds; doubled after each failed attempt
+MAX_DELAY = 30.0
+TIMEOUT = 30
+RATE_LIMITED = "RATELIMITED"
+AUTH_CODES = frozenset({"AUTHENTICATION_ERROR", "FORBIDDEN", "UNAUTHENTICATED"})
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+# Every document persistlint sends (tests validate them against Linear's schema).
+DOCUMENTS: dict[str, str] = {
+    "TeamById": """query TeamById($id: ID!) {
+  teams(filter: {id: {eq: $id}}) { nodes { id key name } }
+}""",
+    "TeamByKeyOrName": """query TeamByKeyOrName($ref: String!) {
+  teams(filter: {or: [{key: {eqIgnoreCase: $ref}}, {name: {eqIgnoreCase: $ref}}]}) { nodes { id key name } }
+}""",
+    "EpicProject": """query EpicProject($teamId: ID!, $prefix: String!) {
+  projects(filter: {name: {startsWith: $prefix}, accessibleTeams: {some: {id: {eq: $teamId}}}}) {
+    nodes { id name }
+  }
+}""",
+    "Labels": """query Labels($filter: IssueLabelFilter!) {
+  issueLabels(first: 250, filter: $filter) { nodes { id name team { id } } }
+}""",
+    "LabelCreate": """mutation LabelCreate($input: IssueLabelCreateInput!) {
+  issueLabelCreate(input: $input) { success issueLabel { id name team { id } } }
+}""",
+    "IssueByTitle": """query IssueByTitle($teamId: ID!, $title: String!) {
+  issues(filter: {team: {id: {eq: $teamId}}, title: {eq: $title}}) { nodes { id identifier url title } }
+}""",
+    "IssueCreate": """mutation IssueCreate($input: IssueCreateInput!) {
+  issueCreate(input: $input) { success issue { id identifier url } }
+}""",
+    "IssueUpdate": """mutation IssueUpdate($id: String!, $input: IssueUpdateInput!) {
+  issueUpdate(id: $id, input: $input) { success issue { id identifier url } }
+}""",
+}
+
+
+def pause(seconds: float) -> None:
+    """How the client waits between attempts (tests replace it)."""
+    time.sleep(seconds)
+
+
+class LinearError(Exception):
+    """Filing failed; the text is one line and never holds the key."""
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, delay: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.delay = delay
+
+
+@attrs.frozen
+class Outcome:
+    action: str  # "created" or "updated"
+    identifier: str
+    url: str
+
+
+# -- configuration ------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"^(|-+|n/?a|none|tbd|todo|[<\[{].*[>\]}])$", re.I)
+_BOARD_KEYS = ("team uuid", "team id", "team key")
+
+
+def board_team(root: Path) -> str | None:
+    """The team named by the board's "Linear Configuration" table: its Team
+    UUID, else Team ID, else Team Key. Both table shapes are read: one
+    ``| Setting | Value |`` row per key, or the keys as column headers."""
+    try:
+        text = (root / BOARD).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    values = _configuration_table(text)
+    for key in _BOARD_KEYS:
+        value = values.get(key)
+        if value and not _PLACEHOLDER.match(value):
+            return value
+    return None
+
+
+def _configuration_table(text: str) -> dict[str, str]:
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if re.match(r"^#+\s*linear configuration\b", line.strip(), re.I)), None)
+    if start is None:
+        return {}
+    level = len(lines[start]) - len(lines[start].lstrip("#"))
+    rows: list[list[str]] = []
+    for line in lines[start + 1:]:
+        heading = re.match(r"^(#+)\s", line)
+        if heading and len(heading.group(1)) <= level:
+            break
+        if line.strip().startswith("|"):
+            cells = [_clean(cell) for cell in line.strip().strip("|").split("|")]
+            if not all(re.fullmatch(r":?-+:?", cell) for cell in cells if cell):
+                rows.append(cells)
+    if not rows:
+        return {}
+    by_row = {row[0].lower(): row[1] for row in rows if len(row) >= 2}
+    if any(key in by_row for key in _BOARD_KEYS) or len(rows) < 2:
+        return by_row
+    return dict(zip((cell.lower() for cell in rows[0]), rows[1]))  # keys as column headers
+
+
+def _clean(cell: str) -> str:
+    return cell.strip().strip("`*_").strip()
+
+
+def authorization(key: str) -> str:
+    if key.startswith("Bearer "):
+        return key
+    if key.startswith("lin_oauth_"):
+        return f"Bearer {key}"
+    return key
+
+
+# -- transport ------------------------------------------------------------------------
+
+class Client:
+    """Runs the named :data:`DOCUMENTS` on Linear with bounded retries."""
+
+    def __init__(self, url: str, api_key: str, *, sleep: Callable[[float], Any] | None = None,
+                 attempts: int = ATTEMPTS, max_delay: float = MAX_DELAY,
+                 clock: Callable[[], float] = time.time) -> None:
+        from gql import Client as GqlClient
+        from gql.transport.requests import RequestsHTTPTransport
+
+        self.sleep = sleep or pause
+        self.attempts = attempts
+        self.max_delay = max_delay
+        self.clock = clock
+        self._status: int | None = None
+        self._transport = RequestsHTTPTransport(
+            url=url, headers={"Authorization": authorization(api_key)}, timeout=TIMEOUT, retries=0)
+        self._client = GqlClient(transport=self._transport, fetch_schema_from_transport=False)
+        self._session = None
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._client.close_sync()
+            self._session = None
+
+    def execute(self, name: str, variables: dict[str, Any],
+                before_retry: Callable[[], dict | None] | None = None) -> dict:
+        """The ``data`` of one operation. ``before_retry`` (for mutations)
+        runs before each repeat; what it returns, if anything, is the result:
+        the first attempt did land."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                if attempt > 1 and before_retry is not None:
+                    landed = before_retry()
+                    if landed is not None:
+                        return landed
+                return self._send(name, variables)
+            except _Retryable as exc:
+                if attempt == self.attempts:
+                    raise LinearError(f"{name}: {exc.reason}; gave up after {self.attempts} attempts") from None
+                backoff = BASE_DELAY * 2 ** (attempt - 1)
+                delay = exc.delay if exc.delay is not None else backoff
+                self.sleep(max(0.0, min(delay, self.max_delay)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connect(self):
+        if self._session is None:
+            self._session = self._client.connect_sync()
+            self._transport.session.hooks["response"].append(self._record_status)
+        return self._session
+
+    def _record_status(self, response, *args, **kwargs):
+        self._status = response.status_code
+
+    def _send(self, name: str, variables: dict[str, Any]) -> dict:
+        from gql import GraphQLRequest
+        from gql.transport.exceptions import (TransportConnectionFailed, TransportProtocolError,
+                                              TransportQueryError, TransportServerError)
+
+        self._status = None
+        request = GraphQLRequest(DOCUMENTS[name], variable_values=variables, operation_name=name)
+        try:
+            return self._connect().execute(request)
+        except TransportConnectionFailed:
+            self.close()
+            raise _Retryable("network error (cannot reach the Linear API)") from None
+        except TransportServerError as exc:
+            status = exc.code or self._status
+            self._classify(status, [])
+            raise LinearError(f"{name}: HTTP {status}") from None
+        except TransportQueryError as exc:
+            self._classify(self._status, exc.errors or [])
+            raise LinearError(f"{name}: {_first_message(exc.errors)}") from None
+        except TransportProtocolError:
+            if self._status and self._status >= 500:
+                raise _Retryable(f"HTTP {self._status}") from None
+            raise LinearError(f"{name}: not a GraphQL answer (HTTP {self._status})") from None
+
+    def _classify(self, status: int | None, errors: list) -> None:
+        """Raise what a failed answer means; return if it is a plain failure."""
+        codes = {str(value).upper() for error in errors if isinstance(error, dict)
+                 for key, value in (error.get("extensions") or {}).items() if key in ("code", "type")}
+        if RATE_LIMITED in codes or status == 429:
+            raise _Retryable("rate limited", self._reset_delay())
+        if status in (401, 403) or codes & AUTH_CODES:
+            raise LinearError("authentication failed: check LINEAR_API_KEY")
+        if status is not None and status >= 500:
+            raise _Retryable(f"HTTP {status}")
+
+    def _reset_delay(self) -> float | None:
+        headers = self._transport.response_headers or {}
+        reset = headers.get("X-RateLimit-Requests-Reset")
+        try:
+            return max(0.0, float(reset) / 1000.0 - self.clock())
+        except (TypeError, ValueError):
+            return None
+
+
+def _first_message(errors: list | None) -> str:
+    for error in errors or []:
+        if isinstance(error, dict) and error.get("message"):
+            return " ".join(str(error["message"]).split())
+    return "the API answered with an error"
+
+
+class DryRun:
+    """Prints each operation and its variables; sends nothing. Answers as
+    if nothing existed yet, so every operation a first run sends is shown."""
+
+    def __init__(self, url: str, echo: Callable[[str], Any]) -> None:
+        self.echo = echo
+        echo(f"dry run: would POST to {url} with Authorization: <redacted>; nothing is sent")
+
+    def close(self) -> None:
+        pass
+
+    def execute(self, name: str, variables: dict[str, Any],
+                before_retry: Callable[[], dict | None] | None = None) -> dict:
+        self.echo(f"--- {name}\n{DOCUMENTS[name]}\nvariables: "
+                  f"{json.dumps(variables, indent=2, ensure_ascii=False)}")
+        if name in ("TeamById", "TeamByKeyOrName"):
+            ref = variables.get("id") or variables.get("ref")
+            return {"teams": {"nodes": [{"id": f"<id of team {ref}>", "key": ref, "name": ref}]}}
+        if name == "EpicProject":
+            return {"projects": {"nodes": [{"id": "<id of the Epic 0 project>", "name": PROJECT_PREFIX}]}}
+        if name == "LabelCreate":
+            label = variables["input"]["name"]
+            created = {"id": f"<id of label {label}>", "name": label, "team": None}
+            return {"issueLabelCreate": {"success": True, "issueLabel": created}}
+        if name == "Labels":
+            self.echo("(labels not found are created, in the team)")
+            return {"issueLabels": {"nodes": []}}
+        if name == "IssueByTitle":
+            self.echo("(an issue with this title is updated with IssueUpdate instead of created)")
+            return {"issues": {"nodes": []}}
+        return {name[0].lower() + name[1:]:  # issueCreate / issueUpdate
+                {"success": True, "issue": {"id": "<new issue>", "identifier": "(dry run)", "url": ""}}}
+
+
+# -- filing ---------------------------------------------------------------------------
+
+def issue_title(date: str) -> str:
+    return TITLE.format(date=date)
+
+
+def file_report(report: Report, description: str, *, root: Path, team: str | None = None,
+                dry_run: bool = False, echo: Callable[[str], Any] = print,
+                client: Client | DryRun | None = None) -> Outcome | None:
+    """File (or update) the report's issue; None when there is nothing to file."""
+    if not report.findings:
+        return None
+    team_ref = team or board_team(root)
+    if not team_ref:
+        raise LinearError(f"no Linear team: give --linear-team or fill the Linear Configuration "
+                          f"table of {BOARD}")
+    url = os.environ.get("LINEAR_API_URL") or DEFAULT_URL
+    if client is None:
+        if dry_run:
+            client = DryRun(url, echo)
+        else:
+            key = os.environ.get("LINEAR_API_KEY", "").strip()
+            if not key:
+                raise LinearError("LINEAR_API_KEY is not set")
+            client = Client(url, key)
+    try:
+        return _file(client, report, description, team_ref)
+    finally:
+        client.close()
+
+
+def _file(client, report: Report, description: str, team_ref: str) -> Outcome:
+    team = _team(client, team_ref)
+    project = _project(client, team)
+    labels = _labels(client, team["id"])
+    title = issue_title(report.date)
+    fields = {"title": title, "description": description,
+              "priority": PRIORITY[report.highest_severity],
+              "labelIds": labels, "projectId": project["id"]}
+
+    def existing() -> dict | None:
+        nodes = client.execute("IssueByTitle", {"teamId": team["id"], "title": title})["issues"]["nodes"]
+        return nodes[0] if nodes else None
+
+    found = existing()
+    if found is not None:
+        data = client.execute("IssueUpdate", {"id": found["id"], "input": fields})
+        return _outcome("updated", data["issueUpdate"])
+
+    def landed() -> dict | None:
+        issue = existing()
+        return {"issueCreate": {"success": True, "issue": issue}} if issue else None
+
+    data = client.execute("IssueCreate", {"input": {"teamId": team["id"], **fields}}, before_retry=landed)
+    return _outcome("created", data["issueCreate"])
+
+
+def _outcome(action: str, payload: dict) -> Outcome:
+    issue = payload.get("issue") if payload else None
+    if not payload or not payload.get("success") or not issue:
+        raise LinearError(f"the issue was not {action}: Linear answered success=false")
+    return Outcome(action, issue.get("identifier") or issue["id"], issue.get("url") or "")
+
+
+def _team(client, ref: str) -> dict:
+    if _UUID.match(ref):
+        nodes = client.execute("TeamById", {"id": ref})["teams"]["nodes"]
+    else:
+        nodes = client.execute("TeamByKeyOrName", {"ref": ref})["teams"]["nodes"]
+        by_key = [n for n in nodes if str(n.get("key", "")).lower() == ref.lower()]
+        nodes = by_key or nodes
+    if not nodes:
+        raise LinearError(f"team {ref!r} not found (check --linear-team or {BOARD})")
+    return nodes[0]
+
+
+def _project(client, team: dict) -> dict:
+    nodes = client.execute("EpicProject", {"teamId": team["id"], "prefix": PROJECT_PREFIX})["projects"]["nodes"]
+    if not nodes:
+        raise LinearError(f"no project whose name starts with {PROJECT_PREFIX!r} in team "
+                          f"{team.get('key') or team['id']}")
+    return sorted(nodes, key=lambda node: node["name"])[0]
+
+
+def _labels(client, team_id: str) -> list[str]:
+    """Ids of the audit labels, reusing team then workspace labels by name."""
+    filter_ = {"and": [
+        {"or": [{"name": {"eqIgnoreCase": name}} for name in LABELS]},
+        {"or": [{"team": {"id": {"eq": team_id}}}, {"team": {"null": True}}]},
+    ]}
+
+    def lookup() -> dict[str, str]:
+        found: dict[str, str] = {}
+        nodes = client.execute("Labels", {"filter": filter_})["issueLabels"]["nodes"]
+        # workspace labels first, so that a team label of the same name wins
+        for node in sorted(nodes, key=lambda n: n.get("team") is not None):
+            found[node["name"].lower()] = node["id"]
+        return found
+
+    known = lookup()
+    ids = []
+    for name in LABELS:
+        if name not in known:
+            def landed(name=name) -> dict | None:
+                label_id = lookup().get(name)
+                return ({"issueLabelCreate": {"success": True, "issueLabel": {"id": label_id}}}
+                        if label_id else None)
+
+            label = {"name": name, "teamId": team_id, "color": LABEL_COLOR}
+            data = client.execute("LabelCreate", {"input": label}, before_retry=landed)
+            payload = data["issueLabelCreate"]
+            if not payload.get("success") or not payload.get("issueLabel"):
+                raise LinearError(f"label {name!r} was not created")
+            known[name] = payload["issueLabel"]["id"]
+        ids.append(known[name])
+    return ids

@@ -1,0 +1,401 @@
+"""Collect the diagnostics of a project for the report, with exactly the
+semantics of ``flake8 --select=PQ,PT,PR`` on the same paths.
+
+* Files: flake8's own discovery (``filename`` patterns, ``exclude`` and
+  ``extend-exclude`` from its configuration), then the engine's skips
+  (tests unless ``--include-tests``, persistlint's ``exclude``).
+* Options: flake8's configuration is parsed by flake8 itself, so the
+  ``--persistlint-*`` options, ``per-file-ignores`` and ``extend-ignore``
+  mean the same here as there.
+* Each file is read as flake8 reads it and analysed by
+  :func:`persistlint.engine.analyse`; ``# noqa`` is applied by
+  :func:`persistlint.engine.without_noqa` (flake8's own check). PX
+  diagnostics are kept whatever the selection: they are listed apart.
+
+Speed: the project context is built once in this process before the
+workers start (forked workers inherit it; others read the on-disk copy),
+then the files are analysed in parallel.
+
+Per-file results are cached in ``<root>/.persistlint_cache/report-results.json``.
+A file's entry is keyed by its content, the project context key, the
+settings and persistlint itself (its version and the state of its
+modules). What a file's findings depend on goes beyond the file: the
+project context (call-graph summaries, models, entry points, database
+settings) and astroid inference into the project modules it imports. The context key changes whenever any project file changes, so an
+edit anywhere re-analyses every file, and a re-run with nothing changed
+re-analyses nothing. That is the simple, sound choice: a finer key would need
+a per-file record of which context facts and which modules each analysis
+read, and a stale finding in an audit is worse than a slower re-run after an
+edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import tokenize
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from persistlint import engine, registry
+from persistlint import settings as settings_mod
+from persistlint.context import ProjectContext, cache, forget_projects, project_context
+from persistlint.diagnostic import Diagnostic
+from persistlint.report import scoring
+from persistlint.settings import Settings, SettingsError
+
+SELECT = ("PQ", "PT", "PR")
+RESULTS_FILE = "report-results.json"
+RESULTS_FORMAT = 1
+# below this many files to analyse, starting workers costs more than it saves
+MIN_FILES_PER_WORKER = 4
+
+
+class RunError(Exception):
+    """A usage or environment problem; the text is one line."""
+
+
+@attrs.frozen
+class Collected:
+    root: Path
+    context: ProjectContext
+    diagnostics: list[Diagnostic]  # paths relative to ``root``, sorted
+    files: int  # files analysed or served from the cache
+    from_cache: int
+
+
+def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None = None,
+            progress: Callable[[int], Any] | None = None,
+            on_total: Callable[[int], Any] | None = None) -> Collected:
+    """Diagnostics of every file under ``paths``.
+
+    ``on_total(n)`` is told how many files there are, then ``progress(k)``
+    after each ``k`` more are done.
+    """
+    options = _flake8_options(paths)
+    overrides = _persistlint_options(options)
+    if include_tests:
+        overrides["include_tests"] = True
+
+    roots = _Roots(overrides)
+    try:
+        report_root, report_settings = roots.of(Path(paths[0] if paths else "."))
+    except SettingsError as exc:
+        raise RunError(str(exc)) from None
+
+    from flake8.discover_files import expand_paths
+
+    files: list[_File] = []
+    for display in expand_paths(paths=options.filenames or ["."],
+                                stdin_display_name=options.stdin_display_name,
+                                filename_patterns=options.filename,
+                                exclude=(*options.exclude, *options.extend_exclude)):
+        if display == "-":
+            raise RunError("reading from stdin is not supported; give file or directory paths")
+        absolute = Path(display).resolve()
+        try:
+            root, settings = roots.of(absolute)
+        except SettingsError as exc:
+            raise RunError(str(exc)) from None
+        relative = _relative(absolute, root)
+        if settings.skips(relative):
+            continue
+        files.append(_File(display, absolute, _relative(absolute, report_root), root, settings))
+    if on_total:
+        on_total(len(files))
+
+    registry.all_rules()
+    forget_projects()  # the files as they are now, even in a long-lived process
+    contexts = {}
+    for file in files:  # build every context once, here, before any worker starts
+        if (file.root, file.settings) not in contexts:
+            contexts[(file.root, file.settings)] = project_context(file.root, file.settings)
+    report_context = (contexts.get((report_root, report_settings))
+                      or project_context(report_root, report_settings))
+
+    store = _ResultStore(report_root, report_context.key) if report_settings.cache else None
+    done: dict[str, list[Diagnostic]] = {}
+    todo: list[_File] = []
+    keys: dict[str, str] = {}
+    for file in files:
+        keys[file.relative] = _file_key(file, contexts[(file.root, file.settings)].key)
+        cached = store.get(file.relative, keys[file.relative]) if store else None
+        if cached is not None:
+            done[file.relative] = cached
+        else:
+            todo.append(file)
+    if progress and len(done):
+        progress(len(done))
+
+    for relative, diagnostics in _analyse_all(todo, overrides, jobs, progress):
+        done[relative] = diagnostics
+        if store:
+            store.put(relative, keys[relative], diagnostics)
+    if store:
+        store.save()
+
+    decide = _Selection(options)
+    display_of = {file.relative: file.display for file in files}
+    kept = [d for relative, found in done.items() for d in found
+            if not scoring.is_scored(d) or decide.selected(d.code, display_of[relative])]
+    return Collected(report_root, report_context, sorted(kept, key=scoring.priority_order),
+                     len(files), len(files) - len(todo))
+
+
+# -- flake8's configuration ------------------------------------------------------
+
+# What the report reads from flake8's configuration needs flake8's own
+# options and persistlint's, not the other plugins': importing those (e.g.
+# libcst for flake8-async) was most of a warm re-run's time.
+NEEDED_PLUGIN_PACKAGES = frozenset({"flake8", "persistlint"})
+
+
+def _parse_flake8_args(argv: list[str]):
+    """flake8's ``parse_args`` procedure (stage-1 options, config files,
+    plugin options, option registration, aggregation) with only the
+    :data:`NEEDED_PLUGIN_PACKAGES` plugins loaded. Falls back to flake8's
+    own ``parse_args`` if its internals ever move."""
+    from flake8.options.parse_args import parse_args
+
+    try:
+        import flake8
+        from flake8.main import options as main_options
+        from flake8.options import aggregator, config, manager
+        from flake8.plugins import finder
+    except ImportError:  # pragma: no cover - another flake8 layout
+        return parse_args(argv)[1]
+    try:
+        prelim = main_options.stage1_arg_parser()
+        args0, rest = prelim.parse_known_args(argv)
+        cfg, cfg_dir = config.load_config(config=args0.config, extra=args0.append_config,
+                                          isolated=args0.isolated)
+        plugin_options = finder.parse_plugin_options(cfg, cfg_dir, enable_extensions=args0.enable_extensions,
+                                                     require_plugins=args0.require_plugins)
+        found = [plugin for plugin in finder.find_plugins(cfg, plugin_options)
+                 if plugin.package in NEEDED_PLUGIN_PACKAGES]
+        plugins = finder.load_plugins(found, plugin_options)
+        option_manager = manager.OptionManager(version=flake8.__version__,
+                                               plugin_versions=plugins.versions_str(), parents=[prelim],
+                                               formatter_names=list(plugins.reporters))
+        main_options.register_default_options(option_manager)
+        option_manager.register_plugins(plugins)
+    except (AttributeError, TypeError):  # pragma: no cover - flake8's internals changed
+        return parse_args(argv)[1]
+    return aggregator.aggregate_options(option_manager, cfg, cfg_dir, rest)
+
+
+def _flake8_options(paths: list[str]):
+    """flake8's options for ``flake8 --select=PQ,PT,PR PATHS`` (its config
+    files read from the current directory, as flake8 does)."""
+    try:
+        with contextlib.redirect_stderr(_OneLine()) as errors:
+            options = _parse_flake8_args([f"--select={','.join(SELECT)}", "--", *paths])
+    except SystemExit:
+        raise RunError(f"flake8 configuration: {errors.text() or 'cannot be parsed'}") from None
+    except Exception as exc:  # noqa: BLE001 - a broken config is an environment error
+        raise RunError(f"flake8 configuration: {exc.__class__.__name__}: {exc}") from None
+    return options
+
+
+def _persistlint_options(options) -> dict[str, Any]:
+    """The ``--persistlint-*`` flake8 options that are set (command line
+    or ``[flake8]`` section), as the flake8 plugin passes them to the engine."""
+    found: dict[str, Any] = {}
+    for key in settings_mod.KEYS:
+        value = getattr(options, f"persistlint_{key}", None)
+        if value is not None:
+            found[key] = value
+    return found
+
+
+class _OneLine:
+    """Captures argparse's complaint so the CLI can print it as one line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.lines.append(text)
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        lines = [line.strip() for line in "".join(self.lines).splitlines() if line.strip()]
+        return lines[-1] if lines else ""
+
+
+class _Selection:
+    """flake8's select/ignore decision, per-file-ignores included."""
+
+    def __init__(self, options) -> None:
+        from flake8.style_guide import Decision, StyleGuideManager
+
+        self._selected = Decision.Selected
+        self._manager = StyleGuideManager(options, formatter=None)
+
+    def selected(self, code: str, display: str) -> bool:
+        guide = self._manager.style_guide_for(display)
+        return guide.should_report_error(code) is self._selected
+
+
+# -- files and roots ---------------------------------------------------------------
+
+@attrs.frozen
+class _File:
+    display: str  # as flake8 names it
+    absolute: Path
+    relative: str  # to the report root
+    root: Path  # the file's own project root
+    settings: Settings
+
+
+class _Roots:
+    """Project root and settings per directory, as the engine resolves them."""
+
+    def __init__(self, overrides: dict[str, Any]) -> None:
+        self.overrides = overrides
+        self._by_directory: dict[Path, tuple[Path, Settings]] = {}
+
+    def of(self, path: Path) -> tuple[Path, Settings]:
+        directory = path.resolve()
+        directory = directory if directory.is_dir() else directory.parent
+        if directory not in self._by_directory:
+            self._by_directory[directory] = settings_mod.resolve(directory, self.overrides)
+        return self._by_directory[directory]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_like_flake8(path: Path) -> str:
+    """The text flake8 hands to its plugins (universal newlines; latin-1
+    when the declared or detected encoding fails)."""
+    try:
+        with tokenize.open(path) as handle:
+            return handle.read()
+    except (SyntaxError, UnicodeError):
+        with open(path, encoding="latin-1") as handle:
+            return handle.read()
+
+
+def _file_key(file: _File, context_key: str) -> str:
+    digest = hashlib.sha256(
+        f"{RESULTS_FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{file.settings!r}\0{file.relative}\0".encode())
+    try:
+        digest.update(file.absolute.read_bytes())
+    except OSError:
+        digest.update(b"\0unreadable")
+    return digest.hexdigest()
+
+
+# -- analysis --------------------------------------------------------------------
+
+_WORKER_OVERRIDES: dict[str, Any] = {}
+
+
+def analyse_file(absolute: Path, relative: str, overrides: dict[str, Any]) -> list[Diagnostic]:
+    """One file's diagnostics after ``# noqa``, with paths relative to the
+    report root."""
+    try:
+        source = read_like_flake8(absolute)
+    except OSError:
+        found = engine.analyse(str(absolute), None, overrides)  # the engine words the PX001
+        lines: list[str] = []
+    else:
+        found = engine.analyse(str(absolute), source, overrides)
+        lines = source.splitlines(keepends=True)
+    return [attrs.evolve(d, path=relative) for d in engine.without_noqa(found, lines)]
+
+
+def _work(task: tuple[str, str]) -> tuple[str, list[Diagnostic]]:
+    absolute, relative = task
+    return relative, analyse_file(Path(absolute), relative, _WORKER_OVERRIDES)
+
+
+def _start_worker(overrides: dict[str, Any]) -> None:
+    _WORKER_OVERRIDES.clear()
+    _WORKER_OVERRIDES.update(overrides)
+
+
+def _analyse_all(files: list[_File], overrides: dict[str, Any], jobs: int | None,
+                 progress: Callable[[int], Any] | None) -> Iterator[tuple[str, list[Diagnostic]]]:
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = min(jobs, max(1, len(files) // MIN_FILES_PER_WORKER))
+    tasks = [(str(file.absolute), file.relative) for file in files]
+    if jobs == 1:
+        _start_worker(overrides)
+        for task in tasks:
+            yield _work(task)
+            if progress:
+                progress(1)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers inherit the contexts and parsed modules already in memory
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(tasks) // (jobs * 8))
+    with context.Pool(jobs, initializer=_start_worker, initargs=(overrides,)) as pool:
+        for result in pool.imap_unordered(_work, tasks, chunksize=chunk):
+            yield result
+            if progress:
+                progress(1)
+
+
+# -- the per-file result cache -------------------------------------------------------
+
+class _ResultStore:
+    """``{relpath: {"key", "context", "diagnostics"}}`` in one JSON file,
+    replaced atomically; entries from another project state are dropped."""
+
+    def __init__(self, root: Path, context_key: str) -> None:
+        self.directory = root / cache.CACHE_DIR
+        self.file = self.directory / RESULTS_FILE
+        self.context_key = context_key
+        self.entries: dict[str, dict] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("format") == RESULTS_FORMAT:
+            self.entries = {relative: entry for relative, entry in data.get("files", {}).items()
+                            if entry.get("context") == context_key}
+            self.changed = len(self.entries) != len(data.get("files", {}))
+
+    def get(self, relative: str, key: str) -> list[Diagnostic] | None:
+        entry = self.entries.get(relative)
+        if entry is None or entry.get("key") != key:
+            return None
+        try:
+            return [Diagnostic.from_dict(item) for item in entry["diagnostics"]]
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def put(self, relative: str, key: str, diagnostics: list[Diagnostic]) -> None:
+        self.entries[relative] = {"key": key, "context": self.context_key,
+                                  "diagnostics": [d.to_dict() for d in diagnostics]}
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.directory.mkdir(exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump({"format": RESULTS_FORMAT, "files": self.entries}, out)
+            os.replace(temporary, self.file)
+        except OSError as exc:  # a read-only checkout: the report still works
+            print(f"persistlint: result cache not written ({exc.strerror or exc})", file=sys.stderr)
