@@ -321,3 +321,45 @@ def test_results_do_not_depend_on_installed_libraries(tmp_path):
     resolved_names = {qualname for _, qualname, _ in plain if qualname}
     assert {"sqlalchemy.ext.asyncio.AsyncSession.execute", "sqlalchemy.orm.Session.query",
             "requests.get", "sqlalchemy.select"} <= resolved_names
+
+
+def test_type_alias_annotations_local_and_imported(tmp_path):
+    module = module_of(tmp_path, """
+        from typing import Annotated, Optional
+
+        from fastapi import Depends
+        from sqlalchemy import select
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.deps import DB, get_db
+
+        LocalDB = Annotated[AsyncSession, Depends(get_db)]
+        MaybeDB = Optional[LocalDB]
+
+
+        async def imported_alias(db: DB):
+            await db.execute(select(1))
+
+
+        async def local_alias(db: LocalDB):
+            await db.scalars(select(2))
+
+
+        async def alias_of_alias(db: MaybeDB):
+            await db.get(3, 4)
+    """, app__deps="""
+        from typing import Annotated
+
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        async def get_db():
+            yield AsyncSession()
+
+
+        DB = Annotated[AsyncSession, Depends(get_db)]
+    """)
+    assert resolved(module, "db.execute(select(1))")[0] == "sqlalchemy.ext.asyncio.AsyncSession.execute"
+    assert resolved(module, "db.scalars(select(2))")[0] == "sqlalchemy.ext.asyncio.AsyncSession.scalars"
+    assert resolved(module, "db.get(3, 4)")[0] == "sqlalchemy.ext.asyncio.AsyncSession.get"

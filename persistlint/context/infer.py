@@ -415,12 +415,37 @@ def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
                 inner = inner.elts[0]
             return _annotation_type(inner)
         return None
+    alias = _type_alias_value(annotation)
+    if alias is not None:
+        return _annotation_type(alias)
     value = infer_one(annotation)
     if isinstance(value, nodes.ClassDef):
         return Resolved(_canonical(value.qname()), Evidence.ANNOTATION)
     static = dotted_import(annotation)
     if static:
         return Resolved(_canonical(static), Evidence.ANNOTATION)
+    return None
+
+
+def _type_alias_value(annotation: nodes.NodeNG) -> nodes.NodeNG | None:
+    """``DB = Annotated[AsyncSession, Depends(get_db)]`` then ``db: DB``: the
+    aliased annotation, when the alias is assigned in this module or
+    imported from another project module."""
+    if not isinstance(annotation, nodes.Name):
+        return None
+    binding = _binding(annotation)
+    if isinstance(binding, nodes.ImportFrom):
+        original = next((name for name, alias in binding.names
+                         if (alias or name) == annotation.name), None)
+        try:
+            module = binding.do_import_module(binding.modname)
+        except _INFERENCE_ERRORS:
+            return None
+        found = module.locals.get(original or "", [])
+        binding = found[-1] if found else None
+    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.Assign) \
+            and isinstance(binding.parent.value, (nodes.Subscript, nodes.BinOp)):
+        return binding.parent.value
     return None
 
 
