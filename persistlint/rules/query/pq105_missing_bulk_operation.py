@@ -68,7 +68,7 @@ def check(node: nodes.Call, ctx):
     found = _orm.db_call(node, ctx)
     if found is None or found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
         return
-    loop = _orm.per_iteration_loop(node, ctx)
+    loop = _orm.per_iteration_loop(node, ctx) or _constructing_loop(node, ctx)
     if loop is None:
         return
     trip = None if found.kind in ROUND_TRIPS else _round_trip_in(loop, node, ctx)
@@ -81,6 +81,16 @@ def check(node: nodes.Call, ctx):
         _recommendation(found, trip),
         evidence=found.evidence,
     )
+
+
+def _constructing_loop(write: nodes.Call, ctx) -> nodes.NodeNG | None:
+    """``for _ in range(n): session.add(Tag())``: a new object is built for
+    every write, so each iteration writes a row even though nothing in the
+    call changes with the loop."""
+    if write.args and isinstance(write.args[0], nodes.Call):
+        loops = [loop for loop in ctx.loops_around(write) if isinstance(loop, (nodes.For, nodes.AsyncFor))]
+        return loops[0] if loops else None
+    return None
 
 
 def _round_trip_in(loop: nodes.NodeNG, write: nodes.Call, ctx):

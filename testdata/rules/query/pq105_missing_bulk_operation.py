@@ -34,6 +34,9 @@ def sqlalchemy_sync(session: Session, names, rows, tags):
         session.execute(select(Tag).where(Tag.name == name))  # PQ107[HIGH]: 9
     for row in rows:
         session.execute(insert(Tag).values(**row))  # PQ105[MEDIUM]: 9 "insert(M), rows"
+    for _ in range(3):
+        session.add(Tag())  # PQ105[MEDIUM]: 9 "session.commit()"
+        session.commit()  # PT204[LOW]: 9
     session.add_all([Tag(name=name) for name in names])  # ok: PQ105
     session.execute(insert(Tag), rows)  # ok: PQ105
     session.add(Tag(name="one"))  # ok: PQ105
