@@ -114,7 +114,7 @@ def _string_definition_before(target: nodes.AssignName, loop: nodes.NodeNG) -> n
     return before[-1] if before else None
 
 
-def _binds_str(binding: nodes.NodeNG) -> bool:
+def _binds_str(binding: nodes.NodeNG, depth: int = 0) -> bool:
     parent = binding.parent
     if isinstance(parent, nodes.Arguments):
         return _annotation_is_str(param_annotation(binding))
@@ -122,8 +122,15 @@ def _binds_str(binding: nodes.NodeNG) -> bool:
         return _annotation_is_str(parent.annotation)
     if isinstance(parent, nodes.Assign):
         return _is_str_value(parent.value)
-    if isinstance(parent, nodes.AugAssign):
-        return True  # another concatenation: judged by the other bindings
+    if isinstance(parent, nodes.AugAssign) and depth < 8:
+        # ``x += ...`` keeps the type x had: astroid's lookup hides the
+        # bindings before it (``x = []``, ``index: int``), so judge those.
+        try:
+            _, earlier = binding.lookup(binding.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            return False
+        earlier = [b for b in earlier if b is not binding and (b.lineno or 0) < (binding.lineno or 0)]
+        return bool(earlier) and all(_binds_str(b, depth + 1) for b in earlier)
     return False
 
 

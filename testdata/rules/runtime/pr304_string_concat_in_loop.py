@@ -83,3 +83,24 @@ def one_finding_per_string(actions):
         else:
             code = code + "pass\n"  # ok: PR304
     return code
+
+
+def list_extended_before_and_in_a_loop(groups):
+    hits = []
+    hits += ["first"]
+    for group in groups:
+        hits += group  # ok: PR304
+
+
+def int_advanced_before_and_in_a_loop(words: list[str], index: int):
+    index += 1
+    while index < len(words):
+        index += 2  # ok: PR304
+
+
+def str_extended_before_and_in_a_loop(parts):
+    text = ""
+    text += "head"
+    for part in parts:
+        text += part  # PR304[MEDIUM]: 9
+    return text
