@@ -113,7 +113,7 @@ class _Boundary:
 
     def _project_module(self, modname: str) -> nodes.Module:
         parts = modname.split(".")
-        for root in list(self.roots):
+        for root in list(self.roots):  # noqa: PR306 - a snapshot: another thread may activate a root
             for base in (root, root / "src"):
                 candidate = base.joinpath(*parts)
                 for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):

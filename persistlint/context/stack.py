@@ -420,15 +420,16 @@ def _requirements_file(path: Path, stack: _Stack, seen: set[Path],
 
 
 def _logical_lines(text: str) -> Iterator[str]:
-    pending = ""
+    """Lines with backslash continuations joined."""
+    pending: list[str] = []
     for line in text.splitlines():
         if line.endswith("\\"):
-            pending += line[:-1] + " "
+            pending.append(line[:-1])
             continue
-        yield pending + line
-        pending = ""
+        yield " ".join([*pending, line])
+        pending = []
     if pending:
-        yield pending
+        yield " ".join(pending)
 
 
 def _load_toml(path: Path, stack: _Stack) -> dict | None:
