@@ -625,7 +625,6 @@ def iterated_query(call: nodes.Call, ctx) -> DbCall | None:
     return DbCall(call, READ, rows.api, rows.evidence, rows.model, call)
 
 
-
 # ------------------------------------------------------------------ loops
 
 def _names(expr: nodes.NodeNG) -> set[str]:
@@ -654,9 +653,9 @@ def iteration_names(loop: nodes.NodeNG) -> set[str]:
         return set()
     assignments = []
     for statement in body:
-        for node in [statement, *statement.nodes_of_class((nodes.Assign, nodes.AnnAssign, nodes.AugAssign,
-                                                            nodes.For, nodes.AsyncFor, nodes.With,
-                                                            nodes.AsyncWith, nodes.NamedExpr))]:
+        binders = (nodes.Assign, nodes.AnnAssign, nodes.AugAssign, nodes.For, nodes.AsyncFor,
+                   nodes.With, nodes.AsyncWith, nodes.NamedExpr)
+        for node in [statement, *statement.nodes_of_class(binders)]:
             if isinstance(node, (nodes.Assign, nodes.AnnAssign, nodes.AugAssign, nodes.NamedExpr)) \
                     and node.value is not None:
                 targets = node.targets if isinstance(node, nodes.Assign) else [node.target]

@@ -175,8 +175,8 @@ def _in_chain(origin: nodes.NodeNG, call: nodes.Call) -> bool:
 
 
 def _is_query_part(expr: nodes.NodeNG, ctx) -> bool:
-    return isinstance(expr, nodes.Call) and (_orm.db_call(expr, ctx) is not None
-                                            or _orm.row_source(expr, ctx) is not None)
+    return isinstance(expr, nodes.Call) and (
+        _orm.db_call(expr, ctx) is not None or _orm.row_source(expr, ctx) is not None)
 
 
 def _loaded_rows(call: nodes.Call, ctx) -> _orm.Rows | None:

@@ -87,4 +87,3 @@ def _rewrite(builtin: str, node: nodes.ListComp) -> str | None:
     if template is None:
         return None
     return shorten(template.format(elt=node.elt.as_string(), generators=generators), 80)
-
