@@ -29,6 +29,11 @@ LOOP_NODES = (nodes.For, nodes.AsyncFor, nodes.While, nodes.Comprehension)
 FUNCTION_NODES = (nodes.FunctionDef, nodes.Lambda)  # AsyncFunctionDef subclasses FunctionDef
 
 
+def inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
+    """Whether ``node`` is ``ancestor`` or lies within it."""
+    return node is ancestor or ancestor.parent_of(node)
+
+
 class ExecutionKind(enum.Enum):
     REQUEST_HANDLER = "request_handler"
     BACKGROUND = "background"

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 import attrs
 from astroid import nodes
 
-from persistlint.context import brain, callgraph, infer
+from persistlint.context import brain, callgraph, infer, inside
+from persistlint.context import sql as _sql
 from persistlint.context.infer import Resolved, own_nodes
 from persistlint.diagnostic import Evidence
-from persistlint.rules.query import _sql
 
 READ, UPDATE, DELETE, INSERT = _sql.READ, _sql.UPDATE, _sql.DELETE, _sql.INSERT
 ADD, REMOVE, FLUSH, COMMIT = "ADD", "REMOVE", "FLUSH", "COMMIT"
@@ -737,14 +737,6 @@ def _stops_on_result(loop: nodes.NodeNG, node: nodes.NodeNG) -> bool:
         if isinstance(guard, nodes.If) and (inside(node, guard.test) or _names(guard.test) & results
                                             or _depends_through(guard.test, results, loop)):
             return True
-    return False
-
-
-def inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
     return False
 
 

@@ -51,7 +51,8 @@ from astroid import nodes
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm, _sql
+from persistlint.context import sql as _sql
+from persistlint.rules.query import _orm
 
 WIDE, VERY_WIDE, FEW_ATTRIBUTES = 10, 15, 3
 MANY_ROW_METHODS = frozenset({"all", "scalars", "fetchall", "fetch", "fetchmany", "__iter__"})

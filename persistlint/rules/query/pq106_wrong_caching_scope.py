@@ -67,7 +67,8 @@ from persistlint.context import infer
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm, _sql
+from persistlint.context import sql as _sql
+from persistlint.rules.query import _orm
 
 CACHE_ATTRIBUTE = re.compile(r"^_*(cache|cached|loaded|initialized|memo)(_.*)?$|_cache$|_cached$")
 CACHED_PROPERTY = frozenset({"functools.cached_property"})

@@ -44,6 +44,7 @@ import math
 
 from astroid import nodes
 
+from persistlint.context import inside
 from persistlint.context.infer import infer_one, param_annotation
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
@@ -64,7 +65,7 @@ def check(node: nodes.AugAssign | nodes.Assign, ctx):
     definition = _string_definition_before(target, loops[0])
     if definition is None:
         return
-    outside = [loop for loop in loops if not _contains(loop, definition)]
+    outside = [loop for loop in loops if not inside(definition, loop)]
     sites = _concatenations(target.name, outside[-1])
     if sites and sites[0] is not node:
         return  # one finding per string and loop, at its first concatenation
@@ -107,7 +108,7 @@ def _string_definition_before(target: nodes.AssignName, loop: nodes.NodeNG) -> n
         _, bindings = target.lookup(target.name)
     except Exception:  # noqa: BLE001 - astroid lookup on odd code
         return None
-    outside = [b for b in bindings if not _contains(loop, b)]
+    outside = [b for b in bindings if not inside(b, loop)]
     if not outside or not all(_binds_str(b) for b in outside):
         return None
     before = [b for b in outside if (b.lineno or 0) < (loop.lineno or 0)]
@@ -147,14 +148,6 @@ def _is_str_value(value: nodes.NodeNG) -> bool:
 
 def _annotation_is_str(annotation: nodes.NodeNG | None) -> bool:
     return isinstance(annotation, nodes.Name) and annotation.name == "str"
-
-
-def _contains(ancestor: nodes.NodeNG, node: nodes.NodeNG) -> bool:
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
-    return False
 
 
 def _iterations(loops: list[nodes.NodeNG]) -> int | None:

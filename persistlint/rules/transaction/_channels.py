@@ -85,7 +85,7 @@ def uses_in_call(call: nodes.Call, ctx) -> list[Use]:
     if name in _SQL_METHODS and call.args:
         sql, template = _string(call.args[0])
         if sql is None:
-            sql = _regions.sql_text(call.args[0])
+            sql = _regions.sql_of(call.args[0])
             template = False
         if sql and re.search(r"notify|listen", sql, re.IGNORECASE) and not _DEFINITION.search(sql):
             return [Use(role, "pg", channel, "template" if template and "{}" in channel else "literal",

@@ -31,7 +31,7 @@ import attrs
 import sqlparse
 from astroid import nodes
 
-from persistlint.context import callgraph, infer
+from persistlint.context import callgraph, infer, inside, sql
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
 
@@ -336,40 +336,10 @@ def helper_fact(functions: dict, qualname: str, fact: str, memo: dict):
 
 # ---------------------------------------------------------------- statements and models
 
-def sql_text(expr: nodes.NodeNG | None, depth: int = 0) -> str | None:
-    """The SQL of a statement argument: a string, ``text("...")`` (with
-    chained ``bindparams``), an f-string (holes become ``{}``), or a name
-    bound to one of those."""
-    if expr is None or depth > 6:
-        return None
-    if isinstance(expr, nodes.Const):
-        return expr.value if isinstance(expr.value, str) else None
-    if isinstance(expr, nodes.JoinedStr):
-        return "".join(v.value if isinstance(v, nodes.Const) else "{}" for v in expr.values)
-    if isinstance(expr, nodes.BinOp) and expr.op == "+":
-        left, right = sql_text(expr.left, depth + 1), sql_text(expr.right, depth + 1)
-        return left + right if left is not None and right is not None else None
-    if isinstance(expr, nodes.Call):
-        func = expr.func
-        name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
-        if name in {"text", "dedent", "DDL"} and expr.args:
-            return sql_text(expr.args[0], depth + 1)
-        if isinstance(func, nodes.Attribute) and name in {"bindparams", "columns", "format", "strip",
-                                                          "execution_options"}:
-            return sql_text(func.expr, depth + 1)
-        return None
-    if isinstance(expr, (nodes.Name, nodes.Attribute)):
-        value = infer.infer_one(expr)
-        if isinstance(value, nodes.Const) and isinstance(value.value, str):
-            return value.value
-        if isinstance(expr, nodes.Name):
-            try:
-                _, assignments = expr.lookup(expr.name)
-            except Exception:  # noqa: BLE001 - odd scopes
-                return None
-            if len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign):
-                return sql_text(assignments[0].parent.value, depth + 1)
-    return None
+def sql_of(expr: nodes.NodeNG | None) -> str | None:
+    """The SQL of a statement argument; f-string holes become ``{}`` so that
+    channel templates compare equal on both sides."""
+    return sql.sql_of(expr, hole="{}")
 
 
 def sql_verb_and_table(sql: str) -> tuple[str | None, str | None]:
@@ -408,7 +378,7 @@ def statement(expr: nodes.NodeNG, ctx) -> tuple[str | None, str | None, str | No
         return leaf.upper(), table_of(model, ctx) or _table_object_name(expr), model
     if found and found.qualname.startswith("sqlalchemy.") and leaf == "Select":
         return "SELECT", None, None
-    sql = sql_text(expr)
+    sql = sql_of(expr)
     if sql is None:
         return None, None, None
     verb, table = sql_verb_and_table(sql)
@@ -751,14 +721,6 @@ class Region:
         position = (node.lineno or 0, node.col_offset or 0)
         start = (self.start.lineno or 0, self.start.col_offset or 0)
         return start <= position <= self.end.position and position != self.end.position
-
-
-def inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.parent
-    return False
 
 
 def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:

@@ -1,6 +1,6 @@
-"""Raw SQL as the query rules see it: the text a call sends (string
-constants followed through local names and module constants, f-string
-prefixes, ``text(...)``), and what that text does, classified by sqlparse."""
+"""Raw SQL as the rules see it: the text a call sends (string constants
+followed through local names and module constants, f-strings,
+``text(...)``/``DDL(...)``), and what that text does, classified by sqlparse."""
 
 from __future__ import annotations
 
@@ -17,31 +17,34 @@ from persistlint.context import infer
 READ, UPDATE, DELETE, INSERT = "SELECT", "UPDATE", "DELETE", "INSERT"
 
 #: Calls whose first argument is SQL text (or a ``text()`` clause).
-SQL_TEXT_CALLS = frozenset({"sqlalchemy.text"})
+SQL_TEXT_CALLS = frozenset({"sqlalchemy.text", "sqlalchemy.DDL", "textwrap.dedent"})
+#: Methods that return the SQL of the object they are called on.
+_SAME_SQL_METHODS = frozenset({"bindparams", "columns", "format", "strip", "execution_options"})
 
 
-def sql_of(expr: nodes.NodeNG | None, resolve=None, _depth: int = 0) -> str | None:
+def sql_of(expr: nodes.NodeNG | None, resolve=None, hole: str = "x", _depth: int = 0) -> str | None:
     """The SQL text an expression evaluates to, as far as the source shows:
     string constants (through names and module constants), concatenations,
-    the literal parts of f-strings, and ``text("...")``."""
-    if expr is None or _depth > 5:
+    f-strings (each value becomes ``hole``), ``text("...")`` with chained
+    ``bindparams``, ``DDL("...")``, ``dedent("...")``."""
+    if expr is None or _depth > 6:
         return None
     if isinstance(expr, nodes.Const):
         return expr.value if isinstance(expr.value, str) else None
     if isinstance(expr, nodes.JoinedStr):
         # the literal parts carry the statement's shape; values are placeholders
-        return "".join(part.value if isinstance(part, nodes.Const) else "x"
+        return "".join(part.value if isinstance(part, nodes.Const) else hole
                        for part in expr.values if isinstance(part, (nodes.Const, nodes.FormattedValue)))
     if isinstance(expr, nodes.BinOp) and expr.op == "+":
-        left = sql_of(expr.left, resolve, _depth + 1)
-        right = sql_of(expr.right, resolve, _depth + 1)
+        left = sql_of(expr.left, resolve, hole, _depth + 1)
+        right = sql_of(expr.right, resolve, hole, _depth + 1)
         return left + right if left is not None and right is not None else left
     if isinstance(expr, nodes.Call):
         found = (resolve or infer.resolve_call)(expr)
         if found is not None and found.qualname in SQL_TEXT_CALLS and expr.args:
-            return sql_of(expr.args[0], resolve, _depth + 1)
-        if isinstance(expr.func, nodes.Attribute) and expr.func.attrname == "format":
-            return sql_of(expr.func.expr, resolve, _depth + 1)
+            return sql_of(expr.args[0], resolve, hole, _depth + 1)
+        if isinstance(expr.func, nodes.Attribute) and expr.func.attrname in _SAME_SQL_METHODS:
+            return sql_of(expr.func.expr, resolve, hole, _depth + 1)
         return None
     if isinstance(expr, (nodes.Name, nodes.Attribute)):
         value = infer.infer_one(expr)
@@ -50,7 +53,7 @@ def sql_of(expr: nodes.NodeNG | None, resolve=None, _depth: int = 0) -> str | No
         if isinstance(expr, nodes.Name):
             assigned = _assigned_value(expr)
             if assigned is not None:
-                return sql_of(assigned, resolve, _depth + 1)
+                return sql_of(assigned, resolve, hole, _depth + 1)
     return None
 
 
