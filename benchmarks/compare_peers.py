@@ -15,7 +15,7 @@ except for two documented differences:
 
 * calls that wait for no disk or network (``os.path.normpath``, ``abspath``,
   ``relpath``, ``expanduser``, ``Path.absolute``, ``f.fileno()`` ...), see
-  ``NOT_BLOCKING`` in ``persistlint/rules/runtime/_blocking.py``;
+  ``NOT_BLOCKING`` in ``persistlint/context/blocking.py``;
 * test files, which persistlint leaves out by default; lines silenced with
   ``# noqa: PR3xx``; and the deliberate near misses of persistlint's own
   fixtures (``# ok: PR3xx``, e.g. a local function named ``open``).
@@ -42,7 +42,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
-from persistlint.rules.runtime._blocking import NOT_BLOCKING
+from persistlint.context.blocking import NOT_BLOCKING
 from persistlint.settings import is_test_file
 
 REPO = Path(__file__).resolve().parent.parent

@@ -233,7 +233,7 @@ def test_trigger_tables_map_to_models_without_the_registry(tmp_path):
     registry does not list it (``__tablename__``, Django ``Meta.db_table`` or
     ``<app>_<model>``)."""
     from persistlint.context import FileContext, ProjectContext, infer
-    from persistlint.rules.transaction import _regions
+    from persistlint.context import models as model_lookups
     from persistlint.settings import Settings
 
     source = textwrap.dedent("""
@@ -257,5 +257,5 @@ def test_trigger_tables_map_to_models_without_the_registry(tmp_path):
     module = infer.parse(source, path, tmp_path)
     project = ProjectContext(root=tmp_path, settings=Settings())  # empty registry
     ctx = FileContext(module, path, "shop/models.py", project, Settings(), source)
-    assert [_regions.table_of(f"shop.models.{name}", ctx) for name in ("Job", "Ticket", "Invoice", "Base")] \
+    assert [model_lookups.table_of(f"shop.models.{name}", ctx) for name in ("Job", "Ticket", "Invoice", "Base")] \
         == ["jobs", "support_tickets", "shop_invoice", None]

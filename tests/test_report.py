@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from persistlint.cli import main
 from persistlint.diagnostic import Diagnostic, Effort, Severity
-from persistlint.report import knowledge, markdown, model, run, scoring
+from persistlint.context import knowledge
+from persistlint.report import markdown, model, run, scoring
 from tests.harness import TESTDATA
 
 GOLDEN = Path(__file__).parent / "golden"

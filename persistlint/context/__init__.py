@@ -67,6 +67,7 @@ class ProjectContext:
     db_config: dict[str, Any] = attrs.Factory(dict)
     models: dict[str, Any] = attrs.Factory(dict)
     entrypoints: dict[str, Any] = attrs.Factory(dict)
+    #: qualname -> :class:`persistlint.context.summaries.FunctionSummary`
     functions: dict[str, Any] = attrs.Factory(dict)
     channels: dict[str, Any] = attrs.Factory(dict)
     best_practices: list[dict[str, str]] = attrs.Factory(list)
@@ -79,13 +80,18 @@ class ProjectContext:
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.DATA_FIELDS}
+        data["functions"] = {name: summary.to_json() for name, summary in self.functions.items()}
         data["codebase_root"] = str(self.root)
         return data
 
     @classmethod
     def from_json(cls, root: Path, settings: Settings, key: str, data: dict) -> ProjectContext:
-        return cls(root=root, settings=settings, key=key,
-                   **{name: data[name] for name in cls.DATA_FIELDS})
+        from persistlint.context.summaries import FunctionSummary
+
+        fields = {name: data[name] for name in cls.DATA_FIELDS}
+        fields["functions"] = {name: FunctionSummary.from_json(summary)
+                               for name, summary in data["functions"].items()}
+        return cls(root=root, settings=settings, key=key, **fields)
 
     # -- lookups the rules share -------------------------------------------------
     def model_for_table(self, table: str) -> str | None:
@@ -154,6 +160,16 @@ class FileContext:
         self._resolved: dict[int, Resolved | None] = {}
         self._types: dict[int, Resolved | None] = {}
         self._executions: dict[int, Execution] = {}
+        self._memos: dict[str, dict] = {}
+
+    def memo(self, name: str) -> dict:
+        """A per-file cache for one fact (``"dbcalls.db_call"``), keyed by
+        the fact's own choice (usually ``id(node)``): facts are computed
+        once per file, and die with it."""
+        found = self._memos.get(name)
+        if found is None:
+            found = self._memos[name] = {}
+        return found
 
     # -- what things are -------------------------------------------------------
     def resolve(self, call: nodes.Call) -> Resolved | None:
@@ -173,6 +189,22 @@ class FileContext:
         if key not in self._types:
             self._types[key] = infer.resolve_type(expr)
         return self._types[key]
+
+    def property_of(self, attribute: nodes.Attribute) -> str | None:
+        """The project ``@property`` an attribute read runs (``order.total``
+        with ``total`` a property of a project class), as a qualified name."""
+        names = self.project.memo.get("summaries.property_names")
+        if names is None:  # a context read from the cache: its summaries say
+            names = self.project.memo["summaries.property_names"] = {
+                name.rpartition(".")[2] for name, summary in self.project.functions.items()
+                if summary.is_property}
+        if attribute.attrname not in names:
+            return None
+        memo = self.memo("context.property_of")
+        key = id(attribute)
+        if key not in memo:
+            memo[key] = infer.project_property(attribute, self.type_of(attribute.expr))
+        return memo[key]
 
     # -- where things are --------------------------------------------------------
     @staticmethod

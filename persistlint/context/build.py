@@ -13,7 +13,7 @@ from pathlib import Path
 from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
-from persistlint.context import migrations, models, stack
+from persistlint.context import knowledge, migrations, models, stack, summaries
 from persistlint.settings import Settings
 
 SKIPPED_DIRS = frozenset({
@@ -93,9 +93,6 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
 
 
 def build(root: Path, settings: Settings, files: list[Path], key: str) -> ProjectContext:
-    from persistlint import registry
-
-    registry.all_rules()  # families register their summarizers on import
     context = ProjectContext(root=root, settings=settings, key=key)
     infer.BOUNDARY.activate(root)
 
@@ -117,19 +114,29 @@ def build(root: Path, settings: Settings, files: list[Path], key: str) -> Projec
 
     for fctx in file_contexts:
         _part(context, f"entry points of {fctx.relpath}", lambda: _collect_entrypoints(fctx, context), None)
-    context.functions = _part(context, "function summaries", lambda: callgraph.build(file_contexts), {})
+    context.memo["summaries.property_names"] = _property_names(file_contexts)
+    context.functions = _part(context, "function summaries", lambda: summaries.build(file_contexts), {})
     for qualname, entry in context.entrypoints.items():
         defined = context.functions.get(qualname)
         if defined is not None:  # registered elsewhere: point at the definition
-            entry["path"], entry["line"] = defined["path"], defined["line"]
+            entry["path"], entry["line"] = defined.path, defined.line
     _part(context, "handler chains",
           lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
-
-    from persistlint.report import knowledge
 
     context.best_practices = _part(context, "best practices", lambda: knowledge.references_for(
         context.tech_stack, context.db_config), [])
     return context
+
+
+def _property_names(file_contexts: list[FileContext]) -> set[str]:
+    """Names of the project's ``@property`` methods: an attribute read of
+    another name never runs project code, so it needs no inference."""
+    names = set()
+    for fctx in file_contexts:
+        for function in callgraph.project_functions(fctx.module):
+            if summaries.is_property(function):
+                names.add(function.name)
+    return names
 
 
 def _part(context: ProjectContext, name: str, compute, fallback):

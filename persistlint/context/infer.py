@@ -679,3 +679,27 @@ def param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
 def param_default(binding: nodes.AssignName, arguments: nodes.Arguments) -> nodes.NodeNG | None:
     """The default value of the parameter ``binding`` binds, if any."""
     return _param_default(binding, arguments)
+
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "hybrid_property"})
+
+
+def project_property(attribute: nodes.Attribute, owner: Resolved | None) -> str | None:
+    """The qualified name of the ``@property`` of ``owner``'s class (or a
+    base class) that reading ``attribute`` runs, when the project defines it."""
+    if owner is None:
+        return None
+    klass = lookup_qualname(owner.qualname)
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    try:
+        found = klass.getattr(attribute.attrname)
+    except Exception:  # noqa: BLE001 - astroid's NotFoundError and odd hierarchies
+        return None
+    for member in found:
+        if isinstance(member, nodes.FunctionDef) and member.decorators is not None and any(
+                d.as_string().rpartition(".")[2] in _PROPERTY_DECORATORS for d in member.decorators.nodes):
+            file = getattr(member.root(), "file", None)
+            if file and any(_is_under(Path(file), root) for root in BOUNDARY.roots):
+                return member.qname()
+    return None

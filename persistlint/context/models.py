@@ -919,3 +919,128 @@ def _pool(engine: dict | None) -> dict:
                 pool[key] = None
     pool["defaults"] = defaults
     return pool
+
+
+# ------------------------------------------------------------------ lookups on the registry
+#: Relationship loading strategies that do not query per parent on access.
+NON_LAZY = frozenset({"selectin", "joined", "subquery", "immediate", "raise", "raise_on_sql",
+                      "noload", "dynamic", "write_only", "False", "false"})
+
+
+def model_of(expr: nodes.NodeNG, ctx) -> str | None:
+    """The model class an expression names (``Job``, ``models.Job``), as a
+    qualified name when inference finds the class, else its spelled name
+    when it is capitalised."""
+    value = infer.infer_one(expr)
+    if isinstance(value, nodes.ClassDef):
+        return value.qname()
+    name = expr.attrname if isinstance(expr, nodes.Attribute) else getattr(expr, "name", None)
+    return name if name and name[:1].isupper() else None
+
+
+def relationships(model: str | None, ctx) -> dict[str, dict]:
+    if not model:
+        return {}
+    info = ctx.project.model_named(model)
+    return (info or {}).get("relationships") or {}
+
+
+def is_lazy(relationship: dict) -> bool:
+    strategy = relationship.get("lazy", "select")
+    return str(strategy) not in NON_LAZY
+
+
+def column_count(model: str | None, ctx) -> int | None:
+    if not model:
+        return None
+    info = ctx.project.model_named(model)
+    if not info:
+        return None
+    names = info.get("column_names")
+    if isinstance(names, list):
+        return len(names)
+    columns = info.get("columns")
+    if isinstance(columns, int):
+        return columns
+    if isinstance(columns, (list, dict)):
+        return len(columns)
+    return None
+
+
+def column_names(model: str | None, ctx) -> set[str]:
+    info = ctx.project.model_named(model) if model else None
+    names = (info or {}).get("column_names")
+    return set(names) if isinstance(names, list) else set()
+
+
+def is_model_class(qualname: str, ctx) -> bool:
+    if ctx.project.model_named(qualname):
+        return True
+    klass = infer.lookup_qualname(qualname)
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    try:
+        ancestors = [a.qname() for a in klass.ancestors()]
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return False
+    return any(a in {"sqlalchemy.orm.DeclarativeBase", "sqlmodel.SQLModel", DJANGO_MODEL,
+                     "sqlalchemy.orm.DeclarativeBaseNoMeta"} for a in ancestors)
+
+
+def is_django_model(qualname: str, ctx) -> bool:
+    registered = ctx.project.model_named(qualname)
+    if registered is not None:
+        return registered.get("orm") == "django"
+    klass = infer.lookup_qualname(qualname)
+    try:
+        return isinstance(klass, nodes.ClassDef) and any(
+            a.qname() == "django.db.models.Model" for a in klass.ancestors())
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return False
+
+
+def table_of(model: str | None, ctx) -> str | None:
+    """The table a model class maps to: the project's model registry first,
+    else the class itself (``__tablename__``, Django ``Meta.db_table`` or
+    ``<app>_<model>``, SQLModel's lower-cased class name)."""
+    if not model:
+        return None
+    registered = ctx.project.model_named(model)
+    if registered and registered.get("table"):
+        return str(registered["table"]).lower()
+    memo = ctx.project.memo
+    key = ("pt-table-of", model)
+    if key not in memo:
+        memo[key] = _declared_table(model)
+    return memo[key]
+
+
+def _declared_table(model: str) -> str | None:
+    klass = infer.lookup_qualname(model)
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    try:
+        declared = klass.getattr("__tablename__")
+    except Exception:  # noqa: BLE001 - astroid's NotFoundError and friends
+        declared = []
+    for node in declared:
+        if isinstance(node, nodes.AssignName) and isinstance(node.parent, (nodes.Assign, nodes.AnnAssign)):
+            value = node.parent.value
+            if isinstance(value, nodes.Const) and isinstance(value.value, str):
+                return value.value.lower()
+    try:
+        ancestors = [a.qname() for a in klass.ancestors()]
+    except Exception:  # noqa: BLE001
+        ancestors = []
+    if "django.db.models.Model" in ancestors:
+        meta = klass.locals.get("Meta")
+        if meta and isinstance(meta[0], nodes.ClassDef):
+            for node in meta[0].locals.get("db_table", []):
+                if isinstance(node.parent, nodes.Assign) and isinstance(node.parent.value, nodes.Const):
+                    return str(node.parent.value.value).lower()
+        parts = klass.root().name.split(".")
+        app = parts[-2] if len(parts) >= 2 and parts[-1] == "models" else parts[0]
+        return f"{app}_{klass.name}".lower()
+    if "sqlmodel.SQLModel" in ancestors:
+        return klass.name.lower()
+    return None

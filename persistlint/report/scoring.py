@@ -14,15 +14,21 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from persistlint import registry
 from persistlint.diagnostic import Diagnostic, Severity
-from persistlint.rules import query, runtime, transaction
 
-# family prefix -> category, from the family packages (the one source of truth)
-CATEGORY_OF_FAMILY = {
-    "PQ": query.CATEGORY,
-    "PT": transaction.CATEGORY,
-    "PR": runtime.CATEGORY,
-}
+#: The scored families, in report order (RULES.md: PX findings are not scored).
+SCORED_FAMILIES = ("PQ", "PT", "PR")
+
+
+def _categories() -> dict[str, str]:
+    """family prefix -> category, as the registered rules declare it (their
+    family package is the one source of truth)."""
+    found = {code[:2]: rule.category for code, rule in registry.all_rules().items()}
+    return {family: found[family] for family in SCORED_FAMILIES if family in found}
+
+
+CATEGORY_OF_FAMILY = _categories()
 CATEGORIES = tuple(CATEGORY_OF_FAMILY.values())
 
 PENALTY_TENTHS = {Severity.CRITICAL: 20, Severity.HIGH: 10, Severity.MEDIUM: 5, Severity.LOW: 2}

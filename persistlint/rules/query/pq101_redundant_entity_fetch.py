@@ -61,23 +61,24 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import entities
+from persistlint.rules.query import expiry_note, refetch_severity
 
 
 @rule("PQ101", "redundant-entity-fetch", effort=Effort.S, nodes=(nodes.FunctionDef,),
       principle="Fetch an entity once per call chain and pass the entity, not its id.")
 def check(node: nodes.FunctionDef, ctx):
     reported = set()
-    for refetch in _orm.refetches(node, ctx):
+    for refetch in entities.refetches(node, ctx):
         if refetch.only_reads or id(refetch.call) in reported:
             continue
         reported.add(id(refetch.call))
-        severity, evidence = _orm.refetch_severity(refetch, ctx)
+        severity, evidence = refetch_severity(refetch, ctx)
         caller = refetch.caller.rpartition(".")[2]
         yield Finding.at(
             refetch.call, severity,
             f"Redundant fetch: {node.name}() re-fetches {refetch.model} by {refetch.param} "
             f"already loaded at {refetch.where_held} by {caller}()",
-            f"pass the {refetch.model} instance instead of its id{_orm.expiry_note(ctx)}",
+            f"pass the {refetch.model} instance instead of its id{expiry_note(ctx)}",
             evidence=evidence,
         )

@@ -52,9 +52,9 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import dbcalls, loops, summaries
 
-WRITES = frozenset({_orm.UPDATE, _orm.DELETE})
+WRITES = frozenset({dbcalls.UPDATE, dbcalls.DELETE})
 
 
 @rule("PQ102", "n-update-delete-loop", effort=Effort.M, nodes=(nodes.Call,),
@@ -62,28 +62,28 @@ WRITES = frozenset({_orm.UPDATE, _orm.DELETE})
 def check(node: nodes.Call, ctx):
     if not ctx.in_loop(node):
         return
-    found = _orm.db_call(node, ctx)
+    found = dbcalls.db_call(node, ctx)
     if found is not None and found.kind in WRITES:
         kind, model, evidence, via = found.kind, found.model_name, found.evidence, ""
         api = found.api
     else:
-        callee = _orm.resolve(node, ctx)
-        writes = _orm.writes_of(callee.qualname, ctx.project.functions) if callee else []
-        writes = [w for w in writes if w.get("kind") in WRITES]
+        callee = dbcalls.resolve(node, ctx)
+        writes = summaries.writes_of(callee.qualname, ctx.project.functions) if callee else []
+        writes = [w for w in writes if w.kind in WRITES]
         if not writes:
             return
-        kind, model, evidence = writes[0]["kind"], writes[0].get("model"), callee.evidence
+        kind, model, evidence = writes[0].kind, writes[0].model, callee.evidence
         via, api = f" through {callee.qualname.rpartition('.')[2]}()", "project"
-    if _orm.filters_by_set(node, ctx):
+    if dbcalls.filters_by_set(node, ctx):
         return  # already one statement per group of rows
-    loop = _orm.per_iteration_loop(node, ctx)
+    loop = loops.per_iteration_loop(node, ctx)
     if loop is None:
         return
-    severity = Severity.MEDIUM if _orm.small_iterable(loop) else Severity.HIGH
+    severity = Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH
     target = f" of {model}" if model else ""
     yield Finding.at(
         node, severity,
-        f"One {kind}{target} per item of {_orm.loop_label(loop)}{via}: {_orm.short(node)}",
+        f"One {kind}{target} per item of {loops.loop_label(loop)}{via}: {loops.short(node)}",
         _recommendation(api, kind),
         evidence=evidence,
     )

@@ -50,14 +50,15 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import entities
+from persistlint.rules.query import refetch_severity
 
 
 @rule("PQ103", "unnecessary-resolve", effort=Effort.S_M, nodes=(nodes.FunctionDef,),
       principle="Pass the values a function needs, not an id it must resolve again.")
 def check(node: nodes.FunctionDef, ctx):
     reported = set()
-    for refetch in _orm.refetches(node, ctx):
+    for refetch in entities.refetches(node, ctx):
         if not refetch.only_reads or id(refetch.call) in reported:
             continue
         reported.add(id(refetch.call))
@@ -69,5 +70,5 @@ def check(node: nodes.FunctionDef, ctx):
             f"read {attributes}, while {caller}() holds it (loaded at {refetch.where_held})",
             f"pass {attributes} (or the {refetch.model}) instead of {refetch.param}, or split "
             f"{node.name}() into a variant taking the value",
-            evidence=_orm.refetch_severity(refetch, ctx)[1],
+            evidence=refetch_severity(refetch, ctx)[1],
         )

@@ -51,8 +51,8 @@ from astroid import nodes
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
+from persistlint.context import bindings, dbcalls, entities, inside, loops, models
 from persistlint.context import sql as _sql
-from persistlint.rules.query import _orm
 
 WIDE, VERY_WIDE, FEW_ATTRIBUTES = 10, 15, 3
 MANY_ROW_METHODS = frozenset({"all", "scalars", "fetchall", "fetch", "fetchmany", "__iter__"})
@@ -64,7 +64,7 @@ CHAIN_CONTINUES = frozenset({"scalars", "unique", "all", "first", "one", "one_or
 @rule("PQ104", "over-fetching", effort=Effort.S, nodes=(nodes.Call,),
       principle="Load the columns you use, not whole rows.")
 def check(node: nodes.Call, ctx):
-    found = _orm.db_call(node, ctx)
+    found = dbcalls.db_call(node, ctx)
     if found is not None and (found.api == "dbapi" or found.sql):
         yield from _select_star(node, found, ctx)
         return
@@ -79,23 +79,23 @@ def _select_star(call: nodes.Call, found, ctx):
     many = _many_raw_rows(call, ctx)
     yield Finding.at(
         call, Severity.MEDIUM if many else Severity.LOW,
-        f"SELECT * loads every column{' of many rows' if many else ''}: {_orm.short(call)}",
+        f"SELECT * loads every column{' of many rows' if many else ''}: {loops.short(call)}",
         "name the columns the code reads in the SELECT list",
         evidence=found.evidence,
     )
 
 
 def _many_raw_rows(call: nodes.Call, ctx) -> bool:
-    method = _orm.split(_orm.qualname(call, ctx) or "")[1]
+    method = dbcalls.split(dbcalls.qualname(call, ctx) or "")[1]
     if method in {"fetch", "execute_fetchall"}:
         return True
     outer = _outermost(call, ctx)
     if isinstance(outer, nodes.Call) and outer is not call \
-            and _orm.split(_orm.qualname(outer, ctx) or "")[1] in MANY_ROW_METHODS:
+            and dbcalls.split(dbcalls.qualname(outer, ctx) or "")[1] in MANY_ROW_METHODS:
         return True
     if _iterated(outer):
         return True
-    holder = _assigned(outer)
+    holder = bindings.assigned_name(outer, through_await=False)
     receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
     function = ctx.function_of(call)
     if function is None:
@@ -123,14 +123,14 @@ def _wide_rows(call: nodes.Call, ctx):
     statement = rows.statement
     if not statement.model or not statement.whole_rows or statement.limits_columns:
         return
-    columns = _orm.column_count(statement.model, ctx)
+    columns = models.column_count(statement.model, ctx)
     if columns is None or columns <= WIDE:
         return
     use = _row_use(outer, ctx)
     if use is None:
         return
     attributes, many, returned = use
-    if attributes - _orm.column_names(statement.model, ctx):
+    if attributes - models.column_names(statement.model, ctx):
         return  # relationships or properties read: which columns they need is not known here
     handler = ctx.execution(call)
     list_endpoint = returned and many and rows.api != "django" and _registered_handler(handler)
@@ -177,23 +177,23 @@ def _in_chain(origin: nodes.NodeNG, call: nodes.Call) -> bool:
 
 def _is_query_part(expr: nodes.NodeNG, ctx) -> bool:
     return isinstance(expr, nodes.Call) and (
-        _orm.db_call(expr, ctx) is not None or _orm.row_source(expr, ctx) is not None)
+        dbcalls.db_call(expr, ctx) is not None or dbcalls.row_source(expr, ctx) is not None)
 
 
-def _loaded_rows(call: nodes.Call, ctx) -> _orm.Rows | None:
+def _loaded_rows(call: nodes.Call, ctx) -> dbcalls.Rows | None:
     """The rows a (runner or queryset) call loads."""
-    found = _orm.db_call(call, ctx)
-    if found is not None and found.kind == _orm.READ and found.api == "sqlalchemy" \
+    found = dbcalls.db_call(call, ctx)
+    if found is not None and found.kind == dbcalls.READ and found.api == "sqlalchemy" \
             and found.statement is not None and found.statement is not call:
-        statement = _orm.describe(found.statement, ctx)
-        return _orm.Rows(call, "sqlalchemy", found.evidence, statement.model, statement)
-    rows = _orm.row_source(call, ctx)
+        statement = dbcalls.describe(found.statement, ctx)
+        return dbcalls.Rows(call, "sqlalchemy", found.evidence, statement.model, statement)
+    rows = dbcalls.row_source(call, ctx)
     if rows is not None:
         return rows
-    if found is not None and found.kind == _orm.READ and found.api in {"sqlalchemy", "django"} \
+    if found is not None and found.kind == dbcalls.READ and found.api in {"sqlalchemy", "django"} \
             and found.statement is call:
-        statement = _orm.describe(call, ctx)
-        return _orm.Rows(call, found.api, found.evidence, statement.model, statement)
+        statement = dbcalls.describe(call, ctx)
+        return dbcalls.Rows(call, found.api, found.evidence, statement.model, statement)
     return None
 
 
@@ -217,29 +217,20 @@ def _iterated(expr: nodes.NodeNG) -> bool:
     return isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.iter is expr
 
 
-def _assigned(expr: nodes.NodeNG) -> str | None:
-    parent = expr.parent
-    if isinstance(parent, (nodes.Assign, nodes.AnnAssign)):
-        targets = parent.targets if isinstance(parent, nodes.Assign) else [parent.target]
-        if len(targets) == 1 and isinstance(targets[0], nodes.AssignName):
-            return targets[0].name
-    return None
-
-
 def _row_use(outer: nodes.NodeNG, ctx) -> tuple[set[str], bool, bool] | None:
     """(attributes read from the rows, many rows, returned whole), or None
     when the rows are used in ways not seen here."""
     function = ctx.function_of(outer)
     if function is None or isinstance(function, nodes.Lambda):
         return None
-    method = _orm.split(_orm.qualname(outer, ctx) or "")[1] if isinstance(outer, nodes.Call) else ""
-    single = method in _orm.SINGLE_ENTITY_ENDS
+    method = dbcalls.split(dbcalls.qualname(outer, ctx) or "")[1] if isinstance(outer, nodes.Call) else ""
+    single = method in entities.SINGLE_ENTITY_ENDS
     if _iterated(outer):
         loop = outer.parent
         return _loop_use(loop, function)
     if isinstance(outer.parent, nodes.Return):
         return set(), not single, True
-    holder = _assigned(outer)
+    holder = bindings.assigned_name(outer, through_await=False)
     if holder is None:
         return None
     attributes: set[str] = set()
@@ -282,7 +273,7 @@ def _uses_after(holder: str, statement: nodes.NodeNG, function) -> list[nodes.No
     (a use on a rebinding's own line comes first: it is evaluated first)."""
     found = [n for n in own_nodes(function, (nodes.Name, nodes.AssignName))
              if n.name == holder and (n.lineno or 0) >= (statement.lineno or 0)
-             and not _orm.inside(n, statement)]
+             and not inside(n, statement)]
     return sorted(found, key=lambda n: (n.lineno or 0, isinstance(n, nodes.AssignName), n.col_offset or 0))
 
 

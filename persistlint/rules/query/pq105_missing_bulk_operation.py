@@ -54,10 +54,10 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import dbcalls, loops
 
-UNIT_OF_WORK = frozenset({_orm.ADD, _orm.REMOVE})
-ROUND_TRIPS = frozenset({_orm.INSERT, _orm.SAVE, _orm.DELETE_ROW})
+UNIT_OF_WORK = frozenset({dbcalls.ADD, dbcalls.REMOVE})
+ROUND_TRIPS = frozenset({dbcalls.INSERT, dbcalls.SAVE, dbcalls.DELETE_ROW})
 
 
 @rule("PQ105", "missing-bulk-operation", effort=Effort.S, nodes=(nodes.Call,),
@@ -65,19 +65,19 @@ ROUND_TRIPS = frozenset({_orm.INSERT, _orm.SAVE, _orm.DELETE_ROW})
 def check(node: nodes.Call, ctx):
     if not ctx.in_loop(node):
         return
-    found = _orm.db_call(node, ctx)
+    found = dbcalls.db_call(node, ctx)
     if found is None or found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
         return
-    loop = _orm.per_iteration_loop(node, ctx) or _constructing_loop(node, ctx)
+    loop = loops.per_iteration_loop(node, ctx) or _constructing_loop(node, ctx)
     if loop is None:
         return
     trip = None if found.kind in ROUND_TRIPS else _round_trip_in(loop, node, ctx)
     severity = Severity.MEDIUM if found.kind in ROUND_TRIPS or trip is not None else Severity.LOW
     what = _what(found, node)
-    also = f", and {_orm.short(trip.call, 40)} reaches the database each time" if trip is not None else ""
+    also = f", and {loops.short(trip.call, 40)} reaches the database each time" if trip is not None else ""
     yield Finding.at(
         node, severity,
-        f"{what} one at a time per item of {_orm.loop_label(loop)}{also}",
+        f"{what} one at a time per item of {loops.loop_label(loop)}{also}",
         _recommendation(found, trip),
         evidence=found.evidence,
     )
@@ -102,7 +102,7 @@ def _round_trip_in(loop: nodes.NodeNG, write: nodes.Call, ctx):
         for call in statement.nodes_of_class(nodes.Call):
             if call is write:
                 continue
-            found = _orm.db_call(call, ctx)
+            found = dbcalls.db_call(call, ctx)
             if found is not None and found.reaches_database and found.api == "sqlalchemy":
                 return found
     return None
@@ -110,28 +110,28 @@ def _round_trip_in(loop: nodes.NodeNG, write: nodes.Call, ctx):
 
 def _what(found, node: nodes.Call) -> str:
     model = found.model_name
-    if found.kind == _orm.ADD:
-        return f"Objects added with {_orm.short(node, 40)}"
-    if found.kind == _orm.REMOVE:
-        return f"Objects deleted with {_orm.short(node, 40)}"
-    if found.kind == _orm.SAVE:
+    if found.kind == dbcalls.ADD:
+        return f"Objects added with {loops.short(node, 40)}"
+    if found.kind == dbcalls.REMOVE:
+        return f"Objects deleted with {loops.short(node, 40)}"
+    if found.kind == dbcalls.SAVE:
         return f"{model or 'Model'} rows saved"
-    if found.kind == _orm.DELETE_ROW:
+    if found.kind == dbcalls.DELETE_ROW:
         return f"{model or 'Model'} rows deleted"
     return f"{model + ' rows' if model else 'Rows'} inserted"
 
 
 def _recommendation(found, trip) -> str:
     if found.api == "django":
-        if found.kind == _orm.SAVE:
+        if found.kind == dbcalls.SAVE:
             return "collect the objects and call bulk_create(objs) (new rows) or bulk_update(objs, fields)"
-        if found.kind == _orm.DELETE_ROW:
+        if found.kind == dbcalls.DELETE_ROW:
             return "delete them in one statement: filter(pk__in=ids).delete()"
         return "build the objects in the loop and call bulk_create(objs) once"
     if found.api == "dbapi":
         return "executemany(sql, rows) with all parameter rows, or one multi-row INSERT"
-    if found.kind in {_orm.ADD, _orm.REMOVE}:
-        fix = "session.add_all(objects) once" if found.kind == _orm.ADD else \
+    if found.kind in {dbcalls.ADD, dbcalls.REMOVE}:
+        fix = "session.add_all(objects) once" if found.kind == dbcalls.ADD else \
             "delete(M).where(M.id.in_(ids)) once"
         return fix + (" and flush/commit after the loop" if trip is not None else "")
     return "session.execute(insert(M), rows) once with a list of row dicts"

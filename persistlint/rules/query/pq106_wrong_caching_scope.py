@@ -68,7 +68,7 @@ from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
 from persistlint.context import sql as _sql
-from persistlint.rules.query import _orm
+from persistlint.context import dbcalls
 
 CACHE_ATTRIBUTE = re.compile(r"^_*(cache|cached|loaded|initialized|memo)(_.*)?$|_cache$|_cached$")
 CACHED_PROPERTY = frozenset({"functools.cached_property"})
@@ -85,7 +85,7 @@ def check(node: nodes.ClassDef, ctx):
         return
     state, query = fills[0]
     heavy = _joins_or_aggregates(query, ctx)
-    found = _orm.db_call(query, ctx) or _orm.iterated_query(query, ctx)
+    found = dbcalls.db_call(query, ctx) or dbcalls.iterated_query(query, ctx)
     yield Finding.at(
         query, Severity.HIGH if heavy else Severity.MEDIUM,
         f"Request-scoped cache: {node.name}.{state} is filled by "
@@ -121,8 +121,8 @@ def _cache_fills(klass: nodes.ClassDef, ctx):
 
 
 def _is_read(call: nodes.Call, ctx) -> bool:
-    found = _orm.db_call(call, ctx) or _orm.iterated_query(call, ctx)
-    return found is not None and found.kind == _orm.READ
+    found = dbcalls.db_call(call, ctx) or dbcalls.iterated_query(call, ctx)
+    return found is not None and found.kind == dbcalls.READ
 
 
 def _is_cached_property(method: nodes.FunctionDef, ctx) -> bool:
@@ -138,12 +138,12 @@ def _created_per_request(qualname: str, ctx) -> str | None:
     functions = ctx.project.functions
     dependencies = set()
     for name, summary in functions.items():
-        depends = summary.get("facts", {}).get("depends", [])
+        depends = summary.depends
         if qualname in depends:
             return f"Depends({qualname.rpartition('.')[2]}) in {name.rpartition('.')[2]}()"
         dependencies.update(depends)
     for name, summary in sorted(functions.items()):
-        if qualname not in summary.get("facts", {}).get("constructs", []):
+        if qualname not in summary.constructs:
             continue
         if name in dependencies:
             return f"constructed by the dependency {name.rpartition('.')[2]}()"
@@ -154,11 +154,11 @@ def _created_per_request(qualname: str, ctx) -> str | None:
 
 
 def _joins_or_aggregates(query: nodes.Call, ctx) -> bool:
-    found = _orm.db_call(query, ctx) or _orm.iterated_query(query, ctx)
+    found = dbcalls.db_call(query, ctx) or dbcalls.iterated_query(query, ctx)
     if found is None:
         return False
     if found.sql:
         return _sql.joins_or_aggregates(found.sql)
     statement = found.statement if found.statement is not None else query
-    described = _orm.describe(statement, ctx)
+    described = dbcalls.describe(statement, ctx)
     return described.joins_or_aggregates or bool(described.eager)

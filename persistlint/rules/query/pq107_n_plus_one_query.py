@@ -58,7 +58,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import bindings, dbcalls, loops, models
 
 
 @rule("PQ107", "n-plus-one-query", effort=Effort.S, nodes=(nodes.Call, nodes.Attribute),
@@ -71,19 +71,19 @@ def check(node, ctx):
 
 
 def _query_in_loop(call: nodes.Call, ctx):
-    found = _orm.db_call(call, ctx) or _orm.iterated_query(call, ctx)
-    if found is None or found.kind != _orm.READ:
+    found = dbcalls.db_call(call, ctx) or dbcalls.iterated_query(call, ctx)
+    if found is None or found.kind != dbcalls.READ:
         return
     if _runs_inner_query(call, ctx):
         return  # ``session.execute(...).scalars().first()``: reported at the execute
-    loop = _orm.per_iteration_loop(call, ctx)
+    loop = loops.per_iteration_loop(call, ctx)
     if loop is None:
         return
-    severity = Severity.MEDIUM if _orm.small_iterable(loop) else Severity.HIGH
+    severity = Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH
     what = found.model_name or ("SQL" if found.api == "dbapi" else "rows")
     yield Finding.at(
         call, severity,
-        f"N+1 query: {_orm.short(call)} loads {what} once per item of {_orm.loop_label(loop)}",
+        f"N+1 query: {loops.short(call)} loads {what} once per item of {loops.loop_label(loop)}",
         _recommendation(found),
         evidence=found.evidence,
     )
@@ -97,8 +97,8 @@ def _runs_inner_query(call: nodes.Call, ctx) -> bool:
         return False
     inner = func.expr.value if isinstance(func.expr, nodes.Await) else func.expr
     while isinstance(inner, nodes.Call):
-        found = _orm.db_call(inner, ctx)
-        if found is not None and found.kind == _orm.READ:
+        found = dbcalls.db_call(inner, ctx)
+        if found is not None and found.kind == dbcalls.READ:
             return True
         inner = inner.func.expr if isinstance(inner.func, nodes.Attribute) else None
         inner = inner.value if isinstance(inner, nodes.Await) else inner
@@ -121,23 +121,23 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
         return
     if isinstance(attribute.parent, nodes.Call) and attribute.parent.func is attribute:
         return  # a method of the row, not a relationship
-    loop = _orm.loop_binding(holder)
+    loop = bindings.loop_binding(holder)
     if loop is None or not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
         return
     if not isinstance(loop.target, nodes.AssignName) or loop.target.name != holder.name:
         return
     if isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop not in ctx.loops_around(attribute):
         return
-    rows = _orm.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx)
+    rows = dbcalls.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx)
     if rows is None or not rows.statement.whole_rows:
         return
-    relationship = _orm.relationships(rows.model, ctx).get(attribute.attrname)
-    if relationship is None or not _orm.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
+    relationship = models.relationships(rows.model, ctx).get(attribute.attrname)
+    if relationship is None or not models.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
         return
     if _earlier_read(attribute, loop):
         return  # one finding per relationship and loop
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
-    severity = Severity.MEDIUM if _orm.small_iterable(scope) else Severity.HIGH
+    severity = Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH
     model = rows.model.rpartition(".")[2]
     if rows.api == "django":
         loader = "prefetch_related" if relationship.get("uselist") else "select_related"
@@ -148,26 +148,26 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     yield Finding.at(
         attribute, severity,
         f"N+1 query: lazy relationship {model}.{attribute.attrname} is loaded once per row of "
-        f"{_orm.short(loop.iter)}",
+        f"{loops.short(loop.iter)}",
         f"load it with the rows: {fix}",
         evidence=rows.evidence,
     )
 
 
-def _related_rows(iterable: nodes.NodeNG, ctx) -> _orm.Rows | None:
+def _related_rows(iterable: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
     """``for line in order.lines`` where ``order`` is a row of a query: the
     related rows, with the query's eager options (nested options such as
     ``selectinload(Order.lines).selectinload(Line.product)`` name them)."""
     if not (isinstance(iterable, nodes.Attribute) and isinstance(iterable.expr, nodes.Name)):
         return None
-    parent_rows = _orm.rows_of_loop_variable(iterable.expr, ctx)
+    parent_rows = dbcalls.rows_of_loop_variable(iterable.expr, ctx)
     if parent_rows is None or iterable.attrname not in parent_rows.statement.eager:
         return None  # a lazy collection itself: reported on its own
-    relationship = _orm.relationships(parent_rows.model, ctx).get(iterable.attrname)
+    relationship = models.relationships(parent_rows.model, ctx).get(iterable.attrname)
     target = relationship.get("target") if relationship else None
     if not target:
         return None
-    return _orm.Rows(parent_rows.origin, parent_rows.api, parent_rows.evidence, target,
+    return dbcalls.Rows(parent_rows.origin, parent_rows.api, parent_rows.evidence, target,
                      parent_rows.statement)
 
 

@@ -51,7 +51,7 @@ from astroid import nodes
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.query import _orm
+from persistlint.context import bindings, dbcalls, loops
 
 CONDITIONS = (nodes.If, nodes.While, nodes.IfExp)
 
@@ -66,7 +66,7 @@ def check(node, ctx):
 
 
 def _counted(call: nodes.Call, ctx):
-    if len(call.args) != 1 or _orm.qualname(call, ctx) != "builtins.len":
+    if len(call.args) != 1 or dbcalls.qualname(call, ctx) != "builtins.len":
         return
     argument = call.args[0]
     rows = _rows(argument, ctx)
@@ -75,7 +75,7 @@ def _counted(call: nodes.Call, ctx):
     if isinstance(argument, nodes.Name) and _used_elsewhere(argument, ctx):
         return
     yield Finding.at(call, Severity.MEDIUM,
-                     f"Rows loaded only to be counted: {_orm.short(call)} fetches every "
+                     f"Rows loaded only to be counted: {loops.short(call)} fetches every "
                      f"{_what(rows)} row to count them",
                      _count_fix(rows), evidence=rows.evidence)
 
@@ -98,24 +98,24 @@ def _truth_tested(name: nodes.Name, ctx):
                      _exists_fix(rows), evidence=rows.evidence)
 
 
-def _rows(expr: nodes.NodeNG, ctx) -> _orm.Rows | None:
+def _rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
     if isinstance(expr, nodes.Call):
-        method = _orm.split(_orm.qualname(expr, ctx) or "")[1]
+        method = dbcalls.split(dbcalls.qualname(expr, ctx) or "")[1]
         if method == "fetchall" and isinstance(expr.func, nodes.Attribute):
-            return _orm.Rows(expr, "dbapi", _orm.resolve(expr, ctx).evidence, None,
-                             _orm.describe(None, ctx))
-    rows = _orm.row_source(expr, ctx)
+            return dbcalls.Rows(expr, "dbapi", dbcalls.resolve(expr, ctx).evidence, None,
+                             dbcalls.describe(None, ctx))
+    rows = dbcalls.row_source(expr, ctx)
     if rows is None:
         rows = _fetchall_rows(expr, ctx)
     return rows
 
 
-def _fetchall_rows(expr: nodes.NodeNG, ctx) -> _orm.Rows | None:
+def _fetchall_rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
     if isinstance(expr, nodes.Name):
-        for value in _orm.assigned_values(expr):
+        for value in bindings.assigned_values(expr):
             if isinstance(value, (nodes.Call, nodes.Await)):
                 inner = value.value if isinstance(value, nodes.Await) else value
-                if isinstance(inner, nodes.Call) and _orm.split(_orm.qualname(inner, ctx) or "")[1] == "fetchall":
+                if isinstance(inner, nodes.Call) and dbcalls.split(dbcalls.qualname(inner, ctx) or "")[1] == "fetchall":
                     return _rows(inner, ctx)
     return None
 
@@ -128,11 +128,11 @@ def _used_elsewhere(name: nodes.Name, ctx) -> bool:
     return any(other is not name and other.name == name.name for other in body)
 
 
-def _what(rows: _orm.Rows) -> str:
+def _what(rows: dbcalls.Rows) -> str:
     return rows.model.rpartition(".")[2] if rows.model else "matching"
 
 
-def _count_fix(rows: _orm.Rows) -> str:
+def _count_fix(rows: dbcalls.Rows) -> str:
     if rows.api == "django":
         return "use .count() on the queryset"
     if rows.api == "dbapi":
@@ -140,7 +140,7 @@ def _count_fix(rows: _orm.Rows) -> str:
     return "select(func.count()).select_from(...) with the same filter (or query.count())"
 
 
-def _exists_fix(rows: _orm.Rows) -> str:
+def _exists_fix(rows: dbcalls.Rows) -> str:
     if rows.api == "django":
         return "use .exists() on the queryset"
     return "select(exists().where(...)) or add .limit(1) and fetch first()"

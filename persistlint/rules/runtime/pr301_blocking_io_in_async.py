@@ -61,10 +61,10 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort
 from persistlint.registry import rule
-from persistlint.rules.runtime import _blocking
+from persistlint.rules.runtime import check_call
 
 
 @rule("PR301", "blocking-io-in-async", effort=Effort.S, nodes=(nodes.Call,),
       principle="Never block the event loop: do IO with async libraries or in a worker thread.")
 def check(node: nodes.Call, ctx):
-    yield from _blocking.check_call(node, ctx, "PR301", "Blocking IO in async")
+    yield from check_call(node, ctx, "PR301", "Blocking IO in async")

@@ -36,7 +36,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.runtime._blocking import shorten
+from persistlint.context.blocking import shorten
 
 #: builtin -> how to write the call without the intermediate list.
 _REWRITES = {

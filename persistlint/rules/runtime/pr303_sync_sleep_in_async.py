@@ -38,10 +38,10 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort
 from persistlint.registry import rule
-from persistlint.rules.runtime import _blocking
+from persistlint.rules.runtime import check_call
 
 
 @rule("PR303", "sync-sleep-in-async", effort=Effort.S, nodes=(nodes.Call,),
       principle="Never block the event loop: await a non-blocking sleep.")
 def check(node: nodes.Call, ctx):
-    yield from _blocking.check_call(node, ctx, "PR303", "Sync sleep in async function")
+    yield from check_call(node, ctx, "PR303", "Sync sleep in async function")

@@ -47,10 +47,10 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort
 from persistlint.registry import rule
-from persistlint.rules.runtime import _blocking
+from persistlint.rules.runtime import check_call
 
 
 @rule("PR305", "cpu-bound-in-async", effort=Effort.S, nodes=(nodes.Call,),
       principle="Keep the event loop free: run CPU-heavy work in a thread or process pool.")
 def check(node: nodes.Call, ctx):
-    yield from _blocking.check_call(node, ctx, "PR305", "CPU-bound work in async")
+    yield from check_call(node, ctx, "PR305", "CPU-bound work in async")

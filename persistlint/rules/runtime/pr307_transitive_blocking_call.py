@@ -58,7 +58,7 @@ from persistlint.context import callgraph
 from persistlint.context.infer import infer_one
 from persistlint.diagnostic import Effort, Evidence, Finding
 from persistlint.registry import rule
-from persistlint.rules.runtime import _blocking
+from persistlint.context import blocking
 
 _MAX_CHAINS = 20  # candidate chains compared per call; the graph walk is bounded anyway
 #: Decorators that turn a sync function into an awaitable run in a thread.
@@ -74,43 +74,43 @@ def check(node: nodes.Call, ctx):
     functions = ctx.project.functions
     summary = functions.get(callee.qualname) if callee is not None else None
     caller = ctx.function_of(node)
-    if summary is None or summary["is_async"] or _blocking.is_memoised(summary) \
-            or _wrapped_in_thread(node) or _blocking.in_lazy_initialisation(node, caller):
+    if summary is None or summary.is_async or summary.is_memoised \
+            or _wrapped_in_thread(node) or blocking.in_lazy_initialisation(node, caller):
         return
     handler = ctx.execution(node)
     found = _worst_chain(functions, callee.qualname, handler.is_request_handler)
     if found is None:
         return
     chain, worst = found
-    kind = _blocking.Kind[worst["kind"]]
-    names = [caller.name] + [q.rpartition(".")[2] for q in chain] + [worst["label"]]
+    kind = blocking.Kind[worst.kind]
+    names = [caller.name] + [q.rpartition(".")[2] for q in chain] + [worst.label]
     where = " of a request handler" if handler.is_request_handler else ""
-    evidence = min(callee.evidence, Evidence[worst["evidence"]])
+    evidence = min(callee.evidence, Evidence[worst.evidence])
     if handler.is_request_handler:
         evidence = min(evidence, handler.evidence)
     written = node.func.as_string()
     yield Finding.at(
         node, kind.severity(handler.is_request_handler),
         f"Transitive blocking call: {' -> '.join(names)} ({kind.label}, "
-        f"{functions[chain[-1]]['path']}:{worst['line']}) blocks the event loop{where}",
+        f"{functions[chain[-1]].path}:{worst.line}) blocks the event loop{where}",
         f"offload it with await asyncio.to_thread({written}, ...), or make "
         f"{chain[0].rpartition('.')[2]} async",
         evidence=evidence)
 
 
-def _worst_chain(functions: dict, callee: str, in_handler: bool) -> tuple[list[str], dict] | None:
+def _worst_chain(functions: dict, callee: str, in_handler: bool) -> tuple[list[str], blocking.BlockingOp] | None:
     """The chain from ``callee`` to a blocking operation whose severity is
     highest (shortest first among equals), with that operation."""
-    candidates = [[callee]] if functions[callee]["facts"].get("blocks") else []
-    follow = _blocking.repeated_calls(functions)
-    for index, rest in enumerate(callgraph.chains(functions, callee, "blocks", follow=follow)):
+    candidates = [[callee]] if functions[callee].blocks else []
+    follow = blocking.repeated_calls(functions)
+    for index, rest in enumerate(callgraph.chains(functions, callee, lambda s: bool(s.blocks), follow=follow)):
         if index >= _MAX_CHAINS:
             break
         candidates.append([callee, *rest])
     best = None
     for chain in candidates:
-        for operation in functions[chain[-1]]["facts"]["blocks"]:
-            rank = _blocking.Kind[operation["kind"]].severity(in_handler)
+        for operation in functions[chain[-1]].blocks:
+            rank = blocking.Kind[operation.kind].severity(in_handler)
             if best is None or rank > best[0]:
                 best = (rank, chain, operation)
     return (best[1], best[2]) if best else None

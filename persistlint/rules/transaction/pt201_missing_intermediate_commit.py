@@ -104,7 +104,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import inside, models, transactions
 
 #: A comment saying one transaction is meant: lowers the severity one level.
 INTENTIONAL = re.compile(r"intentional|on purpose|deliberate|by design|\bADR[-\s]?\d+|single transaction"
@@ -115,7 +115,7 @@ INTENTIONAL = re.compile(r"intentional|on purpose|deliberate|by design|\bADR[-\s
 class _Update:
     """One UPDATE statement reaching the table."""
 
-    op: _regions.Operation  # what the user wrote: the first attribute write, the execute
+    op: transactions.Operation  # what the user wrote: the first attribute write, the execute
     emitter: nodes.NodeNG  # what sends it: the flush, the execute, the commit
     attributes: set[str]
     repeated: bool  # sent once per iteration of a loop inside the transaction
@@ -131,7 +131,7 @@ class _Update:
 def check(function: nodes.FunctionDef, ctx):
     if not ctx.project.db_config.get("triggers"):
         return
-    for region in _regions.regions(function, ctx):
+    for region in transactions.regions(function, ctx):
         for table, updates in _updates_by_table(region, ctx).items():
             triggers = [t for t in ctx.project.triggers_on(table) if "UPDATE" in t.get("events", ())]
             columns = {c for t in triggers for c in t.get("columns") or ()}
@@ -144,11 +144,11 @@ def check(function: nodes.FunctionDef, ctx):
                 yield finding
 
 
-def _updates_by_table(region: _regions.Region, ctx) -> dict[str, list[_Update]]:
+def _updates_by_table(region: transactions.Region, ctx) -> dict[str, list[_Update]]:
     """The UPDATE statements of a region per table: attribute writes become
     one statement per flush (explicit, autoflush before a query, commit)."""
     result: dict[str, list[_Update]] = {}
-    pending: dict[str, list[_regions.Operation]] = {}
+    pending: dict[str, list[transactions.Operation]] = {}
 
     def send(emitter: nodes.NodeNG) -> None:
         for table, writes in pending.items():
@@ -176,7 +176,7 @@ def _updates_by_table(region: _regions.Region, ctx) -> dict[str, list[_Update]]:
                 result.setdefault(op.table, []).append(
                     _Update(op, op.node, set(), _repeats(op.node, region, ctx)))
     unsaved = [table for table, writes in pending.items()
-               if any(_regions.is_django_model(w.model, ctx) for w in writes)]
+               if any(models.is_django_model(w.model, ctx) for w in writes)]
     for table in unsaved:
         del pending[table]  # a Django instance nobody saves writes nothing
     if pending:
@@ -185,13 +185,13 @@ def _updates_by_table(region: _regions.Region, ctx) -> dict[str, list[_Update]]:
     return result
 
 
-def _repeats(node: nodes.NodeNG, region: _regions.Region, ctx) -> bool:
+def _repeats(node: nodes.NodeNG, region: transactions.Region, ctx) -> bool:
     """``node`` runs once per iteration of a loop that the transaction spans."""
     for loop in ctx.loops_around(node):
         if region.kind == "explicit":
-            if _regions.inside(loop, region.start) and loop is not region.start:
+            if inside(loop, region.start) and loop is not region.start:
                 return True
-        elif region.end is None or not _regions.inside(region.end.node, loop):
+        elif region.end is None or not inside(region.end.node, loop):
             return True
     return False
 
@@ -236,7 +236,7 @@ def _work_between(updates: list[_Update], function: nodes.FunctionDef) -> bool:
     first = (updates[0].emitter.lineno or 0)
     last = (updates[-1].node.lineno or 0)
     statements = {_statement(u.node) for u in updates} | {_statement(u.emitter) for u in updates}
-    for call in _regions.own_nodes_in_order(function, nodes.Call):
+    for call in transactions.own_nodes_in_order(function, nodes.Call):
         if first < (call.lineno or 0) < last and _statement(call) not in statements:
             return True
     return False

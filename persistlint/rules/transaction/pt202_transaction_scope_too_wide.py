@@ -54,24 +54,24 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import transactions
 
 
 @rule("PT202", "transaction-scope-too-wide", effort=Effort.M_L, nodes=(nodes.Call,),
       principle="Keep transactions short: no network or file IO while one is open.")
 def check(node: nodes.Call, ctx):
-    op = _regions.operation(node, ctx)
+    op = transactions.operation(node, ctx)
     if op is None or op.kind not in {"network", "file"}:
         return
-    region = _regions.region_around(node, ctx)
+    region = transactions.region_around(node, ctx)
     if region is None:
         return
     severity = Severity.HIGH if op.kind == "network" else Severity.MEDIUM
-    what = f"{node.func.as_string()}()" if op.family != "helper" else _regions.describe_chain(op)
+    what = f"{node.func.as_string()}()" if op.family != "helper" else transactions.describe_chain(op)
     kind = "Network call" if op.kind == "network" else "File IO"
     yield Finding.at(
         node, severity,
-        f"{kind} {what} inside the transaction {_regions.describe_region(region)}: locks and a "
+        f"{kind} {what} inside the transaction {transactions.describe_region(region)}: locks and a "
         f"pooled connection are held while it runs",
         "do the external work before the transaction or after the commit (outbox pattern for "
         "cross-service consistency)",

@@ -90,7 +90,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import infer, models, transactions
 
 _ID_ATTRIBUTES = frozenset({"id", "pk", "uuid"})
 
@@ -98,7 +98,7 @@ _ID_ATTRIBUTES = frozenset({"id", "pk", "uuid"})
 @rule("PT203", "transaction-scope-too-narrow", effort=Effort.M, nodes=(nodes.FunctionDef,),
       principle="One logical operation, one transaction.")
 def check(function: nodes.FunctionDef, ctx):
-    operations = _regions.events(function, ctx)
+    operations = transactions.events(function, ctx)
     commits = [op for op in operations if _plain_commit(op, ctx)]
     for first, second in zip(commits, commits[1:]):
         if first.receiver != second.receiver or not _same_path(first.node, second.node):
@@ -107,7 +107,7 @@ def check(function: nodes.FunctionDef, ctx):
         between = [op for op in operations if first.position < op.position < second.position]
         if not _writes(before):
             continue
-        if any(op.kind in _regions.EXTERNAL for op in between) or _ends_with_external(operations, first):
+        if any(op.kind in transactions.EXTERNAL for op in between) or _ends_with_external(operations, first):
             continue  # committed on purpose before external work
         if any(op.table and ctx.project.triggers_on(op.table) for op in before if op.kind == "write"):
             continue  # intermediate commits on a trigger table are what PT201 asks for
@@ -135,12 +135,12 @@ def check(function: nodes.FunctionDef, ctx):
             )
 
 
-def _plain_commit(op: _regions.Operation, ctx) -> bool:
+def _plain_commit(op: transactions.Operation, ctx) -> bool:
     """A session or connection commit on the function's straight path: not
     in a loop, a transaction block, or an exception handler."""
     if op.kind != "commit" or op.family not in {"orm", "dbapi"}:
         return False
-    if ctx.loops_around(op.node) or _regions.transaction_block(op.node, ctx) is not None:
+    if ctx.loops_around(op.node) or transactions.transaction_block(op.node, ctx) is not None:
         return False
     parent = op.node.parent
     while parent is not None and not isinstance(parent, nodes.FunctionDef):
@@ -169,7 +169,7 @@ def _same_path(first: nodes.NodeNG, second: nodes.NodeNG) -> bool:
     return False
 
 
-def _segment(operations, commits, commit) -> list[_regions.Operation]:
+def _segment(operations, commits, commit) -> list[transactions.Operation]:
     index = commits.index(commit)
     start = commits[index - 1].position if index else (0, 0)
     return [op for op in operations if start < op.position < commit.position]
@@ -195,7 +195,7 @@ def _related(before, between) -> bool:
 def _ends_with_external(operations, commit) -> bool:
     """The commit is followed directly by external work."""
     after = [op for op in operations if op.position > commit.position]
-    return bool(after) and after[0].kind in _regions.EXTERNAL
+    return bool(after) and after[0].kind in transactions.EXTERNAL
 
 
 def _parent_and_child(before, span, function, ctx):
@@ -206,7 +206,7 @@ def _parent_and_child(before, span, function, ctx):
     if not parents:
         return None
     lo, hi = span
-    for node in _regions.own_nodes_in_order(function, (nodes.Call, nodes.AssignAttr)):
+    for node in transactions.own_nodes_in_order(function, (nodes.Call, nodes.AssignAttr)):
         position = (node.lineno or 0, node.col_offset or 0)
         if not lo <= position <= hi:
             continue
@@ -226,14 +226,14 @@ def _parent_and_child(before, span, function, ctx):
     return None
 
 
-def _name_of_created(op: _regions.Operation) -> str | None:
+def _name_of_created(op: transactions.Operation) -> str | None:
     """``session.add(Order(...))`` has no name; ``session.add(order)`` does."""
     return op.target if op.target and op.target.isidentifier() else None
 
 
 def _is_model_class(func: nodes.NodeNG, ctx) -> bool:
-    found = _regions.infer.resolve_callee(func)
-    return found is not None and _regions.table_of(found.qualname, ctx) is not None
+    found = infer.resolve_callee(func)
+    return found is not None and models.table_of(found.qualname, ctx) is not None
 
 
 def _references(value: nodes.NodeNG, parents: set[str]) -> bool:

@@ -54,19 +54,19 @@ generator uses `with` or `try`/`finally: close()`) ends the session.
 
 from astroid import nodes
 
-from persistlint.context import infer
+from persistlint.context import inside, infer
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import transactions
 
 
 @rule("PT204", "missing-rollback", effort=Effort.S, nodes=(nodes.Call,),
       principle="Every commit needs a rollback path: a transaction block or try/except/rollback.")
 def check(node: nodes.Call, ctx):
-    op = _regions.operation(node, ctx, summaries=False)
+    op = transactions.operation(node, ctx, summaries=False)
     if op is None or op.kind != "commit" or op.family not in {"orm", "dbapi"}:
         return
-    if _regions.transaction_block(node, ctx) is not None or rolls_back_on_failure(node):
+    if transactions.transaction_block(node, ctx) is not None or rolls_back_on_failure(node):
         return
     managed, how = lifetime(node, ctx)
     severity = Severity.LOW if managed else Severity.MEDIUM
@@ -181,7 +181,7 @@ def _reused_in_loop(commit: nodes.Call, binding: nodes.NodeNG, ctx) -> bool:
     runs on the broken session. (A failure that leaves the loop is handled
     like any other, by whatever manages the session.)"""
     for loop in ctx.loops_around(commit):
-        if not _regions.inside(binding, loop) and _swallowed_within(commit, loop):
+        if not inside(binding, loop) and _swallowed_within(commit, loop):
             return True
     return False
 

@@ -51,7 +51,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import inside, transactions
 
 MAX_REGION_LINES = 50
 
@@ -66,16 +66,16 @@ def check(node, ctx):
 
 
 def _sleep_in_region(node: nodes.Call, ctx):
-    op = _regions.operation(node, ctx)
+    op = transactions.operation(node, ctx)
     if op is None or op.kind != "sleep":
         return
-    region = _regions.region_around(node, ctx)
+    region = transactions.region_around(node, ctx)
     if region is None:
         return
-    what = node.as_string() if op.family != "helper" else _regions.describe_chain(op)
+    what = node.as_string() if op.family != "helper" else transactions.describe_chain(op)
     yield Finding.at(
         node, Severity.HIGH,
-        f"{what} sleeps inside the transaction {_regions.describe_region(region)}: its locks "
+        f"{what} sleeps inside the transaction {transactions.describe_region(region)}: its locks "
         f"and connection are held for the whole wait",
         "sleep before the transaction starts or after it commits",
         evidence=op.evidence,
@@ -83,22 +83,22 @@ def _sleep_in_region(node: nodes.Call, ctx):
 
 
 def _long_regions(function: nodes.FunctionDef, ctx):
-    explicit = [r for r in _regions.regions(function, ctx) if r.kind == "explicit"]
-    for region in _regions.regions(function, ctx):
+    explicit = [r for r in transactions.regions(function, ctx) if r.kind == "explicit"]
+    for region in transactions.regions(function, ctx):
         if not region.committed:
             continue
         span = region.last_line - region.first_line
         if span <= MAX_REGION_LINES:
             continue
         if region.kind == "explicit" and any(
-                other is not region and _regions.inside(region.start, other.start) for other in explicit):
+                other is not region and inside(region.start, other.start) for other in explicit):
             continue  # the outermost block is reported
-        if region.kind == "implicit" and any(_regions.inside(region.start, other.start)
+        if region.kind == "implicit" and any(inside(region.start, other.start)
                                              for other in explicit):
             continue
         yield Finding.at(
             region.start, Severity.MEDIUM,
-            f"Transaction {_regions.describe_region(region)} spans {span} lines: it stays open "
+            f"Transaction {transactions.describe_region(region)} spans {span} lines: it stays open "
             f"through all the work in between",
             "prepare data before the transaction and commit right after the database work",
         )

@@ -56,8 +56,8 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _channels
-from persistlint.rules.transaction._channels import Use
+from persistlint.context.channels import Use
+from persistlint.context import channels
 
 _VERB = {"publish": "publishes to", "subscribe": "subscribes to"}
 
@@ -65,14 +65,14 @@ _VERB = {"publish": "publishes to", "subscribe": "subscribes to"}
 @rule("PT206", "event-channel-mismatch", effort=Effort.S_M, nodes=(nodes.Call, nodes.Module),
       principle="One name per channel: publishers and subscribers share a constant.")
 def check(node, ctx):
-    everything = _channels.project_uses(ctx.project)
+    everything = channels.project_uses(ctx.project)
     if isinstance(node, nodes.Module):
         # trigger functions of this migration module publish too
         uses = [u for u in everything if u.path == ctx.relpath and u.role == "publish"
                 and not _in_code(u, everything)]
         anchor = None
     else:
-        uses = _channels.uses_in_call(node, ctx)
+        uses = channels.uses_in_call(node, ctx)
         anchor = node
     for use in uses:
         finding = _judge(use, everything, anchor)
@@ -89,12 +89,12 @@ def _in_code(use: Use, everything: list[Use]) -> bool:
 def _judge(use: Use, everything: list[Use], anchor) -> Finding | None:
     wanted = "subscribe" if use.role == "publish" else "publish"
     others = [u for u in everything if u.transport == use.transport and u.role == wanted]
-    if not others or any(_channels.same_channel(use, other) for other in others):
+    if not others or any(channels.same_channel(use, other) for other in others):
         return None
-    near = [o for o in others if _channels.near_miss(use, o)]
+    near = [o for o in others if channels.near_miss(use, o)]
     if near:
         other = near[0]
-        if use.role == "publish" and not any(_channels.same_channel(other, p) for p in everything
+        if use.role == "publish" and not any(channels.same_channel(other, p) for p in everything
                                              if p.role == "publish" and p.transport == use.transport):
             return None  # reported once, at the subscriber that nobody publishes to
         return _finding(

@@ -80,7 +80,7 @@ from astroid import nodes
 from persistlint.context import infer
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.rules.transaction import _regions
+from persistlint.context import models, transactions
 
 ASYNC_SESSIONS = frozenset({
     "sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession",
@@ -95,11 +95,11 @@ ASYNC_FACTORIES = frozenset({
 @rule("PT207", "expired-attribute-after-async-commit", effort=Effort.S, nodes=(nodes.AsyncFunctionDef,),
       principle="After an async commit, refresh before reading: expired attributes cannot lazy-load.")
 def check(function: nodes.AsyncFunctionDef, ctx):
-    operations = _regions.events(function, ctx)
+    operations = transactions.events(function, ctx)
     commits = [op for op in operations if op.kind == "commit" and _is_async_session_call(op.node, ctx)]
     if not commits:
         return
-    reads = [n for n in _regions.own_nodes_in_order(function, nodes.Attribute)
+    reads = [n for n in transactions.own_nodes_in_order(function, nodes.Attribute)
              if isinstance(n.expr, nodes.Name) and not _is_called(n)]
     for commit in commits:
         if _expires(commit.node, function, ctx) is not True:
@@ -133,20 +133,20 @@ def _tracked_instances(function, operations, commit, ctx) -> dict:
     """Names bound, before the commit, to instances of mapped models that
     the session holds: loaded through it, or handed to ``add``/``merge``."""
     tracked = {}
-    for assign in _regions.own_nodes_in_order(function, nodes.Assign):
+    for assign in transactions.own_nodes_in_order(function, nodes.Assign):
         if (assign.lineno or 0) >= commit.line or len(assign.targets) != 1 \
                 or not isinstance(assign.targets[0], nodes.AssignName):
             continue
         if not _loads_through_session(assign.value):
             continue
-        found = _regions.instance_model(assign.value, ctx)
-        if found is not None and _regions.table_of(found.qualname, ctx):
+        found = transactions.instance_model(assign.value, ctx)
+        if found is not None and models.table_of(found.qualname, ctx):
             tracked[assign.targets[0].name] = found.evidence
     for op in operations:
         if op.position < commit.position and op.kind == "write" and op.family == "orm" \
                 and op.target and op.target.isidentifier() and op.receiver == commit.receiver \
                 and op.node.func.attrname in {"add", "merge"} and op.model \
-                and _regions.table_of(op.model, ctx):
+                and models.table_of(op.model, ctx):
             tracked.setdefault(op.target, op.evidence)
     return tracked
 

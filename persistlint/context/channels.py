@@ -20,10 +20,10 @@ import re
 import attrs
 from astroid import nodes
 
-from persistlint.context import callgraph, infer
+from persistlint.context import infer
 from persistlint.context.migrations import sql_channels
 from persistlint.diagnostic import Evidence
-from persistlint.rules.transaction import _regions
+from persistlint.context import transactions
 
 REDIS_PUBLISH = frozenset({"redis.Redis.publish", "redis.asyncio.Redis.publish",
                            "redis.client.Redis.publish", "redis.asyncio.client.Redis.publish"})
@@ -85,7 +85,7 @@ def uses_in_call(call: nodes.Call, ctx) -> list[Use]:
     if name in _SQL_METHODS and call.args:
         sql, template = _string(call.args[0])
         if sql is None:
-            sql = _regions.sql_of(call.args[0])
+            sql = transactions.sql_of(call.args[0])
             template = False
         if sql and re.search(r"notify|listen", sql, re.IGNORECASE) and not _DEFINITION.search(sql):
             return [Use(role, "pg", channel, "template" if template and "{}" in channel else "literal",
@@ -151,12 +151,12 @@ def _string(expr: nodes.NodeNG, depth: int = 0) -> tuple[str | None, bool]:
     return None, False
 
 
-@callgraph.summarizer("pubsub_channels")
-def _summarize(function: nodes.FunctionDef, fctx) -> list[dict] | None:
+def uses_in_function(function: nodes.FunctionDef, fctx) -> list[Use]:
+    """The channel uses of a function's own calls, in source order."""
     found = []
     for call in infer.own_nodes(function, (nodes.Call,)):
-        found.extend(u.to_json() for u in uses_in_call(call, fctx))
-    return sorted(found, key=lambda u: (u["line"], u["col"])) or None
+        found.extend(uses_in_call(call, fctx))
+    return sorted(found, key=lambda u: (u.line, u.col))
 
 
 def project_uses(project) -> list[Use]:
@@ -166,8 +166,7 @@ def project_uses(project) -> list[Use]:
     if key not in project.memo:
         uses: list[Use] = []
         for summary in project.functions.values():
-            for data in summary.get("facts", {}).get("pubsub_channels") or ():
-                uses.append(Use.from_json(data))
+            uses.extend(summary.channels)
         for trigger in project.db_config.get("triggers", []):
             channels = trigger.get("channels") or ([trigger["channel"]] if trigger.get("channel") else [])
             for channel in channels:

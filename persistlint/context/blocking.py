@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterator
 
 import attrs
 from astroid import nodes
 
-from persistlint.context import callgraph
 from persistlint.context.infer import own_nodes
-from persistlint.diagnostic import Evidence, Finding, Severity
+from persistlint.diagnostic import Evidence, Severity
 
 
 class Kind(enum.Enum):
@@ -240,6 +238,52 @@ def kind_of(qualname: str) -> Kind | None:
     return None
 
 
+#: Awaited operations that wait on the network or the disk without blocking
+#: the event loop. PR rules ignore them; a transaction held open across
+#: them is held just as long (PT202/PT205), so they complete the table.
+ASYNC_METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
+    **{cls: (Kind.HTTP, _HTTP_VERBS | {"send", "stream"}) for cls in (
+        "httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession")},
+    **{cls: (Kind.NETWORK, None) for cls in (
+        "redis.asyncio.Redis", "redis.asyncio.client.Redis", "aiosmtplib.SMTP")},
+}
+ASYNC_FUNCTIONS: dict[str, Kind] = {
+    "asyncio.sleep": Kind.SLEEP, "anyio.sleep": Kind.SLEEP, "trio.sleep": Kind.SLEEP,
+    "aiofiles.open": Kind.FILE, "asyncio.open_connection": Kind.NETWORK,
+    "aiohttp.request": Kind.HTTP, "aiosmtplib.send": Kind.NETWORK,
+}
+#: Service clients (boto3/botocore and their async twins) whose every method
+#: but these calls the service over the network.
+SERVICE_CLIENTS = ("boto3.BaseClient", "botocore.client.BaseClient", "aiobotocore.")
+_LOCAL_CLIENT_METHODS = frozenset({"close", "aclose", "meta", "get_paginator", "get_waiter",
+                                   "generate_presigned_url", "generate_presigned_post",
+                                   "can_paginate", "exceptions"})
+
+#: What a transaction held across an operation waits for.
+EXTERNAL_OF_KIND = {Kind.HTTP: "network", Kind.NETWORK: "network", Kind.FILE: "file", Kind.SLEEP: "sleep"}
+
+
+def external_kind(qualname: str) -> str | None:
+    """``network``, ``file`` or ``sleep`` when the callable named
+    ``qualname`` waits on the network, the disk or a timer, whether it
+    blocks the thread (the sync table above) or is awaited; None otherwise.
+    The transaction rules read this; the runtime rules read :func:`kind_of`."""
+    kind = kind_of(qualname) or ASYNC_FUNCTIONS.get(qualname)
+    owner, _, method = qualname.rpartition(".")
+    if kind is None and owner in ASYNC_METHODS:
+        async_kind, methods = ASYNC_METHODS[owner]
+        if methods is None:
+            kind = async_kind if not method.startswith("_") and method not in NON_BLOCKING_METHODS else None
+        else:
+            kind = async_kind if method in methods else None
+    if kind is None and owner.startswith(SERVICE_CLIENTS) and method not in _LOCAL_CLIENT_METHODS \
+            and not method.startswith("_"):
+        return "network"
+    if kind is None and owner.endswith("Stub") and owner.rpartition(".")[0].endswith("_grpc"):
+        return "network"  # generated gRPC stubs: <service>_pb2_grpc.<Name>Stub.<Rpc>
+    return EXTERNAL_OF_KIND.get(kind) if kind is not None else None
+
+
 @attrs.frozen
 class Blocking:
     """One blocking call: what it is, how sure we are, and how to name it."""
@@ -296,58 +340,70 @@ def _is_literal(node: nodes.NodeNG) -> bool:
     return False
 
 
-# ---------------------------------------------------------------- PR307 summary
+# ---------------------------------------------------------------- summaries
 
-@callgraph.summarizer("blocks")
-def blocking_operations(function: nodes.FunctionDef, fctx) -> list[dict] | None:
+@attrs.frozen
+class BlockingOp:
+    """A blocking operation a synchronous project function performs itself:
+    ``label`` as written (``open()``), ``kind`` a :class:`Kind` name."""
+
+    label: str
+    kind: str
+    line: int
+    evidence: str = "INFERRED"
+
+
+@attrs.frozen
+class Once:
+    """How a function avoids repeating its work: ``memoised`` by a cache
+    decorator (``functools.lru_cache``), or the ``lines`` of the calls it
+    makes only on first use (``if _settings is None: _settings = load()``)."""
+
+    memoised: bool = False
+    lines: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+
+
+def blocking_operations(function: nodes.FunctionDef, fctx) -> list[BlockingOp]:
     """The blocking operations a synchronous project function performs
     itself (not in nested functions, not offloaded, not in a one-time lazy
-    initialisation), for PR307."""
+    initialisation), first five in source order."""
     if isinstance(function, nodes.AsyncFunctionDef):
-        return None
+        return []
     found = []
     for call in own_nodes(function, nodes.Call):
         operation = classify(call, fctx)
         if operation is not None and not in_lazy_initialisation(call, function):
-            found.append({"label": short_label(call), "kind": operation.kind.name,
-                          "line": call.lineno, "evidence": operation.evidence.name})
-    found.sort(key=lambda operation: operation["line"])
-    return found[:5] or None
+            found.append(BlockingOp(short_label(call), operation.kind.name, call.lineno,
+                                    operation.evidence.name))
+    found.sort(key=lambda operation: operation.line)
+    return found[:5]
 
 
-@callgraph.summarizer("once")
-def runs_once(function: nodes.FunctionDef, fctx) -> dict | None:
-    """How a function avoids repeating its work: ``memoised`` when a cache
-    decorator wraps it (``functools.lru_cache``), ``lines`` of the calls it
-    makes only on first use (``if _settings is None: _settings = load()``)."""
-    memoised = any(_is_cache_decorator(d) for d in (function.decorators.nodes if function.decorators else ()))
+def runs_once(function: nodes.FunctionDef) -> Once | None:
+    memoised = any(is_cache_decorator(d) for d in (function.decorators.nodes if function.decorators else ()))
     lines = sorted({call.lineno for call in own_nodes(function, nodes.Call)
                     if in_lazy_initialisation(call, function)}) if _cache_targets(function) else []
     if not memoised and not lines:
         return None
-    return {"memoised": memoised, "lines": lines}
+    return Once(memoised, tuple(lines))
 
 
-def repeated_calls(functions: dict[str, dict]):
-    """For :func:`callgraph.chains`: follow only the calls that block again
-    on later uses: not the ones made on first use only, nor calls of a
-    memoised function."""
-    def follow(caller: dict, call: dict) -> bool:
-        once = caller["facts"].get("once") or {}
-        callee = functions.get(call["callee"])
-        return call["line"] not in once.get("lines", ()) and not (callee and is_memoised(callee))
+def repeated_calls(functions: dict):
+    """For :func:`persistlint.context.callgraph.chains`: follow only the
+    calls that block again on later uses: not the ones made on first use
+    only, nor calls of a memoised function."""
+    def follow(caller, call) -> bool:
+        once_lines = caller.once.lines if caller.once else ()
+        callee = functions.get(call.callee)
+        return call.line not in once_lines and not (callee is not None and callee.is_memoised)
 
     return follow
-
-
-def is_memoised(summary: dict) -> bool:
-    return bool((summary["facts"].get("once") or {}).get("memoised"))
 
 
 _CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "memoized", "alru_cache"})
 
 
-def _is_cache_decorator(decorator: nodes.NodeNG) -> bool:
+def is_cache_decorator(decorator: nodes.NodeNG) -> bool:
     func = decorator.func if isinstance(decorator, nodes.Call) else decorator
     written = func.as_string() if isinstance(func, (nodes.Name, nodes.Attribute)) else ""
     return written.rpartition(".")[2] in _CACHE_DECORATORS
@@ -418,23 +474,3 @@ def _assigned_in(body: list[nodes.NodeNG]) -> set[str]:
             else:
                 found.add(node.as_string() if isinstance(node, nodes.AssignAttr) else node.name)
     return found
-
-
-# ---------------------------------------------------------------- findings
-
-def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding]:
-    """The finding of rule ``code`` (PR301/PR303/PR305) for a call on the
-    event loop that blocks in the way that rule covers."""
-    if not ctx.in_async(call) or isinstance(call.parent, nodes.Await):
-        return  # an awaited call returns an awaitable: whatever it resolved to, it is async
-    operation = classify(call, ctx)
-    if operation is None or operation.kind.code != code:
-        return
-    handler = ctx.execution(call)
-    where = " of a request handler" if handler.is_request_handler else ""
-    what = "" if operation.kind is Kind.SLEEP else f" ({operation.kind.label})"
-    evidence = min(operation.evidence, handler.evidence) if handler.is_request_handler else operation.evidence
-    yield Finding.at(
-        call, operation.kind.severity(handler.is_request_handler),
-        f"{title}: {operation.label}{what} blocks the event loop{where}",
-        operation.recommendation(call), evidence=evidence)

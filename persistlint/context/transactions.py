@@ -24,14 +24,14 @@ Events are taken in source order (loops are not unrolled: rules ask
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 
 import attrs
 import sqlparse
 from astroid import nodes
 
-from persistlint.context import callgraph, infer, inside, sql
+from persistlint.context import blocking, infer, inside, sql
+from persistlint.context.models import is_django_model, table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
 
@@ -81,25 +81,6 @@ _DJANGO_WRITES = frozenset({
 _DJANGO_READS = frozenset({"get", "first", "last", "count", "exists", "aggregate", "aget", "afirst",
                            "acount", "aexists", "in_bulk"})
 
-SLEEPS = frozenset({"time.sleep", "asyncio.sleep"})
-NETWORK_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient", "requests.Session",
-                             "aiohttp.ClientSession", "smtplib.SMTP", "ftplib.FTP"})
-NETWORK_METHODS = frozenset({"request", "get", "post", "put", "patch", "delete", "head", "options",
-                             "send", "stream", "sendmail", "send_message", "retrbinary", "storbinary"})
-NETWORK_MODULES = frozenset({"requests", "httpx"})
-NETWORK_FUNCTIONS = frozenset({"urllib.request.urlopen", "http.client.HTTPConnection.request",
-                               "http.client.HTTPSConnection.request"})
-#: Clients whose every method but these goes over the network.
-NETWORK_SERVICE_CLIENTS = ("boto3.BaseClient", "botocore.client.BaseClient", "aiobotocore.")
-_LOCAL_CLIENT_METHODS = frozenset({"close", "aclose", "meta", "get_paginator", "get_waiter",
-                                   "generate_presigned_url", "can_paginate", "exceptions"})
-FILE_IO = frozenset({
-    "io.open", "builtins.open", "aiofiles.open", "os.fdopen",
-    "pathlib.Path.read_text", "pathlib.Path.read_bytes", "pathlib.Path.write_text",
-    "pathlib.Path.write_bytes", "pathlib.Path.open",
-    "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copyfileobj", "shutil.copytree",
-    "shutil.move", "shutil.rmtree",
-})
 #: Variable names that make an unresolved ``x.commit()`` a session commit
 #: (a name guess: never more than MEDIUM).
 GUESSED_SESSIONS = frozenset({"session", "db", "db_session", "dbsession", "sess", "conn",
@@ -165,7 +146,7 @@ def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool)
     owner, _, method = qualname.rpartition(".")
     receiver = _text(_receiver(call))
     evidence = found.evidence
-    external = _external(qualname, owner, method)
+    external = blocking.external_kind(qualname)
     if external:
         if external == "sleep" and call.args and isinstance(call.args[0], nodes.Const) \
                 and call.args[0].value == 0:
@@ -190,25 +171,6 @@ def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool)
         return Operation(method, call, qualname, evidence, "django.db.transaction", "django")
     if summaries:
         return _helper_operation(call, ctx, found)
-    return None
-
-
-def _external(qualname: str, owner: str, method: str) -> str | None:
-    if qualname in SLEEPS:
-        return "sleep"
-    if qualname in FILE_IO:
-        return "file"
-    if qualname in NETWORK_FUNCTIONS:
-        return "network"
-    if owner in NETWORK_CLIENTS and method in NETWORK_METHODS:
-        return "network"
-    if owner in NETWORK_MODULES and method in NETWORK_METHODS:
-        return "network"
-    if owner.startswith(NETWORK_SERVICE_CLIENTS) and method not in _LOCAL_CLIENT_METHODS \
-            and not method.startswith("_"):
-        return "network"
-    if owner.endswith("Stub") and owner.rpartition(".")[0].endswith("_grpc"):
-        return "network"  # generated gRPC stubs: <service>_pb2_grpc.<Name>Stub.<Rpc>
     return None
 
 
@@ -270,16 +232,6 @@ def _django_instance_write(call: nodes.Call, ctx) -> Operation | None:
                      target=_text(call.func.expr))
 
 
-def is_django_model(qualname: str, ctx) -> bool:
-    registered = ctx.project.model_named(qualname)
-    if registered is not None:
-        return registered.get("orm") == "django"
-    klass = infer.lookup_qualname(qualname)
-    try:
-        return isinstance(klass, nodes.ClassDef) and any(
-            a.qname() == "django.db.models.Model" for a in klass.ancestors())
-    except Exception:  # noqa: BLE001 - odd hierarchies
-        return False
 
 
 def _guessed(call: nodes.Call) -> Operation | None:
@@ -294,44 +246,30 @@ def _guessed(call: nodes.Call) -> Operation | None:
                      Evidence.NAME_GUESS, _text(receiver), "orm")
 
 
+#: Summary effects that make a project call an operation of the caller's
+#: transaction, in order of precedence.
+_HELPER_EFFECTS = (("commit", "commit"), ("network", "network"), ("file", "file"),
+                   ("sleep", "sleep"), ("write", "write"))
+
+
 def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     """A project function whose summary says it commits, writes or does
     external work (directly or through further project functions)."""
-    functions = ctx.project.functions
-    if found.qualname not in functions:
+    summary = ctx.project.functions.get(found.qualname)
+    if summary is None:
         return None
-    for fact, kind in (("commits", "commit"), ("external_io", None), ("tx_writes", "write")):
-        hit = helper_fact(functions, found.qualname, fact, ctx.project.memo)
-        if hit is None:
+    for effect, kind in _HELPER_EFFECTS:
+        reach = summary.reach(effect)
+        if reach is None:
             continue
-        value, chain = hit
-        if kind is None:
-            kind = value.get("kind", "network") if isinstance(value, dict) else "network"
-            what = value.get("what", "") if isinstance(value, dict) else ""
-        else:
-            what = found.qualname
-        tables = value if isinstance(value, list) else []
-        return Operation(kind, call, what, found.evidence, None, "helper",
-                         table=next((t for t in tables if t != "*"), None) if kind == "write" else None,
-                         via=tuple(chain))
+        chain = (found.qualname, *reach.chain)
+        what = found.qualname if kind in {"commit", "write"} else reach.what
+        table = None
+        if kind == "write":
+            writer = ctx.project.functions.get(chain[-1])
+            table = next((t for t in (writer.tables_written if writer else ()) if t != "*"), None)
+        return Operation(kind, call, what, found.evidence, None, "helper", table=table, via=chain)
     return None
-
-
-def helper_fact(functions: dict, qualname: str, fact: str, memo: dict):
-    """``(value, chain)`` when ``qualname`` or a project function it calls
-    (sync or async) has ``fact``; ``chain`` runs from ``qualname`` to it."""
-    key = ("pt-helper-fact", qualname, fact)
-    if key not in memo:
-        summary = functions.get(qualname) or {}
-        value = summary.get("facts", {}).get(fact)
-        if value:
-            memo[key] = (value, [qualname])
-        else:
-            memo[key] = None
-            for chain in callgraph.chains(functions, qualname, fact, max_depth=4, through_async=True):
-                memo[key] = (functions[chain[-1]]["facts"][fact], [qualname, *chain])
-                break
-    return memo[key]
 
 
 # ---------------------------------------------------------------- statements and models
@@ -497,51 +435,8 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
     return _text(cursor)
 
 
-def table_of(model: str | None, ctx) -> str | None:
-    """The table a model class maps to: the project's model registry first,
-    else the class itself (``__tablename__``, Django ``Meta.db_table`` or
-    ``<app>_<model>``, SQLModel's lower-cased class name)."""
-    if not model:
-        return None
-    registered = ctx.project.model_named(model)
-    if registered and registered.get("table"):
-        return str(registered["table"]).lower()
-    memo = ctx.project.memo
-    key = ("pt-table-of", model)
-    if key not in memo:
-        memo[key] = _declared_table(model)
-    return memo[key]
 
 
-def _declared_table(model: str) -> str | None:
-    klass = infer.lookup_qualname(model)
-    if not isinstance(klass, nodes.ClassDef):
-        return None
-    try:
-        declared = klass.getattr("__tablename__")
-    except Exception:  # noqa: BLE001 - astroid's NotFoundError and friends
-        declared = []
-    for node in declared:
-        if isinstance(node, nodes.AssignName) and isinstance(node.parent, (nodes.Assign, nodes.AnnAssign)):
-            value = node.parent.value
-            if isinstance(value, nodes.Const) and isinstance(value.value, str):
-                return value.value.lower()
-    try:
-        ancestors = [a.qname() for a in klass.ancestors()]
-    except Exception:  # noqa: BLE001
-        ancestors = []
-    if "django.db.models.Model" in ancestors:
-        meta = klass.locals.get("Meta")
-        if meta and isinstance(meta[0], nodes.ClassDef):
-            for node in meta[0].locals.get("db_table", []):
-                if isinstance(node.parent, nodes.Assign) and isinstance(node.parent.value, nodes.Const):
-                    return str(node.parent.value.value).lower()
-        parts = klass.root().name.split(".")
-        app = parts[-2] if len(parts) >= 2 and parts[-1] == "models" else parts[0]
-        return f"{app}_{klass.name}".lower()
-    if "sqlmodel.SQLModel" in ancestors:
-        return klass.name.lower()
-    return None
 
 
 # ---------------------------------------------------------------- events of a function
@@ -638,14 +533,11 @@ def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
                      attribute=target.attrname)
 
 
-_EVENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def events(function: nodes.FunctionDef, ctx, summaries: bool = True) -> list[Operation]:
     """Every transaction-relevant operation in ``function``'s own body
     (nested functions and lambdas left out: they run elsewhere, e.g.
     ``on_commit`` callbacks), in source order. Cached per file context."""
-    cache = _EVENTS.setdefault(ctx, {})
+    cache = ctx.memo("transactions.events")
     key = (id(function), summaries)
     if key not in cache:
         found: list[Operation] = []
@@ -771,13 +663,10 @@ def atomic_decorator(function: nodes.FunctionDef, ctx) -> nodes.NodeNG | None:
     return None
 
 
-_REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
     """The transactions of ``function``: explicit blocks first, then the
     implicit regions of its sessions and DB-API connections."""
-    cache = _REGIONS.setdefault(ctx, {})
+    cache = ctx.memo("transactions.regions")
     if id(function) in cache:
         return cache[id(function)]
     found: list[Region] = []
@@ -861,29 +750,41 @@ def region_around(node: nodes.NodeNG, ctx) -> Region | None:
 
 # ---------------------------------------------------------------- summaries
 
-@callgraph.summarizer("tx_writes")
-def _summarize_writes(function: nodes.FunctionDef, fctx) -> list[str] | None:
+@attrs.frozen
+class External:
+    """The first network call, file operation or sleep a function makes
+    itself: ``kind`` (``network``/``file``/``sleep``), ``what`` it calls."""
+
+    kind: str
+    what: str
+    line: int
+
+
+def tables_written(function: nodes.FunctionDef, fctx) -> list[str]:
     """Tables a function writes (``*`` for writes whose table is unknown)."""
     tables = set()
     for op in events(function, fctx, summaries=False):
         if op.kind == "write":
             tables.add(op.table or "*")
-    return sorted(tables) or None
+    return sorted(tables)
 
 
-@callgraph.summarizer("commits")
-def _summarize_commits(function: nodes.FunctionDef, fctx) -> bool:
-    return any(op.kind == "commit" and op.family in {"orm", "dbapi"}
+def commits(function: nodes.FunctionDef, fctx) -> bool:
+    return any(op.kind == "commit" and op.family in {"orm", "dbapi", "django"}
                for op in events(function, fctx, summaries=False))
 
 
-@callgraph.summarizer("external_io")
-def _summarize_external(function: nodes.FunctionDef, fctx) -> dict | None:
+def rolls_back(function: nodes.FunctionDef, fctx) -> bool:
+    return any(op.kind == "rollback" and op.family in {"orm", "dbapi", "django"}
+               for op in events(function, fctx, summaries=False))
+
+
+def first_external(function: nodes.FunctionDef, fctx) -> External | None:
     """The first network call, file operation or sleep a function makes
     itself (offloaded work included: it is still awaited)."""
     for op in events(function, fctx, summaries=False):
         if op.kind in EXTERNAL:
-            return {"kind": op.kind, "what": op.what, "line": op.line}
+            return External(op.kind, op.what, op.line)
     return None
 
 

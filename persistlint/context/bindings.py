@@ -1,0 +1,118 @@
+"""What a name is bound to, and how a value was built.
+
+Small, shared answers that every family asks: the value assigned to a name
+before its use, the loop a name is a target of, the calls of a method
+chain (through names: ``stmt = select(M)``; ``stmt = stmt.where(...)``),
+the names an expression reads and a target binds, the argument a call
+passes for a parameter. Like pyflakes' bindings, kept apart from any rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from astroid import nodes
+
+
+def keyword_arg(call: nodes.Call, name: str) -> nodes.NodeNG | None:
+    return next((k.value for k in call.keywords or () if k.arg == name), None)
+
+
+def chain_root(expr: nodes.NodeNG) -> nodes.NodeNG:
+    """The head of a method chain: ``select(M)`` of ``select(M).where(..).limit(1)``."""
+    while isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) \
+            and isinstance(expr.func.expr, nodes.Call):
+        expr = expr.func.expr
+    return expr
+
+
+def chain_calls(expr: nodes.NodeNG, _depth: int = 0) -> Iterator[nodes.Call]:
+    """Every call of a method chain, outermost first, following a name to
+    the statements assigned to it in its scope (``stmt = select(M)``;
+    ``stmt = stmt.where(...)``)."""
+    if _depth > 8:
+        return
+    while isinstance(expr, (nodes.Call, nodes.Await)):
+        if isinstance(expr, nodes.Await):
+            expr = expr.value
+            continue
+        yield expr
+        func = expr.func
+        if not isinstance(func, nodes.Attribute):
+            return
+        expr = func.expr
+    if isinstance(expr, nodes.Name):
+        for value in assigned_values(expr):
+            yield from chain_calls(value, _depth + 1)
+
+
+def assigned_values(name: nodes.Name) -> list[nodes.NodeNG]:
+    """The value of the nearest plain assignment to ``name`` before its use
+    (``stmt = stmt.where(...)`` then leads to the assignment before it), as
+    a list: empty when there is none."""
+    try:
+        _, assignments = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return []
+    nearest = None
+    for assign in assignments:
+        if not (isinstance(assign, nodes.AssignName) and isinstance(assign.parent, (nodes.Assign, nodes.AnnAssign))
+                and assign.parent.value is not None):
+            continue
+        if isinstance(assign.parent, nodes.Assign) and len(assign.parent.targets) != 1:
+            continue
+        if assign.scope() is name.scope() and (assign.lineno or 0) >= (name.lineno or 0):
+            continue
+        if nearest is None or (assign.lineno or 0) > (nearest.lineno or 0):
+            nearest = assign
+    return [nearest.parent.value] if nearest is not None else []
+
+
+def loop_binding(name: nodes.Name) -> nodes.NodeNG | None:
+    try:
+        _, assignments = name.lookup(name.name)
+    except Exception:  # noqa: BLE001
+        return None
+    for assign in assignments:
+        parent = assign.parent
+        while isinstance(parent, nodes.Tuple):
+            parent = parent.parent
+        if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
+            return parent
+    return None
+
+
+def names_in(expr: nodes.NodeNG) -> set[str]:
+    found = {n.name for n in expr.nodes_of_class(nodes.Name)}
+    if isinstance(expr, nodes.Name):
+        found.add(expr.name)
+    return found
+
+
+def bound_names(target: nodes.NodeNG) -> set[str]:
+    return {n.name for n in target.nodes_of_class(nodes.AssignName)} | (
+        {target.name} if isinstance(target, nodes.AssignName) else set())
+
+
+def argument_for(call: nodes.Call, params: list[str], param: str) -> nodes.NodeNG | None:
+    for keyword in call.keywords or ():
+        if keyword.arg == param:
+            return keyword.value
+    if param in params:
+        index = params.index(param)
+        if index < len(call.args) and not any(isinstance(a, nodes.Starred) for a in call.args[:index + 1]):
+            return call.args[index]
+    return None
+
+
+def assigned_name(expr: nodes.NodeNG, through_await: bool = True) -> str | None:
+    """The one name ``expr`` is assigned to (``x = expr``; ``x = await
+    expr`` unless ``through_await`` is off), or None."""
+    parent = expr.parent
+    if isinstance(parent, nodes.Await) and through_await:
+        parent = parent.parent
+    if isinstance(parent, (nodes.Assign, nodes.AnnAssign)):
+        targets = parent.targets if isinstance(parent, nodes.Assign) else [parent.target]
+        if len(targets) == 1 and isinstance(targets[0], nodes.AssignName):
+            return targets[0].name
+    return None

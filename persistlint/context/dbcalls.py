@@ -1,0 +1,668 @@
+"""The one classifier of database calls: is this call a round-trip, what
+does it do (:class:`Kind`: read, UPDATE, DELETE, INSERT, a unit-of-work add
+or remove, flush, commit, rollback, a Django row save or delete), which
+model does it touch, which relationships and columns does its statement
+load, and which rows does an expression hold.
+
+SQLAlchemy (sessions, scoped sessions, async sessions, connections, SQLModel,
+the 1.x Query API and 2.0 statements), the Django ORM and DB-API cursors
+(sqlite3, psycopg/psycopg2, asyncpg, aiosqlite, pymysql, Django's cursor)
+are recognised by what calls resolve to, not by how they are spelled.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+
+import attrs
+from astroid import nodes
+
+from persistlint.context import infer
+from persistlint.context import sql as _sql
+from persistlint.context.bindings import (
+    assigned_values, chain_calls, chain_root, keyword_arg, loop_binding,
+)
+from persistlint.context.infer import Resolved, own_nodes
+from persistlint.context.models import model_of
+from persistlint.diagnostic import Evidence
+
+
+class Kind(enum.StrEnum):
+    """What a database call does. The statement kinds are the SQL verbs
+    :mod:`persistlint.context.sql` classifies raw SQL into."""
+
+    READ = _sql.READ
+    UPDATE = _sql.UPDATE
+    DELETE = _sql.DELETE
+    INSERT = _sql.INSERT
+    ADD = "ADD"  # session.add/merge: queued for the unit of work
+    REMOVE = "REMOVE"  # session.delete: queued for the unit of work
+    FLUSH = "FLUSH"
+    COMMIT = "COMMIT"
+    ROLLBACK = "ROLLBACK"
+    SAVE = "SAVE"  # a Django model instance saved by itself
+    DELETE_ROW = "DELETE_ROW"  # a Django model instance deleted by itself
+
+
+READ, UPDATE, DELETE, INSERT = Kind.READ, Kind.UPDATE, Kind.DELETE, Kind.INSERT
+ADD, REMOVE, FLUSH, COMMIT, ROLLBACK = Kind.ADD, Kind.REMOVE, Kind.FLUSH, Kind.COMMIT, Kind.ROLLBACK
+SAVE, DELETE_ROW = Kind.SAVE, Kind.DELETE_ROW
+
+SA_SESSIONS = frozenset({
+    "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.session.Session",
+    "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.async_scoped_session",
+    "sqlmodel.Session", "sqlmodel.orm.session.Session", "sqlmodel.ext.asyncio.session.AsyncSession",
+})
+SA_CONNECTIONS = frozenset({"sqlalchemy.Connection", "sqlalchemy.engine.Connection",
+                            "sqlalchemy.ext.asyncio.AsyncConnection"})
+SA_STATEMENT_RUNNERS = frozenset({"execute", "scalars", "scalar", "exec", "stream", "stream_scalars"})
+SA_QUERY = "sqlalchemy.orm.Query"
+SA_QUERY_READS = frozenset({"all", "first", "one", "one_or_none", "scalar", "get", "count",
+                            "__iter__", "get_or_404", "first_or_404", "one_or_404", "paginate"})
+#: Query methods that return the query again (Flask-SQLAlchemy chains are
+#: followed through them).
+QUERY_BUILDERS = frozenset({"filter", "filter_by", "options", "join", "outerjoin", "order_by",
+                            "group_by", "having", "limit", "offset", "distinct", "with_entities",
+                            "yield_per", "select_from", "execution_options", "populate_existing",
+                            "with_for_update", "enable_eagerloads", "params", "correlate", "union",
+                            "reset_joinpoint", "autoflush", "join_from"})
+DJANGO_QUERYSETS = frozenset({"django.db.models.QuerySet", "django.db.models.Manager"})
+DJANGO_READS = frozenset({"get", "first", "last", "count", "exists", "aggregate", "in_bulk",
+                          "earliest", "latest", "contains", "aget", "afirst", "alast",
+                          "acount", "aexists", "aaggregate", "ain_bulk", "aearliest", "alatest"})
+DJANGO_WRITES = {"update": UPDATE, "aupdate": UPDATE, "delete": DELETE, "adelete": DELETE,
+                 "create": INSERT, "acreate": INSERT, "get_or_create": INSERT,
+                 "aget_or_create": INSERT, "update_or_create": INSERT, "aupdate_or_create": INSERT}
+DJANGO_MODEL = "django.db.models.Model"
+DJANGO_INSTANCE_WRITES = {"save": SAVE, "asave": SAVE, "delete": DELETE_ROW, "adelete": DELETE_ROW}
+DBAPI_RUNNERS = frozenset({
+    "psycopg2.cursor", "psycopg2.connection", "psycopg2.extensions.cursor",
+    "psycopg.Cursor", "psycopg.Connection", "psycopg.AsyncCursor", "psycopg.AsyncConnection",
+    "sqlite3.Cursor", "sqlite3.Connection", "pymysql.cursor", "pymysql.connection",
+    "MySQLdb.cursor", "MySQLdb.connection", "django.db.CursorWrapper",
+    "aiosqlite.Cursor", "aiosqlite.Connection", "aiosqlite.core.Connection", "aiosqlite.cursor.Cursor",
+    "asyncpg.Connection", "asyncpg.Pool",
+})
+DBAPI_METHODS = frozenset({"execute", "fetch", "fetchrow", "fetchval", "exec_driver_sql",
+                           "execute_fetchall"})
+STATEMENT_KINDS = {"sqlalchemy.Select": READ, "sqlalchemy.Update": UPDATE,
+                   "sqlalchemy.Delete": DELETE, "sqlalchemy.Insert": INSERT}
+STATEMENT_BUILDERS = {"sqlalchemy.select": READ, "sqlalchemy.update": UPDATE,
+                      "sqlalchemy.delete": DELETE, "sqlalchemy.insert": INSERT}
+EAGER_LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload",
+                           "contains_eager"})
+COLUMN_LIMITERS = frozenset({"load_only", "defer", "only", "values", "values_list",
+                             "with_entities", "undefer_group", "raiseload"})
+#: Calls that hand a result's rows over without a new query.
+ROW_ACCESSORS = frozenset({"all", "scalars", "unique", "fetchall", "fetchmany", "mappings",
+                           "partitions", "yield_per", "iterator", "execution_options"})
+SINGLE_ROW = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none",
+                        "scalar", "get", "fetchone", "fetchrow", "afirst", "aget", "last"})
+
+
+@attrs.frozen
+class DbCall:
+    """One call that talks to the database (or queues work for the unit of
+    work)."""
+
+    call: nodes.Call
+    kind: Kind | str | None  # a Kind; another sqlparse statement type (``CREATE``); None: unknown
+    api: str  # "sqlalchemy", "django", "dbapi"
+    evidence: Evidence
+    model: str | None = None  # the model's class name, or qualname when known
+    statement: nodes.NodeNG | None = None
+    sql: str | None = None
+
+    @property
+    def model_name(self) -> str | None:
+        return self.model.rpartition(".")[2] if self.model else None
+
+    @property
+    def reaches_database(self) -> bool:
+        """Whether the call itself is a round-trip (``session.add`` is not)."""
+        return self.kind not in {ADD, REMOVE}
+
+
+def resolve(call: nodes.Call, ctx) -> Resolved | None:
+    """What a call is, as ``ctx.resolve`` says, completed with the
+    Flask-SQLAlchemy forms inference cannot see: ``Model.query.<method>``
+    and ``db.session.<method>`` (and the chains they start)."""
+    memo = ctx.memo("dbcalls.resolve")
+    if id(call) not in memo:
+        found = ctx.resolve(call)
+        if found is None or not _is_known(found.qualname):
+            found = _query_property_call(call, ctx) or found
+        memo[id(call)] = found
+    return memo[id(call)]
+
+
+def qualname(call: nodes.Call, ctx) -> str | None:
+    found = resolve(call, ctx)
+    return found.qualname if found else None
+
+
+def _is_known(found: str) -> bool:
+    owner = split(found)[0]
+    return owner.startswith(("sqlalchemy", "sqlmodel", "django", "builtins")) or owner in DBAPI_RUNNERS
+
+
+def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
+    func = call.func
+    if not isinstance(func, nodes.Attribute):
+        return None
+    receiver, method = func.expr, func.attrname
+    if isinstance(receiver, nodes.Call):
+        inner = resolve(receiver, ctx)
+        if inner is not None:
+            owner, inner_method = split(inner.qualname)
+            if (owner == SA_QUERY and inner_method in QUERY_BUILDERS) \
+                    or (owner in SA_SESSIONS and inner_method == "query"):
+                return Resolved(f"{SA_QUERY}.{method}", inner.evidence)
+        return None
+    if isinstance(receiver, nodes.Attribute) and receiver.attrname == "query":
+        model = model_of(receiver.expr, ctx)
+        info = ctx.project.model_named(model) if model else None
+        if info and info.get("orm") in {"sqlalchemy", "sqlmodel"}:
+            return Resolved(f"{SA_QUERY}.{method}", Evidence.IMPORT_ALIAS)
+    if isinstance(receiver, nodes.Attribute) and receiver.attrname == "session" \
+            and _is_flask_sqlalchemy(receiver.expr, ctx):
+        return Resolved(f"sqlalchemy.orm.scoped_session.{method}", Evidence.IMPORT_ALIAS)
+    return None
+
+
+def _is_flask_sqlalchemy(expr: nodes.NodeNG, ctx) -> bool:
+    """``db`` of ``db = SQLAlchemy(app)`` (here or imported)."""
+    found = ctx.type_of(expr)
+    if found is None and isinstance(expr, nodes.Name):
+        value = _imported_value(expr)
+        found = infer.resolve_type(value) if value is not None else None
+    return found is not None and found.qualname.startswith("flask_sqlalchemy.")
+
+
+def _imported_value(name: nodes.Name) -> nodes.NodeNG | None:
+    """The value a project module assigns to a name imported from it
+    (``from app.models import db`` -> ``SQLAlchemy()``)."""
+    try:
+        _, assignments = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return None
+    for assign in assignments:
+        if not isinstance(assign, nodes.ImportFrom):
+            continue
+        original = next((o for o, alias in assign.names if (alias or o) == name.name), None)
+        try:
+            module = assign.do_import_module(assign.modname)
+        except Exception:  # noqa: BLE001 - unresolvable import
+            return None
+        for bound in module.locals.get(original or "", []):
+            if isinstance(bound, nodes.AssignName) and isinstance(bound.parent, nodes.Assign):
+                return bound.parent.value
+    return None
+
+
+def split(qualname: str) -> tuple[str, str]:
+    owner, _, method = qualname.rpartition(".")
+    return owner, method
+
+
+def db_call(call: nodes.Call, ctx) -> DbCall | None:
+    """The database operation a call performs, or None."""
+    memo = ctx.memo("dbcalls.db_call")
+    if id(call) not in memo:
+        memo[id(call)] = _classify(call, ctx)
+    return memo[id(call)]
+
+
+def _classify(call: nodes.Call, ctx) -> DbCall | None:
+    found = resolve(call, ctx)
+    if found is None:
+        return _django_row_write(call, ctx)
+    owner, method = split(found.qualname)
+    evidence = found.evidence
+    if owner in SA_SESSIONS or owner in SA_CONNECTIONS:
+        if method in SA_STATEMENT_RUNNERS or method == "exec_driver_sql":
+            statement = call.args[0] if call.args else keyword_arg(call, "statement")
+            kind, model, sql = statement_kind(statement, ctx)
+            return DbCall(call, kind, "sqlalchemy", evidence, model, statement, sql)
+        if method == "get":
+            model = model_of(call.args[0], ctx) if call.args else None
+            return DbCall(call, READ, "sqlalchemy", evidence, model)
+        if method in {"add", "merge"}:
+            return DbCall(call, ADD, "sqlalchemy", evidence)
+        if method == "delete":
+            return DbCall(call, REMOVE, "sqlalchemy", evidence)
+        if method == "flush":
+            return DbCall(call, FLUSH, "sqlalchemy", evidence)
+        if method == "commit":
+            return DbCall(call, COMMIT, "sqlalchemy", evidence)
+        if method == "rollback":
+            return DbCall(call, ROLLBACK, "sqlalchemy", evidence)
+        if method == "refresh":
+            return DbCall(call, READ, "sqlalchemy", evidence)
+        return None
+    if owner == SA_QUERY:
+        root = chain_root(call)
+        model = _query_model(root, ctx)
+        if method in SA_QUERY_READS:
+            return DbCall(call, READ, "sqlalchemy", evidence, model, call)
+        if method in {"update", "delete"}:
+            return DbCall(call, UPDATE if method == "update" else DELETE, "sqlalchemy", evidence,
+                          model, call)
+        return None
+    if owner in DJANGO_QUERYSETS:
+        model = _django_model(call, ctx)
+        if method in DJANGO_READS:
+            return DbCall(call, READ, "django", evidence, model, call)
+        if method in DJANGO_WRITES:
+            return DbCall(call, DJANGO_WRITES[method], "django", evidence, model, call)
+        return None  # builders, and the bulk operations the rules recommend
+    if owner == DJANGO_MODEL and method in DJANGO_INSTANCE_WRITES:
+        receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+        model = None
+        if receiver is not None:
+            typed = ctx.type_of(receiver)
+            model = typed.qualname if typed else None
+        return DbCall(call, DJANGO_INSTANCE_WRITES[method], "django", evidence, model)
+    if owner in DBAPI_RUNNERS and method in DBAPI_METHODS:
+        statement = call.args[0] if call.args else None
+        sql = _sql.sql_of(statement, ctx.resolve)
+        kind = _sql.kind(sql)
+        if method in {"fetch", "fetchrow", "fetchval"} and kind is None:
+            kind = READ
+        return DbCall(call, kind, "dbapi", evidence, None, statement, sql)
+    return None
+
+
+def _django_row_write(call: nodes.Call, ctx) -> DbCall | None:
+    """``row.save()`` / ``row.delete()`` on a row of a Django queryset, which
+    inference cannot type (the stub's iterator yields nothing)."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and func.attrname in DJANGO_INSTANCE_WRITES
+            and isinstance(func.expr, nodes.Name)):
+        return None
+    source = rows_of_loop_variable(func.expr, ctx)
+    if source is None or source.api != "django":
+        return None
+    return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", source.evidence,
+                  source.model)
+
+
+
+
+# ------------------------------------------------------------------ statements
+
+
+
+
+
+
+
+def statement_kind(statement: nodes.NodeNG | None, ctx) -> tuple[str | None, str | None, str | None]:
+    """(kind, model, sql) of what ``session.execute`` runs."""
+    if statement is None:
+        return None, None, None
+    for part in chain_calls(statement):
+        found = resolve(part, ctx)
+        if found is None:
+            continue
+        if found.qualname in STATEMENT_BUILDERS:
+            model = model_of(part.args[0], ctx) if part.args else None
+            return STATEMENT_BUILDERS[found.qualname], model, None
+        if found.qualname in _sql.SQL_TEXT_CALLS:
+            sql = _sql.sql_of(part, ctx.resolve)
+            return _sql.kind(sql), None, sql
+    typed = ctx.type_of(statement)
+    if typed is not None and typed.qualname in STATEMENT_KINDS:
+        return STATEMENT_KINDS[typed.qualname], None, None
+    sql = _sql.sql_of(statement, ctx.resolve)
+    return _sql.kind(sql), None, sql
+
+
+
+
+def _query_model(root: nodes.NodeNG, ctx) -> str | None:
+    """``session.query(M)`` -> M (the first entity, when it is a class)."""
+    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
+            and root.func.attrname == "query" and root.args:
+        first = root.args[0]
+        if isinstance(first, nodes.Attribute) and model_of(first.expr, ctx):
+            return None  # a column, not an entity
+        return model_of(first, ctx)
+    return None
+
+
+def _django_model(call: nodes.NodeNG, ctx) -> str | None:
+    """``M.objects.filter(...).first()`` -> M."""
+    for part in chain_calls(call):
+        func = part.func
+        if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute) \
+                and not isinstance(func.expr.expr, nodes.Call):
+            return model_of(func.expr.expr, ctx)
+    return None
+
+
+@attrs.frozen
+class Statement:
+    """What a query statement loads: the model (whole rows or a few columns),
+    the relationships it loads eagerly and whether it limits columns."""
+
+    model: str | None
+    whole_rows: bool
+    eager: frozenset[str]
+    limits_columns: bool
+    joins_or_aggregates: bool
+
+
+def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
+    """Read a statement or queryset chain (following names)."""
+    model, whole_rows, eager, limits, heavy = None, True, set(), False, False
+    for part in chain_calls(expr) if expr is not None else ():
+        func = part.func
+        method = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
+        found = resolve(part, ctx)
+        qualname = found.qualname if found else ""
+        if qualname == "sqlalchemy.select" or (method == "query" and isinstance(func, nodes.Attribute)):
+            if part.args:
+                model = model_of(part.args[0], ctx) or model
+                whole_rows = len(part.args) == 1 and not isinstance(part.args[0], nodes.Attribute)
+                heavy = heavy or any(isinstance(a, nodes.Call) for a in part.args)
+        elif method in {"options"}:
+            for option in part.args:
+                eager.update(_eager_paths(option))
+                limits = limits or _mentions(option, COLUMN_LIMITERS)
+        elif method in {"select_related", "prefetch_related"}:
+            eager.update(_django_paths(part.args))
+            heavy = True
+        elif method in COLUMN_LIMITERS:
+            limits = True
+        elif method in {"join", "outerjoin", "group_by", "annotate", "aggregate", "having"}:
+            heavy = True
+        if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute) and found \
+                and ((func.expr.attrname == "objects" and split(qualname)[0] in DJANGO_QUERYSETS)
+                     or (func.expr.attrname == "query" and split(qualname)[0] == SA_QUERY)):
+            model = model_of(func.expr.expr, ctx) or model  # M.objects.filter(), M.query.filter()
+    if not heavy and expr is not None:
+        heavy = any(_is_sql_function(call) for call in expr.nodes_of_class(nodes.Call))
+    return Statement(model, whole_rows, frozenset(eager), limits, heavy)
+
+
+def _is_sql_function(call: nodes.Call) -> bool:
+    func = call.func
+    return isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) \
+        and func.expr.name == "func" and (infer.dotted_import(func.expr) or "").startswith("sqlalchemy")
+
+
+def _mentions(expr: nodes.NodeNG, names: frozenset[str]) -> bool:
+    for call in [expr, *expr.nodes_of_class(nodes.Call)]:
+        if isinstance(call, nodes.Call):
+            func = call.func
+            name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
+            if name in names:
+                return True
+    return False
+
+
+def _eager_paths(option: nodes.NodeNG) -> set[str]:
+    """Relationship names an eager option loads: ``selectinload(M.items)``,
+    ``joinedload(M.owner).selectinload(User.roles)``, ``selectinload("items")``."""
+    found = set()
+    for call in [option, *option.nodes_of_class(nodes.Call)]:
+        if not isinstance(call, nodes.Call):
+            continue
+        func = call.func
+        name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
+        if name not in EAGER_LOADERS:
+            continue
+        for arg in call.args:
+            if isinstance(arg, nodes.Attribute):
+                found.add(arg.attrname)
+            elif isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                found.update(arg.value.split("."))
+    return found
+
+
+def _django_paths(args: list[nodes.NodeNG]) -> set[str]:
+    found = set()
+    for arg in args:
+        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+            found.update(arg.value.split("__"))
+        elif isinstance(arg, nodes.Call) and arg.args and isinstance(arg.args[0], nodes.Const):
+            found.update(str(arg.args[0].value).split("__"))  # Prefetch("items", ...)
+    return found
+
+
+# ------------------------------------------------------------------ rows
+
+@attrs.frozen
+class Rows:
+    """A collection of model rows loaded by one query."""
+
+    origin: nodes.NodeNG  # the query call
+    api: str
+    evidence: Evidence
+    model: str | None
+    statement: Statement
+
+
+def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
+    """When ``expr`` is (or names) the rows of a query, the query."""
+    if _depth > 6 or expr is None:
+        return None
+    if isinstance(expr, nodes.Await):
+        return row_source(expr.value, ctx, _depth + 1)
+    if isinstance(expr, nodes.Subscript) and isinstance(expr.slice, nodes.Slice):
+        return row_source(expr.value, ctx, _depth + 1)  # qs[:10]
+    if isinstance(expr, nodes.Name):
+        binding = loop_binding(expr)
+        if binding is not None:
+            return None  # a loop variable is one row, not rows
+        for value in assigned_values(expr):
+            found = row_source(value, ctx, _depth + 1)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(expr, nodes.Call):
+        return None
+    found = db_call(expr, ctx)
+    if found is not None and found.kind == READ:
+        if found.api == "sqlalchemy" and found.statement is not None and found.statement is not expr:
+            statement = describe(found.statement, ctx)
+            return Rows(expr, "sqlalchemy", found.evidence, statement.model, statement)
+        if found.api in {"sqlalchemy", "django"} and split(qualname(expr, ctx) or "")[1] in {"all", "__iter__"}:
+            statement = describe(expr, ctx)
+            return Rows(expr, found.api, found.evidence, statement.model, statement)
+        return None
+    resolved = resolve(expr, ctx)
+    if resolved is None:
+        return None
+    owner, method = split(resolved.qualname)
+    if owner in DJANGO_QUERYSETS and method not in DJANGO_READS and method not in DJANGO_WRITES:
+        statement = describe(expr, ctx)
+        return Rows(expr, "django", resolved.evidence, statement.model or _django_model(expr, ctx), statement)
+    if owner == SA_QUERY and method not in SA_QUERY_READS:
+        statement = describe(expr, ctx)
+        return Rows(expr, "sqlalchemy", resolved.evidence, statement.model, statement)
+    if method in ROW_ACCESSORS and isinstance(expr.func, nodes.Attribute):
+        return row_source(expr.func.expr, ctx, _depth + 1)
+    return None
+
+
+def rows_of_loop_variable(name: nodes.Name, ctx) -> Rows | None:
+    """The query whose rows a loop variable walks (``for order in orders``)."""
+    loop = loop_binding(name)
+    if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
+            and isinstance(loop.target, nodes.AssignName) and loop.target.name == name.name:
+        return row_source(loop.iter, ctx)
+    return None
+
+
+
+
+
+
+
+
+
+
+
+
+def filters_by_set(call: nodes.Call, ctx) -> bool:
+    """Whether a statement selects its rows by a set of values
+    (``filter(id__in=ids)``, ``where(M.id.in_(ids))``, ``= ANY(...)``)."""
+    found = db_call(call, ctx)
+    if found is not None and found.sql is not None:
+        text = found.sql.upper()
+        return " IN (" in text or " IN(" in text or "ANY(" in text.replace(" ", "")
+    for part in _chain_including_runner(call, ctx):
+        if any(k.arg and k.arg.endswith("__in") for k in part.keywords or ()):
+            return True
+        for arg in part.args:
+            for inner in [arg, *arg.nodes_of_class(nodes.Call)]:
+                if isinstance(inner, nodes.Call) and isinstance(inner.func, nodes.Attribute) \
+                        and inner.func.attrname in {"in_", "any_"}:
+                    return True
+    return False
+
+
+MATERIALIZERS = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.sorted"})
+
+
+def iterated_query(call: nodes.Call, ctx) -> DbCall | None:
+    """A queryset or legacy Query that is iterated (``for b in
+    Book.objects.filter(author=a)``, ``list(qs)``): iterating runs it."""
+    parent = call.parent
+    iterated = isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.iter is call
+    if not iterated and isinstance(parent, nodes.Call) and call in parent.args:
+        iterated = qualname(parent, ctx) in MATERIALIZERS
+    if not iterated:
+        return None
+    rows = row_source(call, ctx)
+    if rows is None or rows.origin is not call or db_call(call, ctx) is not None:
+        return None
+    return DbCall(call, READ, rows.api, rows.evidence, rows.model, call)
+
+
+# ------------------------------------------------------------------ loops
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+# ------------------------------------------------------------------ entities
+
+
+
+
+
+
+
+
+
+
+
+def _chain_including_runner(call: nodes.Call, ctx) -> Iterator[nodes.Call]:
+    """The calls of a chain, and of the statement a runner in it executes
+    (``session.execute(select(M).where(...)).scalar_one()``)."""
+    for part in chain_calls(call):
+        yield part
+        found = db_call(part, ctx)
+        if found is not None and found.statement is not None and found.statement is not part:
+            yield from chain_calls(found.statement)
+
+
+# ------------------------------------------------------------------ summaries
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+# ------------------------------------------------------------------ cross-function fetches
+
+
+
+
+
+
+
+
+
+
+
+
+
+@attrs.frozen
+class Write:
+    """A write a function issues itself: ``kind`` UPDATE/DELETE/INSERT
+    (statements and Django queryset writes) or SAVE/DELETE_ROW (a Django
+    instance written by itself), on ``model`` (class name) when known."""
+
+    kind: str
+    model: str | None
+    line: int
+
+
+WRITE_KINDS = frozenset({UPDATE, DELETE, INSERT, SAVE, DELETE_ROW})
+
+
+def writes(function: nodes.FunctionDef, ctx) -> list[Write]:
+    """The UPDATE/DELETE/INSERT statements and row writes ``function``
+    issues itself, in source order."""
+    found = []
+    for call in own_nodes(function, nodes.Call):
+        db = db_call(call, ctx)
+        if db is not None and db.kind in WRITE_KINDS:
+            found.append(Write(db.kind, db.model_name, call.lineno))
+    return sorted(found, key=lambda w: w.line)

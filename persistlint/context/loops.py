@@ -1,0 +1,213 @@
+"""Loops: which loop around a node makes it run once per item, whether a
+loop's bound is provably small, and how a message names what it walks.
+
+A node runs per iteration when it reads a name that changes with each
+iteration (the loop targets and what the body derives from them, to a
+fixed point); pagination and retry loops that stop on the node's result
+are not per item.
+"""
+
+from __future__ import annotations
+
+from astroid import nodes
+
+from persistlint.context import brain, infer, inside
+from persistlint.context.bindings import assigned_values, bound_names, chain_calls, names_in
+
+
+def iteration_names(loop: nodes.NodeNG) -> set[str]:
+    """Names whose value changes with each iteration of ``loop``: the loop
+    targets and what the body derives from them (fixed point)."""
+    if isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        derived = bound_names(loop.target)
+        body = loop.body
+    elif isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+        return set().union(*(bound_names(g.target) for g in loop.generators))
+    elif isinstance(loop, nodes.While):
+        derived, body = _popped_names(loop), loop.body
+    else:
+        return set()
+    assignments = []
+    for statement in body:
+        binders = (nodes.Assign, nodes.AnnAssign, nodes.AugAssign, nodes.For, nodes.AsyncFor,
+                   nodes.With, nodes.AsyncWith, nodes.NamedExpr)
+        for node in [statement, *statement.nodes_of_class(binders)]:
+            if isinstance(node, (nodes.Assign, nodes.AnnAssign, nodes.AugAssign, nodes.NamedExpr)) \
+                    and node.value is not None:
+                targets = node.targets if isinstance(node, nodes.Assign) else [node.target]
+                assignments.append((set().union(*(bound_names(t) for t in targets)), names_in(node.value)))
+            elif isinstance(node, (nodes.For, nodes.AsyncFor)):
+                assignments.append((bound_names(node.target), names_in(node.iter)))
+            elif isinstance(node, (nodes.With, nodes.AsyncWith)):
+                for item, target in node.items:
+                    if target is not None:
+                        assignments.append((bound_names(target), names_in(item)))
+    changed = True
+    while changed:
+        changed = False
+        for targets, sources in assignments:
+            if sources & derived and not targets <= derived:
+                derived |= targets
+                changed = True
+    return derived
+
+
+_POPS = frozenset({"pop", "popleft", "get", "get_nowait"})
+
+
+def _popped_names(loop: nodes.While) -> set[str]:
+    """``while queue: item = queue.pop()``: the names that take one element
+    of a collection per iteration."""
+    found = set()
+    for statement in loop.body:
+        if isinstance(statement, nodes.Assign) and isinstance(statement.value, nodes.Call):
+            func = statement.value.func
+            if isinstance(func, nodes.Attribute) and func.attrname in _POPS:
+                for target in statement.targets:
+                    found |= bound_names(target)
+    return found
+
+
+def per_iteration_loop(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
+    """The innermost loop around ``node`` whose iterations change what
+    ``node`` does (it reads a name that changes per iteration), unless the
+    loop is a pagination or retry loop stopped by the result; None when the
+    node runs the same way every time or is not in a loop."""
+    used = names_in(node) | _statement_names(node)
+    for loop in ctx.loops_around(node):
+        if used & iteration_names(loop):
+            if _stops_on_result(loop, node):
+                return None
+            return loop
+    return None
+
+
+def _statement_names(node: nodes.NodeNG) -> set[str]:
+    """Names the statement a call runs is built from, through local names
+    (``stmt = select(M).where(M.id == item.id)``)."""
+    found: set[str] = set()
+    if isinstance(node, nodes.Call):
+        for arg in node.args:
+            if isinstance(arg, nodes.Name):
+                for value in assigned_values(arg):
+                    found |= names_in(value)
+    return found
+
+
+def _stops_on_result(loop: nodes.NodeNG, node: nodes.NodeNG) -> bool:
+    """Pagination and retry: the loop breaks (or returns) on a condition
+    that reads the result of the query at ``node``."""
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.While)):
+        return False
+    statement = node.statement()
+    results: set[str] = set()
+    if isinstance(statement, (nodes.Assign, nodes.AnnAssign)):
+        targets = statement.targets if isinstance(statement, nodes.Assign) else [statement.target]
+        results = set().union(*(bound_names(t) for t in targets))
+    for stop in [*loop.nodes_of_class(nodes.Break), *loop.nodes_of_class(nodes.Return)]:
+        if inside(node, stop):
+            return True  # ``return session.execute(...)``: a retry loop ends on success
+        guard = stop.parent
+        while guard is not None and guard is not loop and not isinstance(guard, nodes.If):
+            guard = guard.parent
+        if isinstance(guard, nodes.If) and (inside(node, guard.test) or names_in(guard.test) & results
+                                            or _depends_through(guard.test, results, loop)):
+            return True
+    return False
+
+
+def _depends_through(test: nodes.NodeNG, results: set[str], loop: nodes.NodeNG) -> bool:
+    names = names_in(test)
+    for assign in loop.nodes_of_class(nodes.Assign):
+        targets = set().union(*(bound_names(t) for t in assign.targets))
+        if targets & names and names_in(assign.value) & results:
+            return True
+    return False
+
+
+def small_iterable(loop: nodes.NodeNG) -> bool:
+    """Whether a loop provably runs at most 10 times: a literal of at most
+    10 elements, ``range(n)`` with n <= 10, or a name bound to one."""
+    if isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        iterable = loop.iter
+    elif isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+        iterable = loop.generators[0].iter
+    else:
+        return False
+    value = infer.infer_one(iterable) if isinstance(iterable, (nodes.Name, nodes.Attribute)) else None
+    if value is not None and value.root().name in brain.STUBS:
+        value = None  # ``[]`` a library stub returns says nothing about the real size
+    return _small(iterable) or _small(value) or _small_enum(value) or _limited(iterable)
+
+
+def _small_enum(klass) -> bool:
+    """An Enum class of at most 10 members (iterating it walks the members)."""
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    try:
+        is_enum = any(a.qname() in {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag"}
+                      for a in klass.ancestors())
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return False
+    members = [n for n in klass.body if isinstance(n, nodes.Assign)
+               for t in n.targets if isinstance(t, nodes.AssignName) and not t.name.startswith("_")]
+    return is_enum and len(members) <= 10
+
+
+def _limited(iterable: nodes.NodeNG, _depth: int = 0) -> bool:
+    """Rows of a query limited to at most 10: ``.limit(5)``, ``qs[:5]``."""
+    if _depth > 4:
+        return False
+    if isinstance(iterable, nodes.Subscript) and isinstance(iterable.slice, nodes.Slice):
+        upper = iterable.slice.upper
+        lower = iterable.slice.lower
+        if isinstance(upper, nodes.Const) and isinstance(upper.value, int):
+            start = lower.value if isinstance(lower, nodes.Const) and isinstance(lower.value, int) else 0
+            return upper.value - start <= 10
+        return False
+    if isinstance(iterable, nodes.Name):
+        return any(_limited(value, _depth + 1) for value in assigned_values(iterable))
+    for part in chain_calls(iterable):
+        func = part.func
+        if isinstance(func, nodes.Attribute) and func.attrname == "limit" and part.args:
+            limit = part.args[0]
+            return isinstance(limit, nodes.Const) and isinstance(limit.value, int) and limit.value <= 10
+        runner_args = part.args[:1]
+        for arg in runner_args:
+            if isinstance(arg, (nodes.Call, nodes.Name)) and arg is not iterable and _limited(arg, _depth + 1):
+                return True
+    return False
+
+
+def _small(iterable) -> bool:
+    if isinstance(iterable, (nodes.List, nodes.Tuple, nodes.Set)):
+        return len(iterable.elts) <= 10 and not any(isinstance(e, nodes.Starred) for e in iterable.elts)
+    if isinstance(iterable, nodes.Dict):
+        return len(iterable.items) <= 10
+    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+            and iterable.func.name == "range" and iterable.args \
+            and all(isinstance(a, nodes.Const) and isinstance(a.value, int) for a in iterable.args):
+        values = [a.value for a in iterable.args]
+        start, stop = (0, values[0]) if len(values) == 1 else (values[0], values[1])
+        step = values[2] if len(values) > 2 and values[2] else 1
+        return len(range(start, stop, step)) <= 10
+    return False
+
+
+def loop_label(loop: nodes.NodeNG) -> str:
+    """How a message names the collection a loop walks."""
+    if isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        return short(loop.iter, 40)
+    if isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+        return short(loop.generators[0].iter, 40)
+    if isinstance(loop, nodes.While):
+        return short(loop.test, 40)
+    return "the loop"
+
+
+def short(expr: nodes.NodeNG, limit: int = 60) -> str:
+    """An expression as written, on one line, shortened for a message."""
+    text = expr.as_string().replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+

@@ -1,0 +1,435 @@
+"""Typed summaries of every project function, method and property: what a
+call of it does, at any depth of project code.
+
+This module is the one documented place of the summary schema. Each project
+function gets one :class:`FunctionSummary`, computed once per project state
+from the per-node facts (``dbcalls``, ``entities``, ``blocking``,
+``transactions``, ``channels``), stored in the cached context as JSON and
+read back typed:
+
+===================  =====================================================
+field                meaning
+===================  =====================================================
+``qualname``         astroid's qualified name (``app.repo.OrgRepo.get``)
+``path``, ``line``,  where it is defined (project-relative path)
+``end_line``
+``is_async``         an ``async def``
+``params``           parameter names, ``self``/``cls`` left out
+``calls``            :class:`CallSite` of every call it makes itself that
+                     resolves to another project function (not offloaded)
+``offloads``         project functions it hands to a thread or executor
+``is_property``      a ``@property`` (or ``cached_property``): reading the
+                     attribute runs it
+``fetches``          :class:`~persistlint.context.entities.Fetch`: one
+                     entity of model M loaded by parameter p
+``passes_ids``       :class:`~persistlint.context.entities.PassedId`: the id
+                     of an entity it holds, passed to a project function
+``writes``           :class:`~persistlint.context.dbcalls.Write`: UPDATE/
+                     DELETE/INSERT statements and row writes it issues
+``queries``          :class:`Operation`: database reads it runs itself,
+                     lazy relationship loads on ``self`` included
+``constructs``       project classes it instantiates
+``depends``          FastAPI dependencies it declares (``Depends(x)``)
+``tables_written``   tables its transaction writes (``*``: unknown table)
+``commits``,         it commits / rolls back a session or connection
+``rolls_back``
+``external``         :class:`~persistlint.context.transactions.External`:
+                     its first network call, file operation or sleep
+``blocks``           :class:`~persistlint.context.blocking.BlockingOp`:
+                     blocking operations of a sync function (PR307)
+``once``             :class:`~persistlint.context.blocking.Once`: memoised,
+                     or calls made on first use only
+``channels``         :class:`~persistlint.context.channels.Use`: NOTIFY/
+                     LISTEN/publish/subscribe channel uses
+``reaches``          effect name -> :class:`Reach`, propagated to a fixed
+                     point through project calls (see :data:`EFFECTS`)
+===================  =====================================================
+
+Propagation (:func:`propagate`) follows every project call, sync or async
+(an awaited repository method runs its query in the caller's session), to
+any depth and safely through recursion; the shortest chain wins. Blocking
+(``block``) follows only synchronous callees, and neither memoised ones nor
+calls made on first use only: an awaited coroutine does not block its
+caller's thread, and a cached helper blocks once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from astroid import nodes
+
+from persistlint.context import FileContext, blocking, channels, dbcalls, entities, execution, infer
+from persistlint.context import transactions
+from persistlint.context.infer import own_nodes
+from persistlint.context.models import is_lazy
+
+#: Effects a call can have through project code, and what produces each at
+#: the end of a chain.
+EFFECTS = ("query", "write", "commit", "rollback", "network", "file", "sleep", "block")
+
+
+@attrs.frozen
+class CallSite:
+    callee: str
+    line: int
+    col: int
+    evidence: str = "INFERRED"
+
+
+@attrs.frozen
+class Operation:
+    """One operation a function performs itself: ``what`` as written for
+    messages (``session.get``), at ``line``, on ``model`` when known."""
+
+    what: str
+    line: int
+    model: str | None = None
+
+
+@attrs.frozen
+class Reach:
+    """An effect a function has, itself (``chain == ()``) or through the
+    project functions in ``chain`` (callee first, the one that performs
+    ``what`` last). ``line`` is the line in this function where it starts."""
+
+    effect: str
+    what: str
+    line: int
+    chain: tuple[str, ...] = ()
+
+    def names(self) -> list[str]:
+        """Short names for messages: ``["get_by_id", "session.get"]``."""
+        return [q.rpartition(".")[2] for q in self.chain] + [self.what]
+
+
+def _tuple(kind):
+    def convert(value: Iterable[Any] | None) -> tuple:
+        return tuple(v if isinstance(v, kind) else kind(**v) for v in value or ())
+    return convert
+
+
+def _optional(kind):
+    def convert(value):
+        return value if value is None or isinstance(value, kind) else kind(**value)
+    return convert
+
+
+def _strings(value: Iterable[str] | None) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+def _reaches(value: dict | None) -> dict[str, Reach]:
+    return {k: v if isinstance(v, Reach) else Reach(**{**v, "chain": tuple(v.get("chain", ()))})
+            for k, v in (value or {}).items()}
+
+
+def _use(value) -> channels.Use:
+    return value if isinstance(value, channels.Use) else channels.Use.from_json(value)
+
+
+@attrs.frozen(eq=False)
+class FunctionSummary:
+    qualname: str
+    path: str
+    line: int
+    end_line: int
+    is_async: bool = False
+    params: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    calls: tuple[CallSite, ...] = attrs.field(default=(), converter=_tuple(CallSite))
+    offloads: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    is_property: bool = False
+    fetches: tuple[entities.Fetch, ...] = attrs.field(default=(), converter=_tuple(entities.Fetch))
+    passes_ids: tuple[entities.PassedId, ...] = attrs.field(default=(), converter=_tuple(entities.PassedId))
+    writes: tuple[dbcalls.Write, ...] = attrs.field(default=(), converter=_tuple(dbcalls.Write))
+    queries: tuple[Operation, ...] = attrs.field(default=(), converter=_tuple(Operation))
+    constructs: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    depends: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    tables_written: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    commits: bool = False
+    rolls_back: bool = False
+    external: transactions.External | None = attrs.field(default=None,
+                                                         converter=_optional(transactions.External))
+    blocks: tuple[blocking.BlockingOp, ...] = attrs.field(default=(), converter=_tuple(blocking.BlockingOp))
+    once: blocking.Once | None = attrs.field(default=None, converter=_optional(blocking.Once))
+    channels: tuple[channels.Use, ...] = attrs.field(
+        default=(), converter=lambda value: tuple(_use(v) for v in value or ()))
+    reaches: dict[str, Reach] = attrs.field(factory=dict, converter=_reaches)
+
+    @property
+    def is_memoised(self) -> bool:
+        return bool(self.once and self.once.memoised)
+
+    def reach(self, effect: str) -> Reach | None:
+        return self.reaches.get(effect)
+
+    def to_json(self) -> dict[str, Any]:
+        data = attrs.asdict(self, recurse=True, value_serializer=_serialise,
+                            filter=lambda attribute, _value: attribute.name != "channels")
+        data["channels"] = [use.to_json() for use in self.channels]
+        return {k: v for k, v in data.items() if v not in ((), [], None, False, {}) or k in _ALWAYS}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FunctionSummary:
+        return cls(**data)
+
+
+_ALWAYS = frozenset({"qualname", "path", "line", "end_line", "is_async", "params", "calls"})
+
+
+def _serialise(_instance, _field, value):
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+# ------------------------------------------------------------------ own facts
+
+def is_property(function: nodes.FunctionDef) -> bool:
+    for decorator in function.decorators.nodes if function.decorators else ():
+        name = decorator.as_string().rpartition(".")[2]
+        if name in {"property", "cached_property", "hybrid_property"}:
+            return True
+    return False
+
+
+def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary:
+    calls, offloads = [], []
+    for call in own_nodes(function, nodes.Call):
+        index = execution.offload_target_index(call, fctx.resolve)
+        if index is not None:
+            target = infer.resolve_callee(call.args[index]) if len(call.args) > index else None
+            if target is not None:
+                offloads.append(target.qualname)
+            continue
+        found = fctx.resolve(call)
+        if found is not None:
+            calls.append(CallSite(found.qualname, call.lineno, call.col_offset, found.evidence.name))
+    calls.extend(_property_reads(function, fctx))
+    return FunctionSummary(
+        qualname=function.qname(),
+        path=fctx.relpath,
+        line=function.lineno,
+        end_line=function.end_lineno or function.lineno,
+        is_async=isinstance(function, nodes.AsyncFunctionDef),
+        params=entities.params_of(function),
+        calls=calls,
+        offloads=offloads,
+        is_property=is_property(function),
+        fetches=entities.fetches(function, fctx),
+        passes_ids=entities.passed_ids(function, fctx),
+        writes=dbcalls.writes(function, fctx),
+        queries=_queries(function, fctx),
+        constructs=constructions(function, fctx),
+        depends=dependencies(function, fctx),
+        tables_written=transactions.tables_written(function, fctx),
+        commits=transactions.commits(function, fctx),
+        rolls_back=transactions.rolls_back(function, fctx),
+        external=transactions.first_external(function, fctx),
+        blocks=blocking.blocking_operations(function, fctx),
+        once=blocking.runs_once(function),
+        channels=channels.uses_in_function(function, fctx),
+    )
+
+
+def _property_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[CallSite]:
+    """``self.total`` where ``total`` is a project ``@property``: reading it
+    runs it, so it is a call edge like any other."""
+    found = []
+    for attribute in own_nodes(function, nodes.Attribute):
+        if isinstance(attribute.parent, nodes.Call) and attribute.parent.func is attribute:
+            continue
+        target = fctx.property_of(attribute)
+        if target is not None:
+            found.append(CallSite(target, attribute.lineno, attribute.col_offset, "INFERRED"))
+    return found
+
+
+def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
+    """Database reads a function runs itself: query calls, iterated querysets
+    and, in a model's own methods, reads of its lazy relationships."""
+    found = []
+    for call in own_nodes(function, nodes.Call):
+        db = dbcalls.db_call(call, fctx) or dbcalls.iterated_query(call, fctx)
+        if db is not None and db.kind == dbcalls.READ:
+            found.append(Operation(_callee_text(call), call.lineno, db.model_name))
+    found.extend(_lazy_self_reads(function, fctx))
+    found.sort(key=lambda op: op.line)
+    return found[:5]
+
+
+def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
+    klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
+    if klass is None or not function.args.arguments or function.args.arguments[0].name != "self":
+        return []
+    relations = fctx.project.models.get(klass.qname(), {}).get("relationships") or {}
+    if not relations:
+        return []
+    found = []
+    for attribute in own_nodes(function, nodes.Attribute):
+        if isinstance(attribute.expr, nodes.Name) and attribute.expr.name == "self" \
+                and attribute.attrname in relations:
+            relation = relations[attribute.attrname]
+            if is_lazy(relation):
+                found.append(Operation(f"self.{attribute.attrname} (lazy load)", attribute.lineno,
+                                       str(relation.get("target") or "") or None))
+    return found
+
+
+def _callee_text(call: nodes.Call) -> str:
+    text = call.func.as_string() if isinstance(call.func, (nodes.Name, nodes.Attribute)) else "query"
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def constructions(function: nodes.FunctionDef, fctx: FileContext) -> list[str]:
+    """Project classes this function instantiates."""
+    made = set()
+    for call in own_nodes(function, nodes.Call):
+        found = dbcalls.resolve(call, fctx)
+        if found is not None and _is_project_class(found.qualname, fctx):
+            made.add(found.qualname)
+    return sorted(made)
+
+
+def _is_project_class(qualname: str, ctx) -> bool:
+    klass = infer.lookup_qualname(qualname)
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    file = getattr(klass.root(), "file", None)
+    return bool(file) and str(file).startswith(str(ctx.project.root))
+
+
+def dependencies(function: nodes.FunctionDef, fctx: FileContext) -> list[str]:
+    """What this function takes as FastAPI dependencies (``Depends(x)``):
+    created per request."""
+    found = set()
+    for default in [*function.args.defaults, *[d for d in function.args.kw_defaults if d is not None]]:
+        dependency = depends_target(default, fctx)
+        if dependency:
+            found.add(dependency)
+    return sorted(found)
+
+
+def depends_target(default: nodes.NodeNG, ctx) -> str | None:
+    """``Depends(x)`` -> the qualified name of x."""
+    if not isinstance(default, nodes.Call) or not default.args:
+        return None
+    found = dbcalls.resolve(default, ctx)
+    if found is None or found.qualname not in {"fastapi.Depends", "fastapi.Security"}:
+        return None
+    target = infer.resolve_callee(default.args[0])
+    return target.qualname if target else None
+
+
+# ------------------------------------------------------------------ propagation
+
+def own_reaches(summary: FunctionSummary) -> dict[str, Reach]:
+    """The effects a function has by its own body."""
+    found: dict[str, Reach] = {}
+    if summary.queries:
+        first = summary.queries[0]
+        found["query"] = Reach("query", first.what, first.line)
+    if summary.writes:
+        first = summary.writes[0]
+        found["write"] = Reach("write", f"{first.kind} {first.model or ''}".strip(), first.line)
+    elif summary.tables_written:
+        found["write"] = Reach("write", f"a write to {summary.tables_written[0]}", summary.line)
+    if summary.commits:
+        found["commit"] = Reach("commit", "commit()", summary.line)
+    if summary.rolls_back:
+        found["rollback"] = Reach("rollback", "rollback()", summary.line)
+    if summary.external is not None and summary.external.kind in {"network", "file", "sleep"}:
+        found[summary.external.kind] = Reach(summary.external.kind, summary.external.what,
+                                             summary.external.line)
+    if summary.blocks:
+        first = summary.blocks[0]
+        found["block"] = Reach("block", first.label, first.line)
+    return found
+
+
+def _follows(effect: str, caller: FunctionSummary, call: CallSite, callee: FunctionSummary) -> bool:
+    if effect != "block":
+        return True
+    once_lines = caller.once.lines if caller.once else ()
+    return not callee.is_async and not callee.is_memoised and call.line not in once_lines
+
+
+def propagate(functions: dict[str, FunctionSummary]) -> dict[str, FunctionSummary]:
+    """Each summary's ``reaches``: its own effects, else the shortest chain
+    through the project functions it calls, to a fixed point."""
+    reaches = {name: own_reaches(summary) for name, summary in functions.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, summary in functions.items():
+            mine = reaches[name]
+            for call in summary.calls:
+                callee = functions.get(call.callee)
+                if callee is None or call.callee == name:
+                    continue
+                for effect, theirs in reaches[call.callee].items():
+                    if not _follows(effect, summary, call, callee):
+                        continue
+                    if name in theirs.chain:
+                        continue  # recursion: no chain through itself
+                    candidate = Reach(effect, theirs.what, call.line, (call.callee, *theirs.chain))
+                    current = mine.get(effect)
+                    if current is None or (current.chain and len(candidate.chain) < len(current.chain)):
+                        mine[effect] = candidate
+                        changed = True
+    return {name: attrs.evolve(summary, reaches=reaches[name]) for name, summary in functions.items()}
+
+
+def build(file_contexts: list[FileContext]) -> dict[str, FunctionSummary]:
+    """Summaries of every project function, edges pruned to project
+    functions, effects propagated."""
+    functions: dict[str, FunctionSummary] = {}
+    for fctx in file_contexts:
+        for function in fctx.module.nodes_of_class(nodes.FunctionDef):
+            try:
+                functions[function.qname()] = summarize(function, fctx)
+            except RecursionError:
+                fctx.project.problems.append(f"{fctx.relpath}:{function.lineno}: too deeply nested to summarise")
+            except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
+                fctx.project.problems.append(
+                    f"{fctx.relpath}:{function.lineno}: cannot summarise: {exc.__class__.__name__}: {exc}")
+    functions = {name: attrs.evolve(summary,
+                                    calls=[c for c in summary.calls if c.callee in functions],
+                                    offloads=[q for q in summary.offloads if q in functions])
+                 for name, summary in functions.items()}
+    return propagate(functions)
+
+
+# ------------------------------------------------------------------ questions rules ask
+
+def summary_of(qualname: str | None, ctx) -> FunctionSummary | None:
+    return ctx.project.functions.get(qualname) if qualname else None
+
+
+def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:
+    """Whether calling ``call`` (a project function or method) has
+    ``effect``, and through which chain (the callee first)."""
+    found = ctx.resolve(call)
+    summary = summary_of(found.qualname if found else None, ctx)
+    if summary is None:
+        return None
+    reach = summary.reach(effect)
+    if reach is None:
+        return None
+    return Reach(effect, reach.what, call.lineno or 0, (summary.qualname, *reach.chain))
+
+
+def writes_of(qualname: str, functions: dict[str, FunctionSummary], depth: int = 2) -> list[dbcalls.Write]:
+    """UPDATE/DELETE writes a project function issues itself or through the
+    project functions it calls (a repository method)."""
+    summary = functions.get(qualname)
+    if summary is None:
+        return []
+    found = [w for w in summary.writes if w.kind in {dbcalls.UPDATE, dbcalls.DELETE}]
+    if not found and depth > 1:
+        for call in summary.calls:
+            found.extend(writes_of(call.callee, functions, depth - 1))
+    return found
