@@ -264,7 +264,7 @@ def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Ope
     klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
     if klass is None or not function.args.arguments or function.args.arguments[0].name != "self":
         return []
-    relations = fctx.project.models.get(klass.qname(), {}).get("relationships") or {}
+    relations = (fctx.project.model_named(klass.qname()) or {}).get("relationships") or {}
     if not relations:
         return []
     found = []
