@@ -152,7 +152,7 @@ def test_summaries_round_trip_through_json(layered):
 
 
 def test_effect_of_call_answers_at_the_call_site(tmp_path):
-    from astroid import extract_node
+    from astroid import nodes
 
     root = write(tmp_path, {"pyproject.toml": "", "app/__init__.py": "", "app/orgs.py": LAYERED})
     context = context_of(root)
@@ -160,8 +160,7 @@ def test_effect_of_call_answers_at_the_call_site(tmp_path):
 
     module = infer.parse((root / "app/orgs.py").read_text(), root / "app/orgs.py", root)
     fctx = FileContext(module, root / "app/orgs.py", "app/orgs.py", context, context.settings)
-    call = next(c for c in module.nodes_of_class(extract_node("f()").__class__)
-                if c.func.as_string() == "service.load")
+    call = next(c for c in module.nodes_of_class(nodes.Call) if c.func.as_string() == "service.load")
     reach = summaries.effect_of_call(call, "query", fctx)
     assert reach.chain[0] == "app.orgs.OrgService.load"
     assert reach.line == call.lineno
@@ -224,3 +223,26 @@ def test_rule_packages_hold_rule_modules_only():
         strays = [p.name for p in family.glob("*.py")
                   if p.name != "__init__.py" and not re.fullmatch(r"p[qtrx]\d{3}_[a-z0-9_]+\.py", p.name)]
         assert strays == [], family.name
+
+
+def _part(module: str) -> str:
+    """The top-level part of the package a module belongs to."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_no_two_parts_of_the_package_import_each_other():
+    """Layers, not circles: the one allowed pair is the rule decorator's
+    registry, which discovers the rule modules that import it."""
+    package = REPO / "persistlint"
+    edges: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package.parent).with_suffix("")
+        source = _part(".".join(relative.parts))
+        for name in _imports(path):
+            target = _part(name) if name.startswith("persistlint.") else ""
+            if target and target != source and ((package / target).is_dir() or (package / f"{target}.py").is_file()):
+                edges.setdefault(source, set()).add(target)
+    circles = sorted((a, b) for a, targets in edges.items() for b in targets
+                     if a < b and a in edges.get(b, set()))
+    assert circles == [("registry", "rules")]
