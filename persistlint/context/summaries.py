@@ -39,6 +39,9 @@ field                meaning
                      blocking operations of a sync function (PR307)
 ``once``             :class:`~persistlint.context.blocking.Once`: memoised,
                      or calls made on first use only
+``enqueues``         :class:`Operation`: the first job it enqueues or
+                     message it publishes itself (Celery ``delay``,
+                     rq/arq enqueue, Redis/Kafka/NATS publish)
 ``channels``         :class:`~persistlint.context.channels.Use`: NOTIFY/
                      LISTEN/publish/subscribe channel uses
 ``reaches``          effect name -> :class:`Reach`, propagated to a fixed
@@ -68,7 +71,7 @@ from persistlint.context.models import is_lazy
 
 #: Effects a call can have through project code, and what produces each at
 #: the end of a chain.
-EFFECTS = ("query", "write", "commit", "rollback", "network", "file", "sleep", "block")
+EFFECTS = ("query", "write", "commit", "rollback", "network", "file", "sleep", "block", "enqueue")
 
 
 @attrs.frozen
@@ -154,6 +157,7 @@ class FunctionSummary:
                                                          converter=_optional(transactions.External))
     blocks: tuple[blocking.BlockingOp, ...] = attrs.field(default=(), converter=_tuple(blocking.BlockingOp))
     once: blocking.Once | None = attrs.field(default=None, converter=_optional(blocking.Once))
+    enqueues: Operation | None = attrs.field(default=None, converter=_optional(Operation))
     channels: tuple[channels.Use, ...] = attrs.field(
         default=(), converter=lambda value: tuple(_use(v) for v in value or ()))
     reaches: dict[str, Reach] = attrs.field(factory=dict, converter=_reaches)
@@ -231,7 +235,13 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
         blocks=blocking.blocking_operations(function, fctx),
         once=blocking.runs_once(function),
         channels=channels.uses_in_function(function, fctx),
+        enqueues=_enqueues(function, fctx),
     )
+
+
+def _enqueues(function: nodes.FunctionDef, fctx: FileContext) -> Operation | None:
+    found = transactions.first_enqueue(function, fctx)
+    return Operation(*found) if found else None
 
 
 def _property_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[CallSite]:
@@ -347,6 +357,8 @@ def own_reaches(summary: FunctionSummary) -> dict[str, Reach]:
     if summary.blocks:
         first = summary.blocks[0]
         found["block"] = Reach("block", first.label, first.line)
+    if summary.enqueues is not None:
+        found["enqueue"] = Reach("enqueue", summary.enqueues.what, summary.enqueues.line)
     return found
 
 

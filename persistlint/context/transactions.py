@@ -5,7 +5,9 @@ does to a transaction, and where transactions begin and end.
   commit, rollback, close, flush or refresh of a session or connection; a
   write (``session.add``, an ``UPDATE`` executed, Django ``save``/``update``,
   an ORM attribute assignment on a mapped instance); a read; the start of an
-  explicit transaction; or external work (network, file IO, sleep). Project
+  explicit transaction; work handed to another process (a job enqueued, a
+  message published: :func:`enqueued`); or external work (network, file
+  IO, sleep). Project
   functions count by their summaries (the facts registered below), so a
   region spans helper calls.
 * **Explicit regions**: ``with``/``async with`` ``session.begin()``,
@@ -17,6 +19,9 @@ does to a transaction, and where transactions begin and end.
   region runs from the first write to the commit (or rollback/close) of the
   same session. Django and asyncpg run in autocommit mode outside explicit
   blocks, so their writes there open no region.
+
+* **Request transactions**: with Django's ``ATOMIC_REQUESTS`` every view
+  runs in one transaction (:func:`atomic_request`).
 
 Events are taken in source order (loops are not unrolled: rules ask
 ``ctx.loops_around`` for repetition).
@@ -131,6 +136,9 @@ def _text(node: nodes.NodeNG | None) -> str | None:
 def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None:
     """What ``call`` does to a transaction, or None for nothing we know."""
     found = ctx.resolve(call)
+    queued = enqueued(call, found)
+    if queued is not None:
+        return Operation("enqueue", call, queued, found.evidence if found else Evidence.INFERRED)
     if found is None or not found.qualname.startswith("django."):
         # ``job.save()`` on an instance inference lost track of
         django_write = _django_instance_write(call, ctx)
@@ -748,6 +756,126 @@ def region_around(node: nodes.NodeNG, ctx) -> Region | None:
     return None
 
 
+# ---------------------------------------------------------------- work handed to other processes
+
+#: Calls that hand work to another process: a job queue or a message bus.
+ENQUEUE_CALLS = frozenset({
+    "celery.Celery.send_task", "celery.app.base.Celery.send_task",
+    "celery.Task.delay", "celery.Task.apply_async", "celery.app.task.Task.delay",
+    "celery.app.task.Task.apply_async", "celery.canvas.Signature.delay",
+    "celery.canvas.Signature.apply_async",
+    "dramatiq.Actor.send", "dramatiq.Actor.send_with_options",
+    "dramatiq.actor.Actor.send", "dramatiq.actor.Actor.send_with_options",
+    "rq.Queue.enqueue", "rq.Queue.enqueue_call", "rq.Queue.enqueue_at", "rq.Queue.enqueue_in",
+    "rq.queue.Queue.enqueue", "rq.queue.Queue.enqueue_call",
+    "arq.ArqRedis.enqueue_job", "arq.connections.ArqRedis.enqueue_job",
+    "redis.Redis.publish", "redis.StrictRedis.publish", "redis.client.Redis.publish",
+    "redis.asyncio.Redis.publish", "redis.asyncio.client.Redis.publish",
+    "kafka.KafkaProducer.send", "aiokafka.AIOKafkaProducer.send",
+    "aiokafka.AIOKafkaProducer.send_and_wait", "confluent_kafka.Producer.produce",
+    "nats.aio.client.Client.publish", "nats.js.JetStreamContext.publish",
+    "nats.js.client.JetStreamContext.publish",
+    "pika.adapters.blocking_connection.BlockingChannel.basic_publish",
+    "pika.channel.Channel.basic_publish", "aio_pika.Exchange.publish",
+    "aio_pika.abc.AbstractExchange.publish",
+})
+#: Methods of a task function (``@app.task``, ``@dramatiq.actor``) that enqueue it.
+TASK_METHODS = frozenset({"delay", "apply_async", "send", "send_with_options"})
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "job", "periodic_task"})
+_TASK_LIBRARIES = ("celery", "dramatiq", "huey", "rq.", "arq.")
+
+
+def enqueued(call: nodes.Call, found: Resolved | None) -> str | None:
+    """``send_receipt.delay`` when ``call`` enqueues a job or publishes a
+    message: by what it resolves to, or by the task decorator on the
+    function it is called on (``@shared_task def send_receipt``)."""
+    if found is not None and found.qualname in ENQUEUE_CALLS:
+        return _text(call.func)
+    func = call.func
+    if isinstance(func, nodes.Attribute) and func.attrname in TASK_METHODS:
+        function = _defined_function(func.expr)
+        if function is None and found is not None:
+            defined = infer.lookup_qualname(found.qualname.rpartition(".")[0])
+            function = defined if isinstance(defined, nodes.FunctionDef) else None
+        if function is not None and is_task(function):
+            return _text(func)
+    return None
+
+
+def is_task(function: nodes.FunctionDef) -> bool:
+    """``function`` is decorated as a background task."""
+    if function.decorators is None:
+        return False
+    for decorator in function.decorators.nodes:
+        target = decorator.func if isinstance(decorator, nodes.Call) else decorator
+        name = target.attrname if isinstance(target, nodes.Attribute) else getattr(target, "name", "")
+        if name not in _TASK_DECORATORS:
+            continue
+        found = infer.resolve_callee(target)
+        if found is None or found.qualname.startswith(_TASK_LIBRARIES):
+            return True
+        owner = infer.resolve_type(target.expr) if isinstance(target, nodes.Attribute) else None
+        if owner is not None and owner.qualname.startswith(_TASK_LIBRARIES):
+            return True
+    return False
+
+
+def _defined_function(expr: nodes.NodeNG) -> nodes.FunctionDef | None:
+    """The ``def`` a name or ``module.name`` refers to, looked up without
+    inference (inferring a decorated task gives the decorator's result)."""
+    if isinstance(expr, nodes.Name):
+        try:
+            _, assignments = expr.lookup(expr.name)
+        except Exception:  # noqa: BLE001 - odd scopes
+            return None
+        if len(assignments) != 1:
+            return None
+        binding = assignments[0]
+        if isinstance(binding, nodes.FunctionDef):
+            return binding
+        if isinstance(binding, nodes.ImportFrom):
+            original = next((orig for orig, alias in binding.names if (alias or orig) == expr.name), None)
+            return _module_function(lambda: binding.do_import_module(binding.modname), original)
+        return None
+    if isinstance(expr, nodes.Attribute):
+        return _module_function(lambda: next(expr.expr.infer()), expr.attrname)
+    return None
+
+
+def _module_function(load, name: str | None) -> nodes.FunctionDef | None:
+    try:
+        module = load()
+    except Exception:  # noqa: BLE001 - unresolvable imports
+        return None
+    if not isinstance(module, nodes.Module) or name is None:
+        return None
+    defined = module.locals.get(name, [])
+    return defined[0] if len(defined) == 1 and isinstance(defined[0], nodes.FunctionDef) else None
+
+
+_NON_ATOMIC_REQUESTS = "django.db.transaction.non_atomic_requests"
+
+
+def atomic_request(node: nodes.NodeNG, ctx) -> list[Operation] | None:
+    """The operations of the Django view ``node`` runs in when the project
+    sets ``ATOMIC_REQUESTS`` (each request is then one transaction, committed
+    after the view returns), unless the view opts out with
+    ``@transaction.non_atomic_requests``."""
+    if ctx.project.db_config.get("atomic_requests") is not True:
+        return None
+    function = ctx.function_of(node)
+    if not isinstance(function, nodes.FunctionDef):
+        return None
+    execution = ctx.execution(node)
+    if not execution.is_request_handler or not execution.via.startswith(("django.", "rest_framework.")):
+        return None
+    for decorator in function.decorators.nodes if function.decorators else ():
+        found = infer.resolve_callee(decorator.func if isinstance(decorator, nodes.Call) else decorator)
+        if found is not None and found.qualname == _NON_ATOMIC_REQUESTS:
+            return None
+    return events(function, ctx)
+
+
 # ---------------------------------------------------------------- summaries
 
 @attrs.frozen
@@ -785,6 +913,14 @@ def first_external(function: nodes.FunctionDef, fctx) -> External | None:
     for op in events(function, fctx, summaries=False):
         if op.kind in EXTERNAL:
             return External(op.kind, op.what, op.line)
+    return None
+
+
+def first_enqueue(function: nodes.FunctionDef, fctx) -> tuple[str, int] | None:
+    """The first job a function enqueues, or message it publishes, itself."""
+    for op in events(function, fctx, summaries=False):
+        if op.kind == "enqueue":
+            return op.what, op.line
     return None
 
 
