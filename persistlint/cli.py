@@ -14,7 +14,7 @@ import click
 from tabulate import tabulate
 
 from persistlint import __version__, registry
-from persistlint.settings import SettingsError
+from persistlint.settings import SEVERITY_NAMES, SettingsError, error_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,7 +56,7 @@ def context_command(path: Path, rebuild: bool) -> None:
     try:
         root, settings = settings_mod.resolve(path)
     except SettingsError as exc:
-        _fail(str(exc))
+        _fail(error_line(exc).removeprefix("persistlint: "))
     if rebuild:
         import attrs
 
@@ -79,20 +79,34 @@ def context_command(path: Path, rebuild: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="With --linear: print the GraphQL operations, send nothing.")
 @click.option("--linear-team", metavar="KEY", help="Linear team key, ID or UUID (default: docs/tasks/kanban_board.md).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--baseline", metavar="FILE",
+              help="An earlier JSON report: report only the findings not in it.")
+@click.option("--no-baseline", is_flag=True, help="Ignore the baseline setting (to write a new baseline).")
+@click.option("--min-severity", type=click.Choice(SEVERITY_NAMES, case_sensitive=False),
+              help="Report only findings of this severity or higher.")
+@click.option("--select", metavar="CODES", help="Comma-separated code prefixes to report, as flake8's --select.")
+@click.option("--ignore", metavar="CODES", help="Comma-separated code prefixes to leave out, as flake8's --ignore.")
 def report_command(paths: tuple[str, ...], output_format: str, output: Path | None, date: str | None,
                    include_tests: bool, jobs: int | None, merge: bool, linear: bool, dry_run: bool,
-                   linear_team: str | None, exit_zero: bool) -> None:
+                   linear_team: str | None, exit_zero: bool, baseline: str | None, no_baseline: bool,
+                   min_severity: str | None, select: str | None, ignore: str | None) -> None:
     """Audit PATHS (default: .): scores and findings as markdown, JSON or SARIF."""
     from persistlint.report import command
 
     request = command.Request(paths=paths, format=output_format, output=output, date=date,
                               include_tests=include_tests, jobs=jobs, linear=linear, dry_run=dry_run,
-                              linear_team=linear_team, exit_zero=exit_zero, merge=merge)
+                              linear_team=linear_team, exit_zero=exit_zero, merge=merge,
+                              baseline=baseline, no_baseline=no_baseline, min_severity=min_severity,
+                              select=_codes(select), ignore=_codes(ignore))
     try:
         status = command.execute(request)
     except command.ReportError as exc:
         _fail(str(exc))
     sys.exit(status)
+
+
+def _codes(text: str | None) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in (text or "").split(",") if code.strip())
 
 
 def _fail(message: str) -> None:

@@ -14,9 +14,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+import attrs
 from astroid.exceptions import AstroidSyntaxError, AstroidError
 
-from persistlint import registry, settings as settings_mod, walker
+from persistlint import baseline, registry, settings as settings_mod, walker
 from persistlint.context import FileContext, ProjectContext, infer, project_context
 from persistlint.context.build import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
@@ -34,19 +35,23 @@ _RESULTS_SIZE = 8
 
 
 def analyse(path: str, source: str | None = None,
-            overrides: dict[str, Any] | None = None) -> list[Diagnostic]:
+            overrides: dict[str, Any] | None = None, *, isolated: bool = False,
+            adopted: bool = False) -> list[Diagnostic]:
     """Diagnostics of every family for one file.
 
     ``path`` is the file's path as the user gave it (flake8's display name
     for stdin); ``source`` the text to analyse (None: read ``path``).
+    ``isolated``: read no config file (flake8's ``--isolated``).
+    ``adopted``: apply the settings' severity floor and baseline (flake8
+    shows what is left; the report applies them itself, to the whole run).
     """
     key = (path, hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
-           if source is not None else None, tuple(sorted((overrides or {}).items())))
+           if source is not None else None, tuple(sorted((overrides or {}).items())), isolated, adopted)
     if source is not None and key in _RESULTS:
         _RESULTS.move_to_end(key)
         return _RESULTS[key]
     try:
-        result = _analyse(path, source, overrides)
+        result = _analyse(path, source, overrides, isolated, adopted)
     except Exception as exc:  # noqa: BLE001 - the last guard: never crash the host
         result = [walker.internal("PX001", path, 1, 0,
                                   f"persistlint failed on this file: {exc.__class__.__name__}: {exc}",
@@ -58,11 +63,17 @@ def analyse(path: str, source: str | None = None,
     return result
 
 
-def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None) -> list[Diagnostic]:
+def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
+             isolated: bool, adopted: bool) -> list[Diagnostic]:
     real = Path(display) if display not in ("-", "stdin") else Path.cwd() / "stdin.py"
     try:
-        root, settings = settings_mod.resolve(real, overrides)
+        root, settings = settings_mod.resolve(real, overrides, isolated)
+        if adopted:
+            baseline.check(settings)
     except SettingsError as exc:
+        # flake8 and the report check every setting before analysing; this
+        # is a configuration that appeared or changed since (a long-lived
+        # flake8 process, or a caller of this function)
         return [walker.internal("PX002", display, 1, 0, f"invalid configuration: {exc}",
                                 "fix the setting named in the message")]
     absolute = real.resolve()
@@ -119,7 +130,14 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None)
     fctx = FileContext(module, absolute, relpath, project, settings, source)
     rules = list(registry.all_rules().values())
     diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
-    return sorted(diagnostics)
+    diagnostics.sort()
+    if adopted:
+        # fingerprints name the file relative to the root, as the report does
+        line_of = baseline.lines_getter(source.splitlines())
+        located = [attrs.evolve(d, path=relpath) for d in diagnostics]
+        kept = set(baseline.adopted(located, settings, line_of))
+        diagnostics = [d for d, here in zip(diagnostics, located) if here in kept]
+    return diagnostics
 
 
 def without_noqa(diagnostics: list[Diagnostic], source_lines: list[str]) -> list[Diagnostic]:

@@ -3,13 +3,16 @@ setup.cfg, the same keys also as flake8 options (``--persistlint-<key>``).
 
 Precedence: flake8 option (command line or ``[flake8]`` section) over the
 project's config file over the defaults. A bad value raises
-:class:`SettingsError`, whose text is one line naming the key.
+:class:`SettingsError`, whose text is one line naming the key and what it
+accepts; every front end prints it as :func:`error_line` and stops (flake8
+and ``persistlint report`` before any file is analysed).
 """
 
 from __future__ import annotations
 
 import configparser
 import fnmatch
+import math
 import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,8 +27,16 @@ TEST_DIRS = frozenset({"tests", "test", "fixtures"})
 TEST_FILES = ("test_*.py", "*_test.py", "conftest.py")
 
 
+SEVERITY_NAMES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
 class SettingsError(Exception):
     """A one-line, user-facing configuration error."""
+
+
+def error_line(error: SettingsError) -> str:
+    """The one line flake8 and ``persistlint report`` print for a bad setting."""
+    return f"persistlint: invalid configuration: {error}"
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -55,13 +66,22 @@ def _optional_str(key: str, value: Any) -> str | None:
 
 
 def _positive_float(key: str, value: Any) -> float:
+    wanted = f"{key}: expected a positive number of seconds"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SettingsError(f"{wanted}, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise SettingsError(f"{key}: expected a number of seconds, got {value!r}") from None
-    if number <= 0:
-        raise SettingsError(f"{key}: expected a positive number of seconds, got {value!r}")
+    except ValueError:
+        raise SettingsError(f"{wanted}, got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:  # nan would switch the budget off
+        raise SettingsError(f"{wanted}, got {value!r}")
     return number
+
+
+def _severity(key: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip().upper() in SEVERITY_NAMES):
+        return value.strip().upper() if value else None
+    raise SettingsError(f"{key}: expected one of {', '.join(SEVERITY_NAMES)}, got {value!r}")
 
 
 # key -> (parser, default, help). One table drives config files, flake8
@@ -74,7 +94,10 @@ KEYS: dict[str, tuple[Any, Any, str]] = {
     "project_root": (_optional_str, None, "project root (default: nearest directory with pyproject.toml, setup.cfg or .git)"),
     "time_budget": (_positive_float, 10.0, "seconds of analysis per file before it is reported as PX001"),
     "cache": (_bool, True, "keep the project context in <root>/.persistlint_cache"),
+    "baseline": (_optional_str, None, "a JSON report of known findings; only findings not in it are reported"),
+    "min_severity": (_severity, None, "report only findings of this severity or higher (LOW, MEDIUM, HIGH, CRITICAL)"),
 }
+BOOLEAN_KEYS = frozenset(key for key, (parser, _, _) in KEYS.items() if parser is _bool)
 
 
 @attrs.frozen
@@ -86,6 +109,8 @@ class Settings:
     project_root: str | None = None
     time_budget: float = 10.0
     cache: bool = True
+    baseline: str | None = None  # absolute once resolved
+    min_severity: str | None = None  # a SEVERITY_NAMES entry
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], source: str) -> Settings:
@@ -93,7 +118,7 @@ class Settings:
         for raw_key, value in values.items():
             key = raw_key.replace("-", "_")
             if key not in KEYS:
-                raise SettingsError(f"{source}: unknown key {raw_key!r}")
+                raise SettingsError(f"{source}: unknown key {raw_key!r} (known: {', '.join(KEYS)})")
             try:
                 parsed[key] = KEYS[key][0](key, value)
             except SettingsError as exc:
@@ -136,38 +161,81 @@ def read_project_settings(root: Path) -> Settings:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise SettingsError(f"{pyproject}: not valid TOML ({exc})") from None
-        section = data.get("tool", {}).get("persistlint")
+        except OSError as exc:
+            raise SettingsError(f"{pyproject}: cannot be read ({exc.strerror or exc})") from None
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise SettingsError(f"{pyproject} [tool]: expected a table, got {tool!r}")
+        section = tool.get("persistlint")
         if section is not None:
             if not isinstance(section, dict):
-                raise SettingsError(f"{pyproject} [tool.persistlint]: expected a table")
+                raise SettingsError(f"{pyproject} [tool.persistlint]: expected a table, got {section!r}")
             return Settings.from_mapping(section, f"{pyproject} [tool.persistlint]")
     setup_cfg = root / "setup.cfg"
     if setup_cfg.is_file():
-        parser = configparser.ConfigParser()
+        # no interpolation: ``%(x)s`` is text, as in every other tool's setup.cfg section
+        parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(setup_cfg, encoding="utf-8")
         except (configparser.Error, UnicodeDecodeError) as exc:
             raise SettingsError(f"{setup_cfg}: not a valid config file ({exc.__class__.__name__})") from None
         if parser.has_section("persistlint"):
-            return Settings.from_mapping(dict(parser.items("persistlint")), f"{setup_cfg} [persistlint]")
+            # the section's own keys, not those inherited from [DEFAULT]
+            section = {key: parser.get("persistlint", key) for key in parser.options("persistlint")
+                       if key not in parser.defaults()}
+            return Settings.from_mapping(section, f"{setup_cfg} [persistlint]")
     return Settings()
 
 
-def resolve(path: Path, overrides: dict[str, Any] | None = None) -> tuple[Path, Settings]:
+def resolve(path: Path, overrides: dict[str, Any] | None = None,
+            isolated: bool = False) -> tuple[Path, Settings]:
     """The project root and settings for a file or directory.
 
     ``overrides`` are raw values (e.g. from flake8 options); None means unset.
+    Relative paths in them are relative to the working directory, those in
+    a config file to the project root. ``isolated`` (flake8's
+    ``--isolated``): no config file is read, only the overrides count.
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     parsed = Settings.from_mapping(overrides, "option") if overrides else Settings()
     explicit = {k: getattr(parsed, k) for k in overrides}
     if explicit.get("project_root"):
-        root = Path(explicit["project_root"]).resolve()
+        root = _existing_directory("option project_root", Path(explicit["project_root"]).resolve())
     else:
         root = find_root(path.resolve())
-    settings = read_project_settings(root).merged(explicit)
+    from_file = Settings() if isolated else read_project_settings(root)
+    settings = from_file.merged(explicit)
     if settings.project_root and not explicit.get("project_root"):
-        configured = (root / settings.project_root).resolve()
-        if configured != root:
-            root = configured
+        root = _existing_directory(f"{root} project_root", (root / settings.project_root).resolve())
+    if settings.baseline:
+        base = Path.cwd() if explicit.get("baseline") else root
+        settings = attrs.evolve(settings, baseline=str((base / settings.baseline).resolve()))
     return root, settings
+
+
+def _existing_directory(source: str, directory: Path) -> Path:
+    if not directory.is_dir():
+        raise SettingsError(f"{source}: expected an existing directory, got {str(directory)!r}")
+    return directory
+
+
+class Resolver:
+    """Project root and settings per directory, as the engine resolves them
+    (resolved once per directory)."""
+
+    def __init__(self, overrides: dict[str, Any], isolated: bool = False,
+                 drop_baseline: bool = False) -> None:
+        self.overrides = overrides
+        self.isolated = isolated
+        self.drop_baseline = drop_baseline
+        self._by_directory: dict[Path, tuple[Path, Settings]] = {}
+
+    def of(self, path: Path) -> tuple[Path, Settings]:
+        directory = path.resolve()
+        directory = directory if directory.is_dir() else directory.parent
+        if directory not in self._by_directory:
+            root, settings = resolve(directory, self.overrides, self.isolated)
+            if self.drop_baseline:
+                settings = attrs.evolve(settings, baseline=None)
+            self._by_directory[directory] = (root, settings)
+        return self._by_directory[directory]

@@ -90,7 +90,7 @@ def test_option_wins_through_flake8(tmp_path):
     (root / "tests" / "test_poll.py").write_text(SLEEPY, encoding="utf-8")
     from_file = harness.flake8("--select=PR", "tests", cwd=root)
     assert "tests/test_poll.py:5:5: PR303" in from_file.stdout
-    overridden = harness.flake8("--select=PR", "--persistlint-include-tests=false", "tests", cwd=root)
+    overridden = harness.flake8("--select=PR", "--no-persistlint-include-tests", "tests", cwd=root)
     assert overridden.returncode == 0 and overridden.stdout == ""
 
 
@@ -123,8 +123,15 @@ def test_root_markers(tmp_path):
     ("project_root", "[]", ["project_root", "path"]),
     ("time_budget", '"soon"', ["time_budget", "number of seconds"]),
     ("time_budget", "0", ["time_budget", "positive"]),
+    ("time_budget", '"nan"', ["time_budget", "positive", "'nan'"]),
+    ("time_budget", "nan", ["time_budget", "positive"]),
+    ("time_budget", "inf", ["time_budget", "positive"]),
+    ("time_budget", "-2.5", ["time_budget", "positive"]),
+    ("time_budget", "true", ["time_budget", "positive"]),
+    ("min_severity", '"urgent"', ["min_severity", "LOW, MEDIUM, HIGH, CRITICAL", "'urgent'"]),
+    ("baseline", "3", ["baseline", "path"]),
     ("cache", '"sometimes"', ["cache", "true or false"]),
-    ("colour", "true", ["unknown key", "colour"]),
+    ("colour", "true", ["unknown key", "colour", "include_tests", "min_severity"]),
 ])
 def test_bad_value_is_one_line_naming_the_key(tmp_path, key, value, words):
     root = project(tmp_path, pyproject=f"[tool.persistlint]\n{key} = {value}\n")
@@ -241,3 +248,92 @@ def test_time_budget_and_cache_keys(tmp_path):
     (root / "pyproject.toml").write_text("[tool.persistlint]\n", encoding="utf-8")
     engine.analyse(str(root / "app.py"), SLEEPY + "\n")
     assert (root / ".persistlint_cache" / "context.json").is_file()
+
+
+# ---------------------------------------------------------------- loud errors, end to end
+
+BAD_CONFIGURATIONS = [
+    # (file, text, words the one line must contain)
+    ("pyproject.toml", '[tool.persistlint]\ninclude_tests = "maybe"\n', ["include_tests", "true or false"]),
+    ("pyproject.toml", 'tool = "oops"\n', ["[tool]", "expected a table"]),
+    ("pyproject.toml", "[tool]\npersistlint = 3\n", ["[tool.persistlint]", "expected a table"]),
+    ("pyproject.toml", "[tool.persistlint]\ntime_budget = nan\n", ["time_budget", "positive number"]),
+    ("pyproject.toml", "[tool.persistlint]\ntime_budget = -inf\n", ["time_budget", "positive number"]),
+    ("pyproject.toml", '[tool.persistlint]\nproject_root = "/nonexistent/x"\n',
+     ["project_root", "existing directory", "/nonexistent/x"]),
+    ("pyproject.toml", '[tool.persistlint]\nmin_severity = "loud"\n', ["min_severity", "LOW, MEDIUM, HIGH, CRITICAL"]),
+    ("pyproject.toml", '[tool.persistlint]\nbaseline = "missing.json"\n', ["baseline", "missing.json", "no such file"]),
+    ("setup.cfg", "[persistlint]\ninclude_tests = %(x)s\n", ["setup.cfg [persistlint]", "include_tests", "'%(x)s'"]),
+    ("setup.cfg", "[flake8]\npersistlint-include-tests = maybe\n", ["include_tests", "true or false"]),
+    ("setup.cfg", "[flake8]\npersistlint-time-budget = nan\n", ["time_budget", "positive number"]),
+]
+
+
+@pytest.mark.parametrize("name, text, words", BAD_CONFIGURATIONS)
+def test_bad_configuration_stops_flake8_and_report_with_one_line(tmp_path, name, text, words):
+    """Whatever ``--select`` says: exit 2 and one line naming the key and
+    what it accepts; ``persistlint report`` prints the same line."""
+    root = project(tmp_path, pyproject='[project]\nname = "x"\n' if name == "setup.cfg" else None)
+    (root / name).write_text(text, encoding="utf-8")
+    (root / "app.py").write_text(SLEEPY, encoding="utf-8")
+    lines = []
+    for result in (harness.flake8("--select=PQ,PT,PR", "app.py", cwd=root),
+                   harness.flake8("--select=E", ".", cwd=root),
+                   harness.persistlint("report", ".", cwd=root)):
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stdout == ""
+        [line] = result.stderr.splitlines()
+        assert line.startswith("persistlint: invalid configuration: ")
+        for word in words:
+            assert word in line
+        lines.append(line)
+    assert lines[0] == lines[1] == lines[2]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--persistlint-time-budget=nan"], ["time_budget", "positive number", "'nan'"]),
+    (["--persistlint-min-severity=severe"], ["min_severity", "LOW, MEDIUM, HIGH, CRITICAL"]),
+    (["--persistlint-project-root=/nonexistent"], ["project_root", "existing directory"]),
+    (["--persistlint-baseline=nothing.json"], ["baseline", "nothing.json", "no such file"]),
+])
+def test_bad_flake8_option_is_one_line(tmp_path, args, words):
+    root = project(tmp_path)
+    (root / "app.py").write_text(SLEEPY, encoding="utf-8")
+    result = harness.flake8("--select=PR", *args, "app.py", cwd=root)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    for word in words:
+        assert word in line
+
+
+def test_setup_cfg_values_are_read_literally(tmp_path):
+    """No interpolation: ``%(here)s`` is part of the pattern, not a lookup."""
+    root = project(tmp_path, pyproject=None, setup_cfg="[persistlint]\nexclude = %(here)s/*\n")
+    assert resolved(root).exclude == ("%(here)s/*",)
+    (root / "%(here)s").mkdir()
+    (root / "%(here)s" / "poll.py").write_text(SLEEPY, encoding="utf-8")
+    (root / "app.py").write_text(SLEEPY, encoding="utf-8")
+    result = harness.flake8("--select=PR", ".", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["./app.py"]
+
+
+def test_boolean_flag_takes_no_value(tmp_path):
+    """``--persistlint-include-tests tests/``: tests/ is the path to lint."""
+    root = project(tmp_path)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_poll.py").write_text(SLEEPY, encoding="utf-8")
+    result = harness.flake8("--select=PR", "--persistlint-include-tests", "tests/", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "tests/test_poll.py:5:5: PR303" in result.stdout
+    assert harness.flake8("--select=PR", "tests/", cwd=root).stdout == ""
+
+
+def test_isolated_ignores_tool_persistlint(tmp_path):
+    """flake8 ``--isolated`` reads no config file, persistlint's included."""
+    root = project(tmp_path, pyproject='[tool.persistlint]\nexclude = ["app.py"]\ninclude_tests = "bad"\n')
+    (root / "app.py").write_text(SLEEPY, encoding="utf-8")
+    assert harness.flake8("--select=PR", "app.py", cwd=root).returncode == 2
+    isolated = harness.flake8("--isolated", "--select=PR", "app.py", cwd=root)
+    assert isolated.returncode == 1, isolated.stderr
+    assert "app.py:5:5: PR303" in isolated.stdout

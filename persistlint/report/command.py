@@ -3,15 +3,13 @@ file the Linear issue. The click declaration lives in ``persistlint.cli``."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import sys
 from pathlib import Path
 
 import attrs
 import click
 
-from persistlint.report import jsonout, markdown, model, run, sarif
+from persistlint.report import jsonout, markdown, model, progress, run, sarif
 from persistlint.report.model import Report
 
 RENDERERS = {"markdown": markdown.render, "json": jsonout.render, "sarif": sarif.render}
@@ -34,6 +32,11 @@ class Request:
     linear_team: str | None = None
     exit_zero: bool = False
     merge: bool = False
+    baseline: str | None = None
+    no_baseline: bool = False
+    min_severity: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 def report_date(text: str | None) -> str:
@@ -54,33 +57,21 @@ def build(request: Request) -> Report:
             return jsonout.merge([Path(p) for p in request.paths], request.date and date)
         except jsonout.ReportFormatError as exc:
             raise ReportError(str(exc)) from None
-    with _progress_bar() as (on_total, progress):
-        try:
-            collected = run.collect(list(request.paths) or ["."], include_tests=request.include_tests,
-                                    jobs=request.jobs, progress=progress, on_total=on_total)
-        except run.RunError as exc:
-            raise ReportError(str(exc)) from None
-    return model.make(date, str(collected.root), collected.context.to_json(), collected.diagnostics)
-
-
-@contextlib.contextmanager
-def _progress_bar():
-    """click's progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None, None
-        return
-    with contextlib.ExitStack() as stack:
-        bars = []
-
-        def on_total(total: int) -> None:
-            bars.append(stack.enter_context(click.progressbar(
-                length=total, label="persistlint: analysing", file=sys.stderr)))
-
-        def progress(count: int) -> None:
-            if bars:
-                bars[0].update(count)
-
-        yield on_total, progress
+    overrides = {}
+    if request.min_severity:
+        overrides["min_severity"] = request.min_severity
+    if request.baseline:
+        overrides["baseline"] = request.baseline
+    try:
+        collected = run.collect(list(request.paths) or ["."], include_tests=request.include_tests,
+                                jobs=request.jobs, select=request.select, ignore=request.ignore,
+                                overrides=overrides, no_baseline=request.no_baseline,
+                                progress=progress.for_stream())
+    except run.RunError as exc:
+        raise ReportError(str(exc)) from None
+    return model.make(date, str(collected.root), collected.context.to_json(), collected.diagnostics,
+                      checked=collected.selected, hidden_by_baseline=collected.hidden_by_baseline,
+                      below_floor=collected.below_floor)
 
 
 def _write(path: Path, text: str) -> None:
@@ -96,16 +87,36 @@ def execute(request: Request) -> int:
         raise ReportError("--dry-run only applies with --linear")
     if request.linear_team and not request.linear:
         raise ReportError("--linear-team only applies with --linear")
+    if request.baseline and request.no_baseline:
+        raise ReportError("--baseline and --no-baseline exclude each other")
     report = build(request)
     text = RENDERERS[request.format](report)
     if request.output is not None:
         _write(request.output, text)
     else:
         click.echo(text, nl=False)
+    click.echo(f"persistlint: {closing_summary(report, request.output)}", err=True)
 
     if request.linear:
         _file_in_linear(request, report)
     return 1 if report.findings and not request.exit_zero else 0
+
+
+def closing_summary(report: Report, output: Path | None) -> str:
+    """``33 findings (1 critical, 14 high, ...) in 4 files; overall 2.5/10;
+    report written to FILE``: what a terminal user reads last."""
+    scores = report.scores
+    files = len({d.path for d in report.findings})
+    parts = [f"{markdown.plural(scores.total, 'finding')}"
+             + (f" ({markdown.counts_text(scores.counts)})" if scores.total else "")
+             + (f" in {markdown.plural(files, 'file')}" if files else "")]
+    if report.hidden_by_baseline:
+        parts[0] += f", {report.hidden_by_baseline} more in the baseline"
+    if report.below_floor:
+        parts[0] += f", {report.below_floor} below the severity floor"
+    parts.append(f"overall {markdown.score_text(scores.overall)}")
+    parts.append(f"report written to {output}" if output is not None else "report on standard output")
+    return "; ".join(parts)
 
 
 def _file_in_linear(request: Request, report: Report) -> None:

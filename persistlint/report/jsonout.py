@@ -2,7 +2,8 @@
 
 Shape: ``tool`` {name, version}, ``date``, ``root``, ``context`` (the
 project context), ``overall_score``, ``severity_counts``, ``categories``
-(three, each with its score, counts and findings) and ``internal`` (PX).
+(three, each with its score, counts and findings, each finding with its
+baseline ``fingerprint``) and ``internal`` (PX).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from persistlint import baseline
 from persistlint.diagnostic import Diagnostic
 from persistlint.report import model
 from persistlint.report.model import Report
@@ -20,8 +22,9 @@ class ReportFormatError(Exception):
     """A file given to ``--merge`` that is not a persistlint JSON report."""
 
 
-def finding(diagnostic: Diagnostic) -> dict[str, Any]:
+def finding(diagnostic: Diagnostic, fingerprint: str | None = None) -> dict[str, Any]:
     data = diagnostic.to_dict()
+    extra = {"fingerprint": fingerprint} if fingerprint else {}
     return {
         "code": data["code"],
         "severity": data["severity"],
@@ -33,11 +36,13 @@ def finding(diagnostic: Diagnostic) -> dict[str, Any]:
         "principle": data["principle"],
         "recommendation": data["recommendation"],
         "effort": data["effort"],
+        **extra,
     }
 
 
 def to_json(report: Report) -> dict[str, Any]:
     scores = report.scores
+    fingerprint = baseline.fingerprint_map(report.findings, baseline.SourceLines(Path(report.root)).of)
     return {
         "tool": dict(model.TOOL),
         "date": report.date,
@@ -51,7 +56,7 @@ def to_json(report: Report) -> dict[str, Any]:
                 "score": float(category.score),
                 "total_issues": category.total,
                 **{severity.name.lower(): count for severity, count in category.counts.items()},
-                "findings": [finding(d) for d in category.findings],
+                "findings": [finding(d, fingerprint[d]) for d in category.findings],
             }
             for category in scores.categories
         ],

@@ -22,6 +22,9 @@ class Report:
     findings: tuple[Diagnostic, ...]  # scored (PQ/PT/PR), priority order
     internal: tuple[Diagnostic, ...]  # PX: listed apart, never scored
     scores: scoring.Scores
+    checked: tuple[str, ...] = tuple(scoring.CATEGORY_OF_FAMILY)  # family prefixes the selection keeps
+    hidden_by_baseline: int = 0  # known findings left out
+    below_floor: int = 0  # findings under the severity floor left out
 
     @property
     def highest_severity(self) -> Severity | None:
@@ -32,9 +35,12 @@ class Report:
         return list(self.context.get("best_practices") or [])
 
 
-def make(date: str, root: str, context: dict[str, Any], diagnostics: Iterable[Diagnostic]) -> Report:
+def make(date: str, root: str, context: dict[str, Any], diagnostics: Iterable[Diagnostic],
+         checked: tuple[str, ...] = tuple(scoring.CATEGORY_OF_FAMILY), hidden_by_baseline: int = 0,
+         below_floor: int = 0) -> Report:
     unique = {(d.path, d.line, d.col, d.code): d for d in diagnostics}
     ordered = sorted(unique.values(), key=scoring.priority_order)
     findings = tuple(d for d in ordered if scoring.is_scored(d))
     internal = tuple(d for d in ordered if not scoring.is_scored(d))
-    return Report(date, root, context, findings, internal, scoring.score(findings))
+    return Report(date, root, context, findings, internal, scoring.score(findings), checked,
+                  hidden_by_baseline, below_floor)

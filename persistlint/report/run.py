@@ -45,12 +45,11 @@ from typing import Any
 
 import attrs
 
-from persistlint import engine, registry
-from persistlint import settings as settings_mod
+from persistlint import baseline, engine, plugin, registry
 from persistlint.context import ProjectContext, cache, forget_projects, project_context
 from persistlint.diagnostic import Diagnostic
-from persistlint.report import scoring
-from persistlint.settings import Settings, SettingsError
+from persistlint.report import progress as progress_mod, scoring
+from persistlint.settings import Resolver, Settings, SettingsError, error_line
 
 SELECT = ("PQ", "PT", "PR")
 RESULTS_FILE = "report-results.json"
@@ -63,6 +62,10 @@ class RunError(Exception):
     """A usage or environment problem; the text is one line."""
 
 
+class NoPythonFiles(RunError):
+    """Nothing to analyse under the paths given."""
+
+
 @attrs.frozen
 class Collected:
     root: Path
@@ -70,30 +73,41 @@ class Collected:
     diagnostics: list[Diagnostic]  # paths relative to ``root``, sorted
     files: int  # files analysed or served from the cache
     from_cache: int
+    hidden_by_baseline: int = 0
+    below_floor: int = 0
+    selected: tuple[str, ...] = SELECT  # the code prefixes flake8's selection keeps
 
 
 def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None = None,
-            progress: Callable[[int], Any] | None = None,
-            on_total: Callable[[int], Any] | None = None) -> Collected:
-    """Diagnostics of every file under ``paths``.
+            select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+            overrides: dict[str, Any] | None = None, no_baseline: bool = False,
+            progress: progress_mod.Quiet | None = None) -> Collected:
+    """Diagnostics of every file under ``paths``, after flake8's selection
+    (``select``/``ignore`` as flake8's ``--select``/``--ignore``), the
+    severity floor and the baseline.
 
-    ``on_total(n)`` is told how many files there are, then ``progress(k)``
-    after each ``k`` more are done.
+    ``overrides``: raw settings given on the command line (``baseline``,
+    ``min_severity``), over the flake8 options and the config file;
+    ``no_baseline``: no baseline, whatever the settings say (to write a
+    new one).
     """
-    options = _flake8_options(paths)
-    overrides = _persistlint_options(options)
+    progress = progress or progress_mod.Quiet()
+    options = _flake8_options(paths, select, ignore)
+    overrides = {**plugin.options_of(options), **(overrides or {})}
     if include_tests:
         overrides["include_tests"] = True
 
-    roots = _Roots(overrides)
+    roots = Resolver(overrides, drop_baseline=no_baseline)
     try:
         report_root, report_settings = roots.of(Path(paths[0] if paths else "."))
+        baseline.check(report_settings)
     except SettingsError as exc:
-        raise RunError(str(exc)) from None
+        raise RunError(error_line(exc).removeprefix("persistlint: ")) from None
 
     from flake8.discover_files import expand_paths
 
     files: list[_File] = []
+    skipped = 0
     for display in expand_paths(paths=options.filenames or ["."],
                                 stdin_display_name=options.stdin_display_name,
                                 filename_patterns=options.filename,
@@ -104,22 +118,28 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
         try:
             root, settings = roots.of(absolute)
         except SettingsError as exc:
-            raise RunError(str(exc)) from None
+            raise RunError(error_line(exc).removeprefix("persistlint: ")) from None
         relative = _relative(absolute, root)
         if settings.skips(relative):
+            skipped += 1
             continue
         files.append(_File(display, absolute, _relative(absolute, report_root), root, settings))
-    if on_total:
-        on_total(len(files))
+    if not files:
+        where = " ".join(paths) or "."
+        why = (f" ({skipped} skipped as test files or by the exclude setting; --include-tests "
+               "analyses test files)" if skipped else "")
+        raise NoPythonFiles(f"No Python files found under {where}{why}")
 
     registry.all_rules()
     forget_projects()  # the files as they are now, even in a long-lived process
+    progress.context_started()
     contexts = {}
     for file in files:  # build every context once, here, before any worker starts
         if (file.root, file.settings) not in contexts:
             contexts[(file.root, file.settings)] = project_context(file.root, file.settings)
     report_context = (contexts.get((report_root, report_settings))
                       or project_context(report_root, report_settings))
+    progress.context_done()
 
     store = _ResultStore(report_root, report_context.key) if report_settings.cache else None
     done: dict[str, list[Diagnostic]] = {}
@@ -132,22 +152,47 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
             done[file.relative] = cached
         else:
             todo.append(file)
-    if progress and len(done):
-        progress(len(done))
+    progress.files(len(files), len(done))
 
-    for relative, diagnostics in _analyse_all(todo, overrides, jobs, progress):
+    for relative, diagnostics in _analyse_all(todo, overrides, jobs, progress.advance):
         done[relative] = diagnostics
         if store:
             store.put(relative, keys[relative], diagnostics)
     if store:
         store.save()
+    progress.finished()
 
     decide = _Selection(options)
-    display_of = {file.relative: file.display for file in files}
-    kept = [d for relative, found in done.items() for d in found
-            if not scoring.is_scored(d) or decide.selected(d.code, display_of[relative])]
+    kept: list[Diagnostic] = []
+    hidden = below = 0
+    for file in files:
+        found = [d for d in done[file.relative]
+                 if not scoring.is_scored(d) or decide.selected(d.code, file.display)]
+        new = _not_in_baseline(file, found)
+        hidden += len(found) - len(new)
+        floored = baseline.adopted(new, attrs.evolve(file.settings, baseline=None), _no_line)
+        below += len(new) - len(floored)
+        kept.extend(floored)
     return Collected(report_root, report_context, sorted(kept, key=scoring.priority_order),
-                     len(files), len(files) - len(todo))
+                     len(files), len(files) - len(todo), hidden, below,
+                     tuple(prefix for prefix in ("PQ", "PT", "PR") if decide.family_selected(prefix)))
+
+
+def _no_line(diagnostic: Diagnostic) -> None:
+    return None
+
+
+def _not_in_baseline(file: _File, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics`` of one file not in its baseline (fingerprinted with
+    the lines as flake8 reads them)."""
+    if not file.settings.baseline or not any(scoring.is_scored(d) for d in diagnostics):
+        return diagnostics
+    try:
+        lines = read_like_flake8(file.absolute).splitlines()
+    except OSError:
+        lines = []
+    return baseline.adopted(diagnostics, attrs.evolve(file.settings, min_severity=None),
+                            baseline.lines_getter(lines))
 
 
 # -- flake8's configuration ------------------------------------------------------
@@ -192,28 +237,21 @@ def _parse_flake8_args(argv: list[str]):
     return aggregator.aggregate_options(option_manager, cfg, cfg_dir, rest)
 
 
-def _flake8_options(paths: list[str]):
+def _flake8_options(paths: list[str], select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()):
     """flake8's options for ``flake8 --select=PQ,PT,PR PATHS`` (its config
-    files read from the current directory, as flake8 does)."""
+    files read from the current directory, as flake8 does); ``select`` and
+    ``ignore`` are passed as flake8's ``--select`` and ``--ignore``."""
+    argv = [f"--select={','.join(select or SELECT)}"]
+    if ignore:
+        argv.append(f"--ignore={','.join(ignore)}")
     try:
         with contextlib.redirect_stderr(_OneLine()) as errors:
-            options = _parse_flake8_args([f"--select={','.join(SELECT)}", "--", *paths])
+            options = _parse_flake8_args([*argv, "--", *paths])
     except SystemExit:
         raise RunError(f"flake8 configuration: {errors.text() or 'cannot be parsed'}") from None
     except Exception as exc:  # noqa: BLE001 - a broken config is an environment error
         raise RunError(f"flake8 configuration: {exc.__class__.__name__}: {exc}") from None
     return options
-
-
-def _persistlint_options(options) -> dict[str, Any]:
-    """The ``--persistlint-*`` flake8 options that are set (command line
-    or ``[flake8]`` section), as the flake8 plugin passes them to the engine."""
-    found: dict[str, Any] = {}
-    for key in settings_mod.KEYS:
-        value = getattr(options, f"persistlint_{key}", None)
-        if value is not None:
-            found[key] = value
-    return found
 
 
 class _OneLine:
@@ -246,6 +284,12 @@ class _Selection:
         guide = self._manager.style_guide_for(display)
         return guide.should_report_error(code) is self._selected
 
+    def family_selected(self, prefix: str) -> bool:
+        """Whether any code of the family can be reported (by the default
+        style guide: per-file-ignores are about single files)."""
+        return any(self._manager.default_style_guide.should_report_error(code) is self._selected
+                   for code in registry.all_rules() if code.startswith(prefix))
+
 
 # -- files and roots ---------------------------------------------------------------
 
@@ -256,21 +300,6 @@ class _File:
     relative: str  # to the report root
     root: Path  # the file's own project root
     settings: Settings
-
-
-class _Roots:
-    """Project root and settings per directory, as the engine resolves them."""
-
-    def __init__(self, overrides: dict[str, Any]) -> None:
-        self.overrides = overrides
-        self._by_directory: dict[Path, tuple[Path, Settings]] = {}
-
-    def of(self, path: Path) -> tuple[Path, Settings]:
-        directory = path.resolve()
-        directory = directory if directory.is_dir() else directory.parent
-        if directory not in self._by_directory:
-            self._by_directory[directory] = settings_mod.resolve(directory, self.overrides)
-        return self._by_directory[directory]
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -292,8 +321,10 @@ def read_like_flake8(path: Path) -> str:
 
 
 def _file_key(file: _File, context_key: str) -> str:
+    # the floor and the baseline are applied after the cache: not part of the key
+    analysed_with = attrs.evolve(file.settings, baseline=None, min_severity=None)
     digest = hashlib.sha256(
-        f"{RESULTS_FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{file.settings!r}\0{file.relative}\0".encode())
+        f"{RESULTS_FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{analysed_with!r}\0{file.relative}\0".encode())
     try:
         digest.update(file.absolute.read_bytes())
     except OSError:

@@ -13,15 +13,13 @@ when code above it moves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import urllib.parse
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from persistlint import registry
+from persistlint import baseline, registry
 from persistlint.diagnostic import Diagnostic, Severity
 from persistlint.registry import Rule, doc_section
 from persistlint.report import model, scoring
@@ -60,24 +58,6 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
-class _Lines:
-    """Source lines under the root, read once per file (None if unreadable)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._files: dict[str, list[str] | None] = {}
-
-    def line(self, path: str, number: int) -> str | None:
-        if path not in self._files:
-            try:
-                self._files[path] = (self.root / path).read_text(encoding="utf-8",
-                                                                 errors="replace").splitlines()
-            except OSError:
-                self._files[path] = None
-        lines = self._files[path]
-        return lines[number - 1] if lines and 0 < number <= len(lines) else None
-
-
 def _column(line: str | None, byte_offset: int) -> int:
     """1-based column in Unicode code points (AST offsets count UTF-8 bytes)."""
     if line is None:
@@ -92,31 +72,14 @@ def _location(diagnostic: Diagnostic, line: str | None) -> dict[str, Any]:
     }}
 
 
-def _fingerprints(findings: tuple[Diagnostic, ...], lines: _Lines) -> list[str]:
-    """``hash:occurrence`` per finding: the same rule on the same line text
-    in the same file is told apart by its order in the file."""
-    seen: Counter[str] = Counter()
-    result = []
-    for diagnostic in findings:
-        text = lines.line(diagnostic.path, diagnostic.line)
-        basis = " ".join(text.split()) if text is not None else diagnostic.issue
-        digest = hashlib.sha256(f"{diagnostic.code}\0{diagnostic.path}\0{basis}".encode()).hexdigest()[:32]
-        seen[digest] += 1
-        result.append(f"{digest}:{seen[digest]}")
-    return result
-
-
 def to_sarif(report: Report) -> dict[str, Any]:
     rules = registry.all_rules()
     scored_rules = [r for code, r in rules.items() if code[:2] in scoring.CATEGORY_OF_FAMILY]
     internal_rules = [r for code, r in rules.items() if code[:2] not in scoring.CATEGORY_OF_FAMILY]
     rule_index = {rule.code: index for index, rule in enumerate(scored_rules)}
     root = Path(report.root)
-    lines = _Lines(root)
-
-    # file order for stable occurrence numbers; output order is by priority
-    in_file_order = tuple(sorted(report.findings))
-    fingerprint = dict(zip(in_file_order, _fingerprints(in_file_order, lines)))
+    lines = baseline.SourceLines(root)
+    fingerprint = baseline.fingerprint_map(report.findings, lines.of)
     shown = report.findings[:MAX_RESULTS]
     results = []
     for diagnostic in shown:
