@@ -104,6 +104,7 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
     except SettingsError as exc:
         raise RunError(error_line(exc).removeprefix("persistlint: ")) from None
 
+    from flake8 import utils
     from flake8.discover_files import expand_paths
 
     files: list[_File] = []
@@ -114,6 +115,8 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
                                 exclude=(*options.exclude, *options.extend_exclude)):
         if display == "-":
             raise RunError("reading from stdin is not supported; give file or directory paths")
+        if not utils.fnmatch(os.path.basename(display), options.filename):
+            continue  # a file named on the command line that is not Python source (notes.txt)
         absolute = Path(display).resolve()
         try:
             root, settings = roots.of(absolute)
