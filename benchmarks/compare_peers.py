@@ -158,7 +158,7 @@ def _nested_roots(root: Path) -> list[Path]:
 def _flake8(root: Path, excluded: list[Path]):
     project = root if root.is_dir() else root.parent
     command = [sys.executable, "-m", "flake8", "--isolated", "--select=ASYNC,PR",
-               f"--persistlint-project-root={project}", "--persistlint-cache=false", str(root)]
+               f"--persistlint-project-root={project}", "--no-persistlint-cache", str(root)]
     if excluded:
         command.insert(4, "--extend-exclude=" + ",".join(str(p) for p in excluded))
     result = subprocess.run(command, capture_output=True, text=True, check=False)

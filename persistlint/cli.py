@@ -7,7 +7,9 @@ environment error (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import json
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -29,15 +31,55 @@ def rule_command(code: str | None) -> None:
     """List every rule, or print the documentation of CODE."""
     rules = registry.all_rules()
     if code is None:
-        rows = [(r.code, r.name, r.category, str(r.effort), r.summary) for r in rules.values()]
-        click.echo(tabulate(rows, headers=["Code", "Name", "Category", "Effort", "What it does"],
-                            tablefmt="github"))
+        click.echo(rule_table(list(rules.values())))
         return
     found = registry.get(code)
     if found is None:
         _fail(f"no rule {code!r}; `persistlint rule` lists them")
-    click.echo(f"# {found.code} {found.name}\n\nCategory: {found.category}. Effort: {found.effort}.\n"
-               f"Principle: {found.principle}\n\n{found.doc}")
+    click.echo(wrap_markdown(f"# {found.code} {found.name}\n\nCategory: {found.category}. "
+                             f"Effort: {found.effort}.\nPrinciple: {found.principle}\n\n{found.doc}"))
+
+
+RULE_TABLE_WIDTH = 100
+
+
+def rule_table(rules: list) -> str:
+    """One row per rule, the summary wrapped so that the table fits
+    :data:`RULE_TABLE_WIDTH` columns (grouped by category)."""
+    # tabulate's "simple" format: two spaces between columns, headers padded by two
+    fixed = [max(len(r.code) for r in rules), max(len(r.name) for r in rules), len("Effort")]
+    summary_width = RULE_TABLE_WIDTH - sum(width + 2 for width in fixed) - 2 * len(fixed) - 2
+    blocks = []
+    for category in dict.fromkeys(r.category for r in rules):
+        rows = [(r.code, r.name, str(r.effort), _first_clause(r.summary)) for r in rules if r.category == category]
+        blocks.append(f"{category}\n" + tabulate(rows, headers=["Code", "Name", "Effort", "What it does"],
+                                                  tablefmt="simple", maxcolwidths=[None, None, None, summary_width]))
+    blocks.append("`persistlint rule CODE` prints a rule's documentation.")
+    return "\n\n".join(blocks)
+
+
+def _first_clause(summary: str) -> str:
+    """A summary's opening clause (up to its first colon or full stop)."""
+    match = re.search(r"[:.](\s|$)", summary)
+    return summary[:match.start()] if match else summary
+
+
+def wrap_markdown(text: str, width: int = RULE_TABLE_WIDTH) -> str:
+    """Long prose lines and list items wrapped to ``width``; code blocks
+    and tables as they are."""
+    out, in_code = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        if in_code or len(line) <= width or line.lstrip().startswith("|"):
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        bullet = re.match(r"[-*] |\d+\. ", line.lstrip())
+        hanging = indent + " " * (bullet.end() if bullet else 0)
+        out.append(textwrap.fill(line.strip(), width, initial_indent=indent, subsequent_indent=hanging,
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 @main.command("context")

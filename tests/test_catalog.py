@@ -140,7 +140,16 @@ def test_rule_command_lists_every_rule(tmp_path):
     result = harness.persistlint("rule", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for code, rule in RULES.items():
-        assert re.search(rf"^\| {code} +\| {re.escape(rule.name)} +\|", result.stdout, re.MULTILINE), code
+        assert re.search(rf"^{code} +{re.escape(rule.name)} +{re.escape(str(rule.effort))} +\S",
+                         result.stdout, re.MULTILINE), code
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_rule_docs_fit_100_columns_but_for_links(tmp_path):
+    for code in ("PQ107", "PT201", "PR301"):
+        result = harness.persistlint("rule", code, cwd=tmp_path)
+        long_lines = [line for line in result.stdout.splitlines() if len(line) > 100]
+        assert all("https://" in line and " " not in line.strip() for line in long_lines), long_lines
 
 
 def test_rule_command_prints_one_rules_docs(tmp_path):

@@ -137,7 +137,7 @@ def test_test_files_skipped_by_default(project):
 
 def test_test_files_included_by_option(project):
     write(project, TEST_FILE)
-    result = harness.flake8("--select=PR", "--persistlint-include-tests=true", ".", cwd=project)
+    result = harness.flake8("--select=PR", "--persistlint-include-tests", ".", cwd=project)
     assert [(f[0], f[3]) for f in findings(result.stdout)] == [("./tests/test_poll.py", "PR303")]
 
 

@@ -95,10 +95,47 @@ def test_scores_by_category_ignore_internal_diagnostics():
 # -- markdown -----------------------------------------------------------------------
 
 def test_table_cells_never_break_the_table():
-    text = markdown.table(["A", "B"], [["x | y", "line one\nline two"]])
+    text = markdown.table(["A", "B"], [[markdown.cell("x | y"), markdown.cell("line one\nline two")]])
+    assert text.splitlines()[:2] == ["| A | B |", "|---|---|"]  # no padding
     row = text.splitlines()[2]
     assert row.count("|") - row.count("\\|") == 3
     assert "x \\| y" in row and "line one<br>line two" in row
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("__x__ is bold", "\\_\\_x\\_\\_ is bold"),
+    ("<img src=x onerror=alert(1)> in a literal",
+     "&lt;img `src=x` `onerror=alert(1)`&gt; in a literal"),
+    ("session.get(Order, order_id) loads Order", "`session.get(Order, order_id)` loads Order"),
+    ("reads a | b", "reads a \\| b"),
+    ("session.execute(select(M).where(M.x == 'a|b'... loads M", "`session.execute(select(M).where(M.x == 'a\\|b'...` loads M"),
+    ("wrap the writes in `with session.begin():`, e.g. here", "wrap the writes in `with session.begin():`, e.g. here"),
+    ("[link](javascript:x) *em*", "\\[link\\](javascript:x) \\*em\\*"),
+    ("Tom & Jerry", "Tom &amp; Jerry"),
+])
+def test_cell_text_is_escaped_for_markdown_and_html(text, expected):
+    assert markdown.cell(text) == expected
+
+
+def test_finding_rows_lead_with_the_rule_code():
+    report = model.make(DATE, "/nowhere", {}, [diagnostic("PQ107", H, issue="N+1 query: <b>x</b>")])
+    text = markdown.render(report)
+    assert "| HIGH | `app/a.py:1` | PQ107 N+1 query: &lt;b&gt;x&lt;/b&gt; |" in text
+    assert "<b>" not in text
+
+
+@pytest.mark.parametrize(("severities", "word"), [
+    ([H] * 27, "poor"),  # 1.0/10 overall but no CRITICAL finding: not "critical"
+    ([C] * 15, "critical"),
+    ([C], "poor"),  # 9.3/10, but a CRITICAL finding
+    ([H], "fair"),  # 9.7/10, but a HIGH finding
+    ([M, L], "good"),
+])
+def test_health_word_follows_scores_and_worst_severity(severities, word):
+    findings = [diagnostic(("PQ107", "PT202", "PR303")[i % 3], severity, line=i + 1)
+                for i, severity in enumerate(severities)]
+    summary = markdown.executive_summary(model.make(DATE, "/nowhere", {}, findings))
+    assert summary.startswith(f"Overall health is {word} at ")
 
 
 def test_markdown_sections_in_order_and_empty_categories():
@@ -182,7 +219,7 @@ def test_json_shape(shop_copy, monkeypatch):
         assert category["score"] == max(0, 100 - penalty) / 10
         for item in category["findings"]:
             assert list(item) == ["code", "severity", "location", "path", "line", "col", "issue",
-                                  "principle", "recommendation", "effort"]
+                                  "principle", "recommendation", "effort", "fingerprint"]
             assert item["location"] == f"{item['path']}:{item['line']}"
             assert not Path(item["path"]).is_absolute()
     assert {"tech_stack", "db_config", "best_practices"} <= set(data["context"])
@@ -256,7 +293,7 @@ def test_findings_equal_flake8(tmp_path):
 
 def test_findings_equal_flake8_with_tests_included(tmp_path):
     mixed_project = _mixed_project(tmp_path, with_shop=False)
-    by_flake8 = _flake8_set(mixed_project, "--persistlint-include-tests=true")
+    by_flake8 = _flake8_set(mixed_project, "--persistlint-include-tests")
     by_report = _report_set(mixed_project, "--include-tests")
     assert by_report == by_flake8
     assert any(path == "tests/test_slow.py" for path, *_ in by_report)
