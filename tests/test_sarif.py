@@ -14,6 +14,7 @@ from persistlint import registry
 from persistlint.cli import main
 from persistlint.diagnostic import Diagnostic, Effort, Severity
 from persistlint.report import model, sarif
+from tests import harness
 from tests.harness import SHARED
 
 SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
@@ -135,3 +136,33 @@ def test_results_are_capped_at_githubs_limit(validator, monkeypatch):
     assert len(results) == 3 and results[0]["ruleId"] == "PT201"  # the most severe kept
     note = document["runs"][0]["invocations"][0]["toolExecutionNotifications"][-1]
     assert "only the 3 most severe" in note["message"]["text"]
+
+
+@pytest.mark.parametrize("git_entry", ["directory", "worktree file"])
+def test_uris_are_relative_to_the_repository_top(tmp_path, validator, git_entry):
+    """A project in ``backend/`` of a monorepo: the URIs name
+    ``backend/app/worker.py`` under the repository top, so code scanning
+    puts the alerts on the right files, whichever directory ran the report."""
+    repository = tmp_path / "repo"
+    root = _project(repository, {"app/worker.py": SOURCE})
+    backend = root.rename(repository / "backend")
+    if git_entry == "directory":
+        (repository / ".git").mkdir()
+    else:
+        (repository / ".git").write_text("gitdir: /elsewhere/.git/worktrees/repo\n", encoding="utf-8")
+    for cwd, args in ((backend, ["."]), (repository, ["backend"])):
+        result = harness.persistlint("report", *args, "--format", "sarif", cwd=cwd)
+        assert result.returncode == 1, result.stderr
+        document = json.loads(result.stdout)
+        assert _errors(validator, document) == []
+        run = document["runs"][0]
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+        assert uris == {"backend/app/worker.py"}
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repository.resolve().as_uri() + "/"
+
+
+def test_uris_without_a_repository_are_relative_to_the_project(tmp_path, monkeypatch, validator):
+    root = _project(tmp_path, {"app/worker.py": SOURCE})
+    run = _sarif(root, monkeypatch)["runs"][0]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]} == {"app/worker.py"}

@@ -5,10 +5,17 @@ full description and help from the rule's documentation, and persistlint's
 own PX codes as notification descriptors: PX diagnostics ("this file could
 not be analysed") are tool execution notifications, not code alerts.
 
-Locations are relative to the project root under ``%SRCROOT%``. Every result
-has a ``primaryLocationLineHash`` computed from the rule, the path and the
-text of the flagged line (not its number), so an alert keeps its identity
-when code above it moves.
+Locations are relative to the top of the repository holding the project
+(``%SRCROOT%``, given in ``originalUriBaseIds``), as GitHub code scanning
+resolves them: for a project in ``backend/`` of a monorepo the URI is
+``backend/app/worker.py``. The top is the nearest directory at or above the
+project root with a ``.git`` entry (a directory, or the file of a worktree
+or submodule), which is what ``git rev-parse --show-toplevel`` answers,
+found without running git in a checkout that may not be trusted; with no
+repository, the project root. Every result has a ``primaryLocationLineHash``
+(the baseline fingerprint: the rule, the path and the text of the flagged
+line, not its number), so an alert keeps its identity when code above it
+moves.
 """
 
 from __future__ import annotations
@@ -65,9 +72,17 @@ def _column(line: str | None, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")) + 1
 
 
-def _location(diagnostic: Diagnostic, line: str | None) -> dict[str, Any]:
+def repository_top(root: Path) -> Path:
+    """The repository's top directory for ``root``, else ``root`` itself."""
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            return directory
+    return root
+
+
+def _location(diagnostic: Diagnostic, line: str | None, prefix: str) -> dict[str, Any]:
     return {"physicalLocation": {
-        "artifactLocation": {"uri": urllib.parse.quote(diagnostic.path), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": urllib.parse.quote(prefix + diagnostic.path), "uriBaseId": SRCROOT},
         "region": {"startLine": diagnostic.line, "startColumn": _column(line, diagnostic.col)},
     }}
 
@@ -78,6 +93,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
     internal_rules = [r for code, r in rules.items() if code[:2] not in scoring.CATEGORY_OF_FAMILY]
     rule_index = {rule.code: index for index, rule in enumerate(scored_rules)}
     root = Path(report.root)
+    top = repository_top(root) if root.is_absolute() else root
+    prefix = "" if top == root else root.relative_to(top).as_posix() + "/"
     lines = baseline.SourceLines(root)
     fingerprint = baseline.fingerprint_map(report.findings, lines.of)
     shown = report.findings[:MAX_RESULTS]
@@ -87,7 +104,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "ruleId": diagnostic.code,
             "level": LEVEL[diagnostic.severity],
             "message": {"text": f"{diagnostic.issue} -> {diagnostic.recommendation}"},
-            "locations": [_location(diagnostic, lines.line(diagnostic.path, diagnostic.line))],
+            "locations": [_location(diagnostic, lines.line(diagnostic.path, diagnostic.line), prefix)],
             "partialFingerprints": {"primaryLocationLineHash": fingerprint[diagnostic]},
             "properties": {"severity": diagnostic.severity.name, "effort": str(diagnostic.effort),
                            "category": scoring.category_of(diagnostic),
@@ -100,7 +117,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     notifications = [{
         "level": "warning",
         "message": {"text": f"{d.issue} -> {d.recommendation}"},
-        "locations": [_location(d, lines.line(d.path, d.line))],
+        "locations": [_location(d, lines.line(d.path, d.line), prefix)],
         "descriptor": {"id": d.code},
     } for d in report.internal]
     if len(report.findings) > len(shown):
@@ -122,8 +139,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "properties": {"date": report.date, "overallScore": float(report.scores.overall),
                        "categoryScores": {c.category: float(c.score) for c in report.scores.categories}},
     }
-    if root.is_absolute():
-        run["originalUriBaseIds"] = {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}}
+    if top.is_absolute():
+        run["originalUriBaseIds"] = {SRCROOT: {"uri": top.as_uri().rstrip("/") + "/"}}
     return {"$schema": SCHEMA_URI, "version": VERSION, "runs": [run]}
 
 
