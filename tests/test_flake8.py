@@ -198,8 +198,13 @@ def test_pre_commit_hook(project):
     command, *entry_args = shlex.split(hook["entry"])
     assert command == "flake8"
     [select] = [a for a in hook["args"] if a.startswith("--select=")]
-    assert set(select.removeprefix("--select=").split(",")) == {"PQ", "PT", "PR", "PX"}
-    write(project, {"app.py": SLEEPY, "style.py": "import os\nx=1\n"})
+    assert set(select.removeprefix("--select=").split(",")) == {"PQ", "PT", "PR", "PX", "E999"}
+    write(project, {"app.py": SLEEPY, "style.py": "import os\nx=1\n", "broken.py": "def f(:\n    pass\n"})
     result = harness.flake8(*entry_args, *hook["args"], "app.py", "style.py", cwd=project)
     assert result.returncode == 1, result.stderr
     assert [(f[0], f[3]) for f in findings(result.stdout, prefix="")] == [("app.py", "PR303")]
+    assert harness.flake8(*entry_args, *hook["args"], "style.py", cwd=project).returncode == 0
+    # flake8 runs no AST plugin on a file it cannot parse: E999 makes the hook fail
+    broken = harness.flake8(*entry_args, *hook["args"], "broken.py", "style.py", cwd=project)
+    assert broken.returncode == 1, broken.stderr
+    assert [(f[0], f[3]) for f in findings(broken.stdout, prefix="")] == [("broken.py", "E999")]
