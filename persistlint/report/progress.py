@@ -3,9 +3,8 @@ build as its own phase, then the files analysed with an ETA, then one
 closing line.
 
 The ETA comes from the running rate of the files analysed so far (files
-served from the cache count as done, not as speed), smoothed exponentially,
-and is shown only after a few files and a couple of seconds: the first files
-of a run pay for worker start-up and are no guide to the rest.
+served from the cache count as done, not as speed; see :class:`Eta`), and
+is shown only after a few files and a couple of seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from typing import TextIO
 
 ETA_MIN_FILES = 5
 ETA_MIN_SECONDS = 2.0
-SMOOTHING = 0.2  # weight of the newest rate in the running average
+SMOOTHING = 0.2  # weight of the newest estimate in the one shown
 REDRAW_SECONDS = 0.1
 
 
@@ -41,29 +40,40 @@ class Quiet:
 
 
 class Eta:
-    """Seconds left, from the smoothed rate of analysed files."""
+    """Seconds left, from the running rate of analysed files.
+
+    The rate counts from the first file's result, not from the start: the
+    first result also pays for the worker processes starting. The estimate
+    is then smoothed (the shown value moves a fraction of the way to each
+    new estimate, after counting down the time that passed), so one burst
+    of results from a worker, or one slow file, does not swing it.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self.started = clock()
-        self.last = self.started
+        self.first: tuple[float, int] | None = None  # (time, files done) at the first result
         self.done = 0
-        self.rate: float | None = None  # files per second, smoothed
+        self.shown: tuple[float, float] | None = None  # (time, seconds left) last shown
 
     def advance(self, count: int) -> None:
-        now = self.clock()
         self.done += count
-        elapsed = now - self.started
-        if self.done >= ETA_MIN_FILES and elapsed >= ETA_MIN_SECONDS:
-            current = self.done / elapsed
-            self.rate = current if self.rate is None else (
-                SMOOTHING * current + (1 - SMOOTHING) * self.rate)
-        self.last = now
+        if self.first is None:
+            self.first = (self.clock(), self.done)
 
     def left(self, remaining: int) -> float | None:
-        if self.rate is None or self.rate <= 0:
+        if self.first is None or remaining <= 0:
             return None
-        return remaining / self.rate
+        now = self.clock()
+        since, base = self.first
+        counted, elapsed = self.done - base, now - since
+        if counted < ETA_MIN_FILES or elapsed < ETA_MIN_SECONDS:
+            return None
+        estimate = remaining * elapsed / counted
+        if self.shown is not None:
+            then, previous = self.shown
+            estimate = SMOOTHING * estimate + (1 - SMOOTHING) * max(0.0, previous - (now - then))
+        self.shown = (now, estimate)
+        return estimate
 
 
 def duration(seconds: float) -> str:
