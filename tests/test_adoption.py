@@ -164,6 +164,12 @@ def test_report_select_and_ignore_as_flake8(shop):
         assert found == flake8_codes(*args)
         assert found and all(code.startswith(tuple(select.split(","))) for code in found)
         assert not any(code.startswith(ignore) for code in found if ignore)
+    only_queries = json.loads(report(shop, "--format", "json", "--select=PQ").stdout)
+    scores = {c["category"]: c["score"] for c in only_queries["categories"]}
+    assert scores["Transaction Correctness"] is None and scores["Runtime Performance"] is None
+    assert only_queries["overall_score"] == scores["Query Efficiency"]  # the checked category alone
+    text = report(shop, "--select=PQ").stdout
+    assert "| Runtime Performance | - | Not checked" in text
 
 
 def test_no_python_files(tmp_path):

@@ -2,7 +2,8 @@
 
 Shape: ``tool`` {name, version}, ``date``, ``root``, ``context`` (the
 project context), ``overall_score``, ``severity_counts``, ``categories``
-(three, each with its score, counts and findings, each finding with its
+(three, each with its score - null when the selection left it out -,
+counts and findings, each finding with its
 baseline ``fingerprint``) and ``internal`` (PX).
 """
 
@@ -53,7 +54,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "categories": [
             {
                 "category": category.category,
-                "score": float(category.score),
+                "score": float(category.score) if category.checked else None,
                 "total_issues": category.total,
                 **{severity.name.lower(): count for severity, count in category.counts.items()},
                 "findings": [finding(d, fingerprint[d]) for d in category.findings],

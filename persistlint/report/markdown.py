@@ -172,8 +172,9 @@ def executive_summary(report: Report) -> str:
     known = (f" {plural(report.hidden_by_baseline, 'known finding')} in the baseline "
              "are not shown." if report.hidden_by_baseline else "")
     if not report.findings:
-        return ("No persistence or performance defects were found: every category scores "
-                f"{score_text(scores.overall)}.{known}")
+        every = "every category" if scores.all_checked else "every checked category"
+        return ("No persistence or performance defects were found: "
+                f"{every} scores {score_text(scores.overall)}.{known}")
     files = len({d.path for d in report.findings})
     worst = scores.worst
     urgent = report.findings[0]
@@ -192,11 +193,10 @@ def _finding_rows(findings: Sequence[Diagnostic]) -> list[list[str]]:
             for d in findings]
 
 
-def _category_note(report: Report, category: scoring.CategoryScore) -> str:
+def _category_note(category: scoring.CategoryScore) -> str:
     if category.total:
         return counts_text(category.counts)
-    family = next(prefix for prefix, name in scoring.CATEGORY_OF_FAMILY.items() if name == category.category)
-    return NO_ISSUES if family in report.checked else NOT_CHECKED
+    return NO_ISSUES if category.checked else NOT_CHECKED
 
 
 def render(report: Report) -> str:
@@ -205,10 +205,11 @@ def render(report: Report) -> str:
 
     out += ["## Executive Summary", "", executive_summary(report), ""]
 
-    compliance = [[c.category, score_text(c.score), _category_note(report, c)]
+    compliance = [[c.category, score_text(c.score) if c.checked else "-", _category_note(c)]
                   for c in scores.categories]
     compliance.append(["**Overall**", f"**{score_text(scores.overall)}**",
-                       "Mean of the three category scores"])
+                       "Mean of the three category scores" if scores.all_checked
+                       else "Mean of the checked category scores"])
     out += ["## Compliance Score", "", table(["Category", "Score", "Notes"], compliance), ""]
 
     severity_rows = [[severity.name.title(), str(scores.counts[severity])] for severity in scoring.SEVERITIES]
@@ -221,7 +222,7 @@ def render(report: Report) -> str:
             out += [table(["Severity", "Location", "Issue", "Recommendation", "Effort"],
                           _finding_rows(category.findings)), ""]
         else:
-            out += [_category_note(report, category), ""]
+            out += [_category_note(category), ""]
     if report.internal:
         out += ["### Analysis notes (not scored)", "",
                 "persistlint could not fully analyse these places; their findings may be missing.", "",

@@ -42,5 +42,5 @@ def make(date: str, root: str, context: dict[str, Any], diagnostics: Iterable[Di
     ordered = sorted(unique.values(), key=scoring.priority_order)
     findings = tuple(d for d in ordered if scoring.is_scored(d))
     internal = tuple(d for d in ordered if not scoring.is_scored(d))
-    return Report(date, root, context, findings, internal, scoring.score(findings), checked,
+    return Report(date, root, context, findings, internal, scoring.score(findings, checked), checked,
                   hidden_by_baseline, below_floor)

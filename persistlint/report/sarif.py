@@ -137,7 +137,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "results": results,
         "properties": {"date": report.date, "overallScore": float(report.scores.overall),
-                       "categoryScores": {c.category: float(c.score) for c in report.scores.categories}},
+                       "categoryScores": {c.category: float(c.score) for c in report.scores.categories
+                                          if c.checked}},
     }
     if top.is_absolute():
         run["originalUriBaseIds"] = {SRCROOT: {"uri": top.as_uri().rstrip("/") + "/"}}

@@ -1,6 +1,7 @@
 """Scores: per category ``penalty = 2.0*critical + 1.0*high + 0.5*medium +
 0.2*low``, ``score = max(0, 10 - penalty)`` with one decimal; the overall
-score is the mean of the three category scores.
+score is the mean of the three category scores (of those checked, when a
+selection left a category out: an unchecked category has no score).
 
 Arithmetic is done in tenths of a point with integers (and Decimal for the
 mean), so that 0.2 * 3 is exactly 0.6 and scores never come out as 9.399999.
@@ -73,6 +74,7 @@ class CategoryScore:
     findings: tuple[Diagnostic, ...]  # priority order
     counts: dict[Severity, int]
     score: Decimal
+    checked: bool = True  # False: the selection left the whole category out
 
     @property
     def total(self) -> int:
@@ -91,17 +93,25 @@ class Scores:
 
     @property
     def worst(self) -> CategoryScore:
-        """The lowest-scoring category (the first of equals)."""
-        return min(self.categories, key=lambda category: category.score)
+        """The lowest-scoring checked category (the first of equals)."""
+        return min((c for c in self.categories if c.checked), key=lambda category: category.score)
+
+    @property
+    def all_checked(self) -> bool:
+        return all(category.checked for category in self.categories)
 
 
-def score(diagnostics: Iterable[Diagnostic]) -> Scores:
-    """Scores of the scored (PQ/PT/PR) diagnostics; others are ignored."""
+def score(diagnostics: Iterable[Diagnostic], checked: Iterable[str] = tuple(CATEGORY_OF_FAMILY)) -> Scores:
+    """Scores of the scored (PQ/PT/PR) diagnostics; others are ignored.
+    ``checked``: the family prefixes the selection kept (a family left out
+    has no score and no part in the overall one)."""
+    checked_families = set(checked) or set(CATEGORY_OF_FAMILY)
     scored = sorted((d for d in diagnostics if is_scored(d)), key=priority_order)
     categories = []
-    for category in CATEGORIES:
+    for family, category in CATEGORY_OF_FAMILY.items():
         findings = tuple(d for d in scored if category_of(d) == category)
         counts = count_by_severity(findings)
-        categories.append(CategoryScore(category, findings, counts, score_from_counts(counts)))
-    return Scores(tuple(categories), mean_score(c.score for c in categories),
+        categories.append(CategoryScore(category, findings, counts, score_from_counts(counts),
+                                        family in checked_families))
+    return Scores(tuple(categories), mean_score(c.score for c in categories if c.checked),
                   count_by_severity(scored))

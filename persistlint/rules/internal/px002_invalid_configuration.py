@@ -1,8 +1,12 @@
 """## What it does
-Reports a persistlint setting that cannot be used: an unknown key, or a
-value of the wrong type, in `[tool.persistlint]` (pyproject.toml),
-`[persistlint]` (setup.cfg) or a `--persistlint-*` flake8 option. The message
-names the file and the key.
+Reports a persistlint setting that cannot be used (an unknown key, a value
+of the wrong type, a missing baseline) that the engine meets without it
+having been checked first. flake8 and `persistlint report` check every
+setting before analysing any file and stop with one line on stderr and exit
+status 2, so PX002 only appears when a configuration appears or changes
+while a long-lived flake8 process runs (an editor's), or when
+`persistlint.engine.analyse` is called directly. The message names the file
+and the key.
 
 ## Why is this bad?
 A misspelt setting silently does nothing; persistlint says so instead, once
