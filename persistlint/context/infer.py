@@ -257,6 +257,9 @@ _CANONICAL_PREFIXES = {
     # CPython implementation modules -> the names people write
     "_io.": "io.",
     "pathlib._local.": "pathlib.",
+    # Python 3.13: Path inherits read_bytes, exists, is_file, cwd, ... from these
+    "pathlib._abc.PathBase.": "pathlib.Path.",
+    "pathlib._abc.PurePathBase.": "pathlib.PurePath.",
     "posixpath.": "os.path.",
     "ntpath.": "os.path.",
     "genericpath.": "os.path.",

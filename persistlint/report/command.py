@@ -95,10 +95,10 @@ def execute(request: Request) -> int:
         _write(request.output, text)
     else:
         click.echo(text, nl=False)
-    click.echo(f"persistlint: {closing_summary(report, request.output)}", err=True)
 
     if request.linear:
         _file_in_linear(request, report)
+    click.echo(f"persistlint: {closing_summary(report, request.output)}", err=True)
     return 1 if report.findings and not request.exit_zero else 0
 
 
