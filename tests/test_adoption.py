@@ -23,11 +23,21 @@ SLEEPY = "import time\n\n\nasync def poll():\n    time.sleep(1)\n"
 SUMMARY = re.compile(r"^persistlint: (\d+) findings? .*; overall \d+\.\d/10; report ")
 
 
-@pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    root = tmp_path / "shop"
+def copy_of_shop(directory: Path) -> Path:
+    root = directory / "shop"
     shutil.copytree(SHOP, root, ignore=shutil.ignore_patterns(".persistlint_cache", "__pycache__"))
     return root
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    return copy_of_shop(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def warm_shop(tmp_path_factory) -> Path:
+    """A copy the tests only read: its caches serve them all."""
+    return copy_of_shop(tmp_path_factory.mktemp("warm"))
 
 
 def git(root: Path, *args: str) -> None:
@@ -70,13 +80,12 @@ def test_three_commands_adopt_the_sample_project(shop):
     assert "persistlint: 0 findings, 33 more in the baseline; overall 10.0/10" in clean.stderr
     with_flake8 = harness.flake8("--select=PQ,PT,PR", f"--persistlint-baseline={BASELINE}", ".", cwd=shop)
     assert with_flake8.returncode == 0, with_flake8.stdout + with_flake8.stderr
-    without = harness.flake8("--select=PQ,PT,PR", ".", cwd=shop)
-    assert len(flake8_lines(without)) == 33
 
-    for name in ("app/worker.py", "app/api/orders.py"):
+    shifted = ("app/worker.py", "app/api/orders.py")  # 17 of the findings
+    for name in shifted:
         shift_lines(shop / name, 7)
     assert report(shop, "--baseline", BASELINE).returncode == 0
-    assert harness.flake8("--select=PQ,PT,PR", f"--persistlint-baseline={BASELINE}", ".",
+    assert harness.flake8("--select=PQ,PT,PR", f"--persistlint-baseline={BASELINE}", *shifted,
                           cwd=shop).returncode == 0
 
     (shop / "app" / "poller.py").write_text(SLEEPY, encoding="utf-8")
@@ -91,7 +100,8 @@ def test_three_commands_adopt_the_sample_project(shop):
 
 def test_baseline_from_the_config_file(shop):
     """``baseline = FILE`` in [tool.persistlint] (relative to the project
-    root) serves flake8 and the report; ``--no-baseline`` writes a new one."""
+    root) serves flake8 and the report; ``--no-baseline`` writes a new one;
+    ``min_severity`` next to it."""
     assert report(shop, "--format", "json", "-o", BASELINE).returncode == 1
     pyproject = shop / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8")
@@ -99,11 +109,14 @@ def test_baseline_from_the_config_file(shop):
     (shop / "app" / "poller.py").write_text(SLEEPY, encoding="utf-8")
     from_subdirectory = harness.flake8("--select=PR", "poller.py", cwd=shop / "app")
     assert [line.split(":")[0] for line in flake8_lines(from_subdirectory)] == ["poller.py"]
-    assert report(shop, "--format", "json", "--no-baseline").returncode == 1
     everything = json.loads(report(shop, "--format", "json", "--no-baseline").stdout)
     assert sum(len(c["findings"]) for c in everything["categories"]) == 34
     shown = json.loads(report(shop, "--format", "json").stdout)
     assert [f["location"] for c in shown["categories"] for f in c["findings"]] == ["app/poller.py:5"]
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'min_severity = "high"\n', encoding="utf-8")
+    floored = harness.flake8("--select=PR", "poller.py", cwd=shop / "app")  # the new finding is MEDIUM
+    assert floored.returncode == 0 and floored.stdout == ""
+    assert report(shop).returncode == 0
 
 
 def test_duplicate_findings_are_counted(tmp_path):
@@ -130,45 +143,51 @@ def test_baseline_that_is_not_a_report(shop):
         assert "baseline" in line and "fingerprint" in line
 
 
-def test_severity_floor(shop):
-    everything = json.loads(report(shop, "--format", "json").stdout)
+def test_severity_floor(warm_shop):
+    everything = json.loads(report(warm_shop, "--format", "json").stdout)
     counts = everything["severity_counts"]
-    high = json.loads(report(shop, "--format", "json", "--min-severity", "high").stdout)
+    high = json.loads(report(warm_shop, "--format", "json", "--min-severity", "high").stdout)
     assert high["severity_counts"] == {"critical": counts["critical"], "high": counts["high"],
                                        "medium": 0, "low": 0}
-    critical = harness.flake8("--select=PQ,PT,PR", "--persistlint-min-severity=CRITICAL", ".", cwd=shop)
-    assert [line.split(": ")[1].split()[:2] for line in flake8_lines(critical)] == [["PT201", "[CRITICAL]"]]
-    pyproject = shop / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text(encoding="utf-8") + '\n[tool.persistlint]\nmin_severity = "high"\n',
-                         encoding="utf-8")
-    from_config = harness.flake8("--select=PQ,PT,PR", ".", cwd=shop)
-    assert len(flake8_lines(from_config)) == counts["critical"] + counts["high"]
-    assert SUMMARY.match(report(shop, "-o", "r.md").stderr.splitlines()[-1])
+    worker = [f for c in everything["categories"] for f in c["findings"] if f["path"] == "app/worker.py"]
+    assert len({f["severity"] for f in worker}) > 2
+    for floor in ("CRITICAL", "medium"):
+        kept = harness.flake8("--select=PQ,PT,PR", f"--persistlint-min-severity={floor}", "app/worker.py",
+                              cwd=warm_shop)
+        wanted = ("CRITICAL",) if floor == "CRITICAL" else ("CRITICAL", "HIGH", "MEDIUM")
+        assert sorted(line.split(": ")[1].split()[0] for line in flake8_lines(kept)) == \
+            sorted(f["code"] for f in worker if f["severity"] in wanted)
+    summary = report(warm_shop, "--min-severity", "critical", "-o", str(warm_shop.parent / "r.md"))
+    assert SUMMARY.match(summary.stderr.splitlines()[-1])
+    assert "below the severity floor" in summary.stderr
 
 
-def test_report_select_and_ignore_as_flake8(shop):
+def test_report_select_and_ignore_as_flake8(warm_shop):
     """Prefixes, as flake8's --select/--ignore: the report keeps the same
     codes as flake8 with the same options."""
     def report_codes(*args):
-        data = json.loads(report(shop, "--format", "json", *args).stdout)
+        data = json.loads(report(warm_shop, "--format", "json", *args).stdout)
         return sorted(f["code"] + ":" + f["location"] for c in data["categories"] for f in c["findings"])
 
     def flake8_codes(*args):
-        lines = flake8_lines(harness.flake8(*args, ".", cwd=shop))
+        lines = flake8_lines(harness.flake8(*args, ".", cwd=warm_shop))
         return sorted(f"{line.split(': ')[1].split()[0]}:{line.split(':')[0][2:]}:{line.split(':')[1]}"
                       for line in lines)
 
+    everything = report_codes()
     for select, ignore in (("PQ1", ""), ("PT,PR30", "PR301"), ("PQ107,PT201", "")):
         args = [f"--select={select}"] + ([f"--ignore={ignore}"] if ignore else [])
         found = report_codes(*args)
-        assert found == flake8_codes(*args)
-        assert found and all(code.startswith(tuple(select.split(","))) for code in found)
-        assert not any(code.startswith(ignore) for code in found if ignore)
-    only_queries = json.loads(report(shop, "--format", "json", "--select=PQ").stdout)
+        assert found == [code for code in everything if code.startswith(tuple(select.split(",")))
+                         and not (ignore and code.startswith(ignore))]
+        assert found
+    # and the same codes as flake8 given the same options
+    assert report_codes("--select=PT,PR30", "--ignore=PR301") == flake8_codes("--select=PT,PR30", "--ignore=PR301")
+    only_queries = json.loads(report(warm_shop, "--format", "json", "--select=PQ").stdout)
     scores = {c["category"]: c["score"] for c in only_queries["categories"]}
     assert scores["Transaction Correctness"] is None and scores["Runtime Performance"] is None
     assert only_queries["overall_score"] == scores["Query Efficiency"]  # the checked category alone
-    text = report(shop, "--select=PQ").stdout
+    text = report(warm_shop, "--select=PQ").stdout
     assert "| Runtime Performance | - | Not checked" in text
 
 
