@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from persistlint.diagnostic import Diagnostic, Severity
+from persistlint.diagnostic import SCORED_FAMILIES, Diagnostic, Severity
 from persistlint.settings import Settings, SettingsError
 
 LineOf = Callable[[Diagnostic], "str | None"]
@@ -51,29 +51,6 @@ def lines_getter(lines: Sequence[str]) -> LineOf:
     def line_of(diagnostic: Diagnostic) -> str | None:
         return lines[diagnostic.line - 1] if 0 < diagnostic.line <= len(lines) else None
     return line_of
-
-
-class SourceLines:
-    """Lines of the files under a root as flake8 reads them, read once per
-    file (None where a file cannot be read)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._files: dict[str, list[str] | None] = {}
-
-    def line(self, path: str, number: int) -> str | None:
-        from persistlint.report.run import read_like_flake8
-
-        if path not in self._files:
-            try:
-                self._files[path] = read_like_flake8(self.root / path).splitlines()
-            except OSError:
-                self._files[path] = None
-        lines = self._files[path]
-        return lines[number - 1] if lines and 0 < number <= len(lines) else None
-
-    def of(self, diagnostic: Diagnostic) -> str | None:
-        return self.line(diagnostic.path, diagnostic.line)
 
 
 class Baseline:
@@ -140,7 +117,8 @@ def adopted(diagnostics: Sequence[Diagnostic], settings: Settings, line_of: Line
     findings (PQ/PT/PR); PX notes always pass: they say a file was not
     fully analysed. Occurrences are counted over all findings given, as
     when the baseline was written."""
-    from persistlint.report.scoring import is_scored
+    def is_scored(diagnostic: Diagnostic) -> bool:
+        return diagnostic.code[:2] in SCORED_FAMILIES
 
     floor = Severity[settings.min_severity] if settings.min_severity else Severity.LOW
     known = load(settings.baseline) if settings.baseline else None

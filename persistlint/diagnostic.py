@@ -11,6 +11,10 @@ import enum
 import attrs
 
 
+#: The scored families, in report order (RULES.md: PX findings are not scored).
+SCORED_FAMILIES = ("PQ", "PT", "PR")
+
+
 class Severity(enum.IntEnum):
     """Ordered so that ``max()`` gives the most severe."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from persistlint import baseline
 from persistlint.diagnostic import Diagnostic
-from persistlint.report import model
+from persistlint.report import model, run
 from persistlint.report.model import Report
 
 
@@ -43,7 +43,7 @@ def finding(diagnostic: Diagnostic, fingerprint: str | None = None) -> dict[str,
 
 def to_json(report: Report) -> dict[str, Any]:
     scores = report.scores
-    fingerprint = baseline.fingerprint_map(report.findings, baseline.SourceLines(Path(report.root)).of)
+    fingerprint = baseline.fingerprint_map(report.findings, run.SourceLines(Path(report.root)).of)
     return {
         "tool": dict(model.TOOL),
         "date": report.date,

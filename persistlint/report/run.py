@@ -323,6 +323,27 @@ def read_like_flake8(path: Path) -> str:
             return handle.read()
 
 
+class SourceLines:
+    """Lines of the files under a root as flake8 reads them, read once per
+    file (None where a file cannot be read)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._files: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._files:
+            try:
+                self._files[path] = read_like_flake8(self.root / path).splitlines()
+            except OSError:
+                self._files[path] = None
+        lines = self._files[path]
+        return lines[number - 1] if lines and 0 < number <= len(lines) else None
+
+    def of(self, diagnostic: Diagnostic) -> str | None:
+        return self.line(diagnostic.path, diagnostic.line)
+
+
 def _file_key(file: _File, context_key: str) -> str:
     # the floor and the baseline are applied after the cache: not part of the key
     analysed_with = attrs.evolve(file.settings, baseline=None, min_severity=None)

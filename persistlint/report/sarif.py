@@ -30,6 +30,7 @@ from persistlint import baseline, registry
 from persistlint.diagnostic import Diagnostic, Severity
 from persistlint.registry import Rule, doc_section
 from persistlint.report import model, scoring
+from persistlint.report.run import SourceLines
 from persistlint.report.model import Report
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -95,7 +96,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     root = Path(report.root)
     top = repository_top(root) if root.is_absolute() else root
     prefix = "" if top == root else root.relative_to(top).as_posix() + "/"
-    lines = baseline.SourceLines(root)
+    lines = SourceLines(root)
     fingerprint = baseline.fingerprint_map(report.findings, lines.of)
     shown = report.findings[:MAX_RESULTS]
     results = []

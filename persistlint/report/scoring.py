@@ -16,10 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from persistlint import registry
-from persistlint.diagnostic import Diagnostic, Severity
-
-#: The scored families, in report order (RULES.md: PX findings are not scored).
-SCORED_FAMILIES = ("PQ", "PT", "PR")
+from persistlint.diagnostic import SCORED_FAMILIES, Diagnostic, Severity
 
 
 def _categories() -> dict[str, str]:
