@@ -101,7 +101,7 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
 
     diagnostics: list[Diagnostic] = []
     try:
-        project = project_context(root, settings)
+        project = project_context(root, settings.for_analysis)
     except Exception as exc:  # noqa: BLE001 - lint the file without project facts
         project = ProjectContext(root=root, settings=settings)
         diagnostics.append(walker.internal(
@@ -127,7 +127,7 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
                                               f"cannot parse file ({exc.__class__.__name__}); not analysed",
                                               "check the file is valid Python")]
 
-    fctx = FileContext(module, absolute, relpath, project, settings, source)
+    fctx = FileContext(module, absolute, relpath, project, settings.for_analysis, source)
     rules = list(registry.all_rules().values())
     diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
     diagnostics.sort()

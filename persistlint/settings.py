@@ -125,6 +125,13 @@ class Settings:
                 raise SettingsError(f"{source}: {exc}") from None
         return cls(**parsed)
 
+    @property
+    def for_analysis(self) -> Settings:
+        """These settings without what is applied after the analysis (the
+        baseline and the severity floor): what the project context, the
+        caches and the findings of a file depend on."""
+        return attrs.evolve(self, baseline=None, min_severity=None)
+
     def merged(self, overrides: dict[str, Any]) -> Settings:
         """These settings with the non-None ``overrides`` (already parsed)."""
         return attrs.evolve(self, **{k: v for k, v in overrides.items() if v is not None})

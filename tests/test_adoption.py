@@ -221,3 +221,17 @@ def test_fingerprint_ignores_line_numbers_and_whitespace():
     assert other.split(":")[0] != first  # a different text is a different finding
     elsewhere = baseline.fingerprints([finding(1, path="b.py")], lambda d: lines[d.line])[0]
     assert elsewhere.split(":")[0] != first
+
+
+def test_floor_and_baseline_reuse_the_caches(warm_shop, monkeypatch):
+    """Both apply after the analysis: changing them re-analyses nothing."""
+    from persistlint.report import run
+
+    monkeypatch.chdir(warm_shop)
+    first = run.collect(["."], jobs=1)
+    (warm_shop.parent / "known.json").write_text(report(warm_shop, "--format", "json").stdout, encoding="utf-8")
+    again = run.collect(["."], jobs=1, overrides={"min_severity": "HIGH",
+                                                  "baseline": str(warm_shop.parent / "known.json")})
+    assert again.from_cache == again.files == first.files
+    assert again.context.key == first.context.key
+    assert again.diagnostics == [] and again.hidden_by_baseline + again.below_floor == len(first.diagnostics)

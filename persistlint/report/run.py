@@ -138,10 +138,11 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
     progress.context_started()
     contexts = {}
     for file in files:  # build every context once, here, before any worker starts
-        if (file.root, file.settings) not in contexts:
-            contexts[(file.root, file.settings)] = project_context(file.root, file.settings)
-    report_context = (contexts.get((report_root, report_settings))
-                      or project_context(report_root, report_settings))
+        if (file.root, file.settings.for_analysis) not in contexts:
+            contexts[(file.root, file.settings.for_analysis)] = project_context(file.root,
+                                                                               file.settings.for_analysis)
+    report_context = (contexts.get((report_root, report_settings.for_analysis))
+                      or project_context(report_root, report_settings.for_analysis))
     progress.context_done()
 
     store = _ResultStore(report_root, report_context.key) if report_settings.cache else None
@@ -149,7 +150,7 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
     todo: list[_File] = []
     keys: dict[str, str] = {}
     for file in files:
-        keys[file.relative] = _file_key(file, contexts[(file.root, file.settings)].key)
+        keys[file.relative] = _file_key(file, contexts[(file.root, file.settings.for_analysis)].key)
         cached = store.get(file.relative, keys[file.relative]) if store else None
         if cached is not None:
             done[file.relative] = cached
@@ -345,8 +346,7 @@ class SourceLines:
 
 
 def _file_key(file: _File, context_key: str) -> str:
-    # the floor and the baseline are applied after the cache: not part of the key
-    analysed_with = attrs.evolve(file.settings, baseline=None, min_severity=None)
+    analysed_with = file.settings.for_analysis  # the floor and the baseline apply after the cache
     digest = hashlib.sha256(
         f"{RESULTS_FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{analysed_with!r}\0{file.relative}\0".encode())
     try:
