@@ -103,7 +103,7 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
     try:
         project = project_context(root, settings.for_analysis)
     except Exception as exc:  # noqa: BLE001 - lint the file without project facts
-        project = ProjectContext(root=root, settings=settings)
+        project = ProjectContext(root=root, settings=settings.for_analysis)
         diagnostics.append(walker.internal(
             "PX001", display, 1, 0,
             f"project context unavailable ({exc.__class__.__name__}: {exc}); cross-file facts not used",

@@ -16,8 +16,9 @@ from typing import Any
 from persistlint import __version__, baseline, engine
 from persistlint.settings import BOOLEAN_KEYS, KEYS, Resolver, SettingsError, error_line
 
+# what flake8's option parsing decided, for every file of the run
 _OPTIONS: dict[str, Any] = {}
-_ISOLATED: list[bool] = [False]
+_isolated = False
 
 
 class _Family:
@@ -31,7 +32,7 @@ class _Family:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        for diagnostic in engine.analyse(self.filename, source, _OPTIONS, isolated=_ISOLATED[0],
+        for diagnostic in engine.analyse(self.filename, source, _OPTIONS, isolated=_isolated,
                                          adopted=True):
             if diagnostic.code.startswith(self.prefix):
                 yield diagnostic.line, diagnostic.col, diagnostic.message(), type(self)
@@ -75,11 +76,12 @@ class Internal(_Family):
         """Keep the options for the engine, and check every setting the run
         will use before any file is analysed: a bad one is one line on
         stderr and exit status 2, whatever ``--select`` says."""
+        global _isolated
         _OPTIONS.clear()
         _OPTIONS.update(options_of(options))
-        _ISOLATED[0] = isolated_run()
+        _isolated = isolated_run()
         try:
-            check_settings(options, _OPTIONS, _ISOLATED[0])
+            check_settings(options, _OPTIONS, _isolated)
         except SettingsError as exc:
             print(error_line(exc), file=sys.stderr)
             raise SystemExit(2) from None
