@@ -349,66 +349,103 @@ def generate(target: Path, modules: int, seed: int) -> int:
 
 # --------------------------------------------------------------------- runs
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, int, str]:
+def measure(command: list[str], cwd: Path, stdin: Path | None = None) -> tuple[float, float, int, str]:
     """(wall seconds, peak RSS MiB, exit status, stderr tail) of one fresh run."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
+    with open(stdin or os.devnull, "rb") as feed:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdin=feed, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     return wall, usage.ru_maxrss / 1024, process.returncode, stderr[-400:]
 
 
-def flake8(plugins: str, jobs: str, *extra: str) -> list[str]:
-    return [sys.executable, "-c", _FLAKE8_WITH, plugins, "--isolated", "-j", jobs, *extra, "app"]
+def flake8(plugins: str, jobs: str, *extra: str, target: str = "app") -> list[str]:
+    return [sys.executable, "-c", _FLAKE8_WITH, plugins, "--isolated", "-j", jobs, *extra, target]
 
 
 def drop_cache(corpus: Path) -> None:
     shutil.rmtree(corpus / ".persistlint_cache", ignore_errors=True)
 
 
-def run_all(corpus: Path, jobs_auto: str, with_report: bool) -> list[tuple[str, float, float]]:
-    results: list[tuple[str, float, float]] = []
+# The file an editor lints (its unsaved buffer, through stdin), and the
+# unrelated module whose comment is edited between two saves.
+EDITED_FILE = "app/d0000/service.py"
+UNRELATED_FILE = "app/d0001/repository.py"
 
-    def record(label: str, command: list[str], cold: bool = False) -> None:
-        if cold:
-            drop_cache(corpus)
-        wall, peak, status, stderr = measure(command, corpus)
+
+def editor(plugins: str) -> list[str]:
+    """What an editor runs on save or while typing: one buffer on stdin."""
+    return flake8(plugins, "1", "--stdin-display-name", EDITED_FILE, target="-")
+
+
+def run_all(corpus: Path, jobs_auto: str, with_report: bool,
+            only: str = "") -> list[tuple[str, float, float, float, float]]:
+    """(scenario, plain wall, plain peak, persistlint wall, persistlint peak) per scenario.
+
+    Each scenario times plain flake8 and then the same work with persistlint,
+    back to back, so that the ratio compares runs under the same load."""
+    rows: list[tuple[str, float, float, float, float]] = []
+    buffer = corpus / ".bench-buffer.py"
+    buffer.write_text((corpus / EDITED_FILE).read_text(encoding="utf-8") + "# typing...\n",
+                      encoding="utf-8")
+
+    def run(label: str, command: list[str], stdin: Path | None = None) -> tuple[float, float]:
+        wall, peak, status, stderr = measure(command, corpus, stdin)
         failed = status not in (0, 1) or "Traceback" in stderr
         flag = f"  (FAILED, exit {status}: {stderr.strip().splitlines()[-1:]})" if failed else ""
-        print(f"  {label:<40} {wall:8.2f} s {peak:8.0f} MiB{flag}", flush=True)
-        results.append((label, wall, peak))
+        print(f"  {label:<48} {wall:8.2f} s {peak:8.0f} MiB{flag}", flush=True)
+        return wall, peak
+
+    def scenario(label: str, plain: list[str], persistlint: list[str], *, cold: bool = False,
+                 before=None, stdin: Path | None = None) -> None:
+        if only not in label:
+            return
+        base = run(f"{label}: plain", plain, stdin)
+        if cold:
+            drop_cache(corpus)
+        if before:
+            before()
+        found = run(f"{label}: persistlint", persistlint, stdin)
+        rows.append((label, *base, *found))
+
+    def edit_unrelated() -> None:
+        with open(corpus / UNRELATED_FILE, "a", encoding="utf-8") as out:
+            out.write(f"# edited at {time.time()}\n")
 
     for jobs in ("1", jobs_auto):
-        record(f"flake8 plain -j {jobs}", flake8(PLAIN, jobs, "--select=E,F,W,C90"))
-        record(f"flake8 + persistlint cold -j {jobs}", flake8(WITH_PERSISTLINT, jobs), cold=True)
-        record(f"flake8 + persistlint warm -j {jobs}", flake8(WITH_PERSISTLINT, jobs))
+        scenario(f"flake8 -j {jobs}, cold", flake8(PLAIN, jobs, "--select=E,F,W,C90"),
+                 flake8(WITH_PERSISTLINT, jobs), cold=True)
+        scenario(f"flake8 -j {jobs}, warm", flake8(PLAIN, jobs, "--select=E,F,W,C90"),
+                 flake8(WITH_PERSISTLINT, jobs))
+    scenario(f"flake8 --select=E501 -j {jobs_auto}, installed only",
+             flake8(PLAIN, jobs_auto, "--select=E501"), flake8(WITH_PERSISTLINT, jobs_auto, "--select=E501"),
+             cold=True)
+    warm_editor, after_edit = "editor: one file, warm context", "editor: one file after an unrelated edit"
+    if only in warm_editor or only in after_edit:
+        run("(warm the context for the editor runs)", flake8(WITH_PERSISTLINT, jobs_auto))
+    scenario(warm_editor, editor(PLAIN), editor(WITH_PERSISTLINT), stdin=buffer)
+    scenario(after_edit, editor(PLAIN), editor(WITH_PERSISTLINT), before=edit_unrelated, stdin=buffer)
     if with_report:
-        command = [sys.executable, "-c", "from persistlint.cli import main; main()",
-                   "report", "--format", "json", "--exit-zero",
-                   "-o", os.devnull, "."]
-        record("persistlint report cold", command, cold=True)
-        record("persistlint report warm", command)
-    return results
+        report = [sys.executable, "-c", "from persistlint.cli import main; main()",
+                  "report", "--format", "json", "--exit-zero", "-o", os.devnull, "."]
+        scenario(f"persistlint report, cold (vs flake8 -j {jobs_auto})",
+                 flake8(PLAIN, jobs_auto, "--select=E,F,W,C90"), report, cold=True)
+        scenario(f"persistlint report, warm (vs flake8 -j {jobs_auto})",
+                 flake8(PLAIN, jobs_auto, "--select=E,F,W,C90"), report)
+    buffer.unlink()
+    return rows
 
 
-def ratios(results: list[tuple[str, float, float]], jobs_auto: str) -> None:
-    by_label = {label: (wall, peak) for label, wall, peak in results}
-    print("\nratios against plain flake8 (same -j, same tree, same run):")
-    for jobs in ("1", jobs_auto):
-        base_wall, base_peak = by_label[f"flake8 plain -j {jobs}"]
-        for state in ("cold", "warm"):
-            wall, peak = by_label[f"flake8 + persistlint {state} -j {jobs}"]
-            print(f"  -j {jobs:<3} {state}: time x{wall / base_wall:5.2f}"
-                  f"   peak memory x{peak / base_peak:5.2f}")
-    for state in ("cold", "warm"):
-        label = f"persistlint report {state}"
-        if label in by_label:
-            base_wall, base_peak = by_label[f"flake8 plain -j {jobs_auto}"]
-            wall, peak = by_label[label]
-            print(f"  report {state}: time x{wall / base_wall:5.2f}   peak memory x{peak / base_peak:5.2f}"
-                  f"   (against plain flake8 -j {jobs_auto})")
+def table(rows: list[tuple[str, float, float, float, float]]) -> None:
+    """All ratios in one markdown table (ratio = persistlint / plain flake8)."""
+    print("\n| scenario | plain flake8 | with persistlint | time ratio | peak memory ratio |")
+    print("|---|---|---|---|---|")
+    for label, base_wall, base_peak, wall, peak in rows:
+        print(f"| {label} | {base_wall:.2f} s, {base_peak:.0f} MiB | {wall:.2f} s, {peak:.0f} MiB "
+              f"| x{wall / base_wall:.2f} | x{peak / base_peak:.2f} |")
 
 
 def profile(corpus: Path, top: int) -> None:
@@ -438,6 +475,7 @@ def main() -> None:
                         help="write the corpus here and keep it (e.g. benchmarks/corpus)")
     parser.add_argument("--jobs", default=str(os.cpu_count() or 1), help="the -j of the parallel runs")
     parser.add_argument("--no-report", action="store_true", help="skip the persistlint report runs")
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold pass instead")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
@@ -459,8 +497,7 @@ def main() -> None:
         from persistlint import cli
 
         with_report = not args.no_report and "report" in cli.main.commands
-        results = run_all(corpus, args.jobs, with_report)
-        ratios(results, args.jobs)
+        table(run_all(corpus, args.jobs, with_report, args.only))
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
