@@ -3,6 +3,10 @@
 flake8 selects by default only codes whose prefix is an entry-point name, so
 each family (and persistlint's own PX codes) has its own class. All four ask
 the engine for the same file and get one shared analysis back.
+
+The engine (and astroid with it) is imported on the first file a family
+can report on: a run whose ``--select``/``--ignore`` exclude every
+persistlint code loads nothing beyond this module and returns at once.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from persistlint import __version__, baseline, engine
+from persistlint import __version__, baseline, selection
 from persistlint.settings import BOOLEAN_KEYS, KEYS, Resolver, SettingsError, error_line
 
 # what flake8's option parsing decided, for every file of the run
 _OPTIONS: dict[str, Any] = {}
 _isolated = False
+# the families flake8 can report under its select/ignore options (None: not known, all)
+_REPORTABLE: dict[str, frozenset[str] | None] = {"families": None}
 
 
 class _Family:
@@ -27,10 +33,16 @@ class _Family:
     prefix = ""
 
     def __init__(self, tree: Any, filename: str, lines: list[str]) -> None:
+        self.tree = tree
         self.filename = filename
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        reportable = _REPORTABLE["families"]
+        if reportable is not None and self.prefix not in reportable:
+            return
+        from persistlint import engine
+
         source = "".join(self.lines)
         for diagnostic in engine.analyse(self.filename, source, _OPTIONS, isolated=_isolated,
                                          adopted=True):
@@ -77,6 +89,7 @@ class Internal(_Family):
         will use before any file is analysed: a bad one is one line on
         stderr and exit status 2, whatever ``--select`` says."""
         global _isolated
+        _REPORTABLE["families"] = selection.reportable_families(options)
         _OPTIONS.clear()
         _OPTIONS.update(options_of(options))
         _isolated = isolated_run()

@@ -86,6 +86,38 @@ def test_default_selection_includes_px(project):
     assert "PR303" in [f[3] for f in findings(result.stdout)]
 
 
+# Printed at exit by the flake8 process: whether persistlint's engine was ever loaded.
+REPORT_ENGINE_LOADED = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('engine loaded:', 'persistlint.engine' in sys.modules, file=sys.stderr))\n"
+)
+
+
+@pytest.mark.parametrize("selection", [
+    ("--select=E501",),
+    ("--extend-ignore=PQ,PT,PR,PX",),
+    ("--select=E,PQ", "--ignore=PQ"),
+])
+def test_nothing_reportable_does_nothing(project, selection):
+    """flake8 runs every installed plugin; when its options exclude every
+    persistlint code, persistlint builds no context and analyses nothing."""
+    write(project, {"app.py": SLEEPY + "x = 1;\n"})
+    result = harness.flake8(*selection, "app.py", cwd=project, prelude=REPORT_ENGINE_LOADED)
+    assert "engine loaded: False" in result.stderr, result.stderr
+    assert not (project / ".persistlint_cache").exists()
+    assert findings(result.stdout) == []
+
+
+@pytest.mark.parametrize("selection", [("--select=PR303",), ("--select=E501,PX",), ("--ignore=PQ,PT,PR",)])
+def test_one_reportable_code_runs_the_analysis(project, selection):
+    write(project, {"app.py": SLEEPY})
+    result = harness.flake8(*selection, "app.py", cwd=project, prelude=REPORT_ENGINE_LOADED)
+    assert "engine loaded: True" in result.stderr, result.stderr
+    assert (project / ".persistlint_cache").is_dir()
+    expected = ["PR303"] if selection == ("--select=PR303",) else []
+    assert [f[3] for f in findings(result.stdout)] == expected
+
+
 def test_noqa(project):
     write(project, {"app.py": (
         "import time\n\n\nasync def poll():\n"
