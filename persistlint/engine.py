@@ -8,6 +8,7 @@ diagnostic; nothing raises out of here.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections import OrderedDict
@@ -35,12 +36,14 @@ _RESULTS_SIZE = 8
 
 
 def analyse(path: str, source: str | None = None,
-            overrides: dict[str, Any] | None = None, *, isolated: bool = False,
-            adopted: bool = False) -> list[Diagnostic]:
+            overrides: dict[str, Any] | None = None, tree: ast.Module | None = None, *,
+            isolated: bool = False, adopted: bool = False) -> list[Diagnostic]:
     """Diagnostics of every family for one file.
 
     ``path`` is the file's path as the user gave it (flake8's display name
-    for stdin); ``source`` the text to analyse (None: read ``path``).
+    for stdin); ``source`` the text to analyse (None: read ``path``);
+    ``tree`` the ``ast`` parse of ``source`` when the caller has one (flake8
+    does), so that the file is not parsed twice.
     ``isolated``: read no config file (flake8's ``--isolated``).
     ``adopted``: apply the settings' severity floor and baseline (flake8
     shows what is left; the report applies them itself, to the whole run).
@@ -51,7 +54,7 @@ def analyse(path: str, source: str | None = None,
         _RESULTS.move_to_end(key)
         return _RESULTS[key]
     try:
-        result = _analyse(path, source, overrides, isolated, adopted)
+        result = _analyse(path, source, overrides, isolated, adopted, tree)
     except Exception as exc:  # noqa: BLE001 - the last guard: never crash the host
         result = [walker.internal("PX001", path, 1, 0,
                                   f"persistlint failed on this file: {exc.__class__.__name__}: {exc}",
@@ -64,7 +67,7 @@ def analyse(path: str, source: str | None = None,
 
 
 def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
-             isolated: bool, adopted: bool) -> list[Diagnostic]:
+             isolated: bool, adopted: bool, tree: ast.Module | None = None) -> list[Diagnostic]:
     real = Path(display) if display not in ("-", "stdin") else Path.cwd() / "stdin.py"
     try:
         root, settings = settings_mod.resolve(real, overrides, isolated)
@@ -110,7 +113,7 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
             "report this to persistlint"))
 
     try:
-        module = infer.parse(source, absolute, root)
+        module = infer.parse(source, absolute, root, tree)
     except AstroidSyntaxError as exc:
         error = exc.error if isinstance(getattr(exc, "error", None), SyntaxError) else None
         where = f" at line {error.lineno}" if error and error.lineno else ""

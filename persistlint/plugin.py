@@ -44,7 +44,7 @@ class _Family:
         from persistlint import engine
 
         source = "".join(self.lines)
-        for diagnostic in engine.analyse(self.filename, source, _OPTIONS, isolated=_isolated,
+        for diagnostic in engine.analyse(self.filename, source, _OPTIONS, self.tree, isolated=_isolated,
                                          adopted=True):
             if diagnostic.code.startswith(self.prefix):
                 yield diagnostic.line, diagnostic.col, diagnostic.message(), type(self)

@@ -17,6 +17,7 @@ Three jobs:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import threading
 import warnings
@@ -32,7 +33,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.util import UninferableBase, safe_infer
 
-from persistlint.context import brain
+from persistlint.context import astbuild, brain
 from persistlint.diagnostic import Evidence
 
 MANAGER = AstroidManager()
@@ -182,8 +183,9 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
 _BUILT: dict[tuple[str, str, str], nodes.Module] = {}
 
 
-def parse(source: str, path: Path, root: Path) -> nodes.Module:
-    """Build the astroid module of one file (once per content per process).
+def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -> nodes.Module:
+    """Build the astroid module of one file (once per content per process),
+    from ``tree`` when the caller already parsed ``source`` with ``ast``.
     Raises SyntaxError-derived astroid errors and RecursionError for the
     caller to report."""
     BOUNDARY.activate(root)
@@ -201,7 +203,7 @@ def parse(source: str, path: Path, root: Path) -> nodes.Module:
             # astroid leaves nodes too deep to transform untransformed and
             # warns on stderr; the file is then reported, not half analysed
             warnings.simplefilter("always", UserWarning)
-            module = AstroidBuilder(MANAGER).string_build(source, modname=name, path=str(path))
+            module = astbuild.build(MANAGER, source, name, str(path), tree)
         if any("recursion limit" in str(w.message) for w in caught):
             raise RecursionError(f"{path}: nesting too deep for astroid's transforms")
         module.package = is_package
