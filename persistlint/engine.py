@@ -1,8 +1,10 @@
 """The one engine behind every front end: source in, diagnostics out.
 
 ``analyse`` settles the project root and settings, skips test and excluded
-files, fetches the project context (built once), parses the file into
-astroid once and walks it with every rule. Whatever goes wrong becomes a PX
+files, fetches the project context (built once), answers from the per-file
+results cache (:mod:`persistlint.context.results`) when the file, the context
+and the settings are as they were, else parses the file into astroid once
+and walks it with every rule. Whatever goes wrong becomes a PX
 diagnostic; nothing raises out of here.
 """
 
@@ -19,7 +21,7 @@ import attrs
 from astroid.exceptions import AstroidSyntaxError, AstroidError
 
 from persistlint import baseline, registry, settings as settings_mod, walker
-from persistlint.context import FileContext, ProjectContext, infer, project_context
+from persistlint.context import FileContext, ProjectContext, infer, project_context, results
 from persistlint.context.build import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
 from persistlint.settings import SettingsError
@@ -112,6 +114,31 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
             f"project context unavailable ({exc.__class__.__name__}: {exc}); cross-file facts not used",
             "report this to persistlint"))
 
+    found = results.lookup(root, settings.for_analysis, project.key, relpath, source)
+    if found is not None:
+        diagnostics = results.with_path(found, display)
+    else:
+        diagnostics, walked = _walked(display, source, absolute, root, relpath, project, settings, tree,
+                                      diagnostics)
+        if not walked:
+            return diagnostics
+        if settings.cache and project.key:
+            results.ResultCache(root).put(results.file_key(project.key, settings.for_analysis, relpath, source),
+                                          results.with_path(diagnostics, relpath))
+    if adopted:
+        # fingerprints name the file relative to the root, as the report does
+        line_of = baseline.lines_getter(source.splitlines())
+        located = [attrs.evolve(d, path=relpath) for d in diagnostics]
+        kept = set(baseline.adopted(located, settings, line_of))
+        diagnostics = [d for d, here in zip(diagnostics, located) if here in kept]
+    return diagnostics
+
+
+def _walked(display: str, source: str, absolute: Path, root: Path, relpath: str, project: ProjectContext,
+            settings, tree: ast.Module | None,
+            diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], bool]:
+    """The file parsed and walked by every rule, after ``diagnostics``; the
+    flag is False when it could not be parsed (the list then says why)."""
     try:
         module = infer.parse(source, absolute, root, tree)
     except AstroidSyntaxError as exc:
@@ -120,27 +147,21 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
         detail = f": {error.msg}" if error else ""
         return diagnostics + [walker.internal("PX001", display, (error.lineno if error else 1) or 1, 0,
                                               f"syntax error{where}{detail}; file not analysed",
-                                              "fix the syntax error")]
+                                              "fix the syntax error")], False
     except RecursionError:
         return diagnostics + [walker.internal("PX001", display, 1, 0,
                                               "too deeply nested to parse; file not analysed",
-                                              "simplify the nesting, or exclude this file")]
+                                              "simplify the nesting, or exclude this file")], False
     except (AstroidError, ValueError, MemoryError) as exc:
         return diagnostics + [walker.internal("PX001", display, 1, 0,
                                               f"cannot parse file ({exc.__class__.__name__}); not analysed",
-                                              "check the file is valid Python")]
+                                              "check the file is valid Python")], False
 
     fctx = FileContext(module, absolute, relpath, project, settings.for_analysis, source)
     rules = list(registry.all_rules().values())
     diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
     diagnostics.sort()
-    if adopted:
-        # fingerprints name the file relative to the root, as the report does
-        line_of = baseline.lines_getter(source.splitlines())
-        located = [attrs.evolve(d, path=relpath) for d in diagnostics]
-        kept = set(baseline.adopted(located, settings, line_of))
-        diagnostics = [d for d, here in zip(diagnostics, located) if here in kept]
-    return diagnostics
+    return diagnostics, True
 
 
 def without_noqa(diagnostics: list[Diagnostic], source_lines: list[str]) -> list[Diagnostic]:

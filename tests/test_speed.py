@@ -46,3 +46,66 @@ def test_type_comments_are_read_as_astroid_reads_them():
     reused = astbuild.build(infer.MANAGER, source, "typed", "typed.py", ast.parse(source))
     assert reused.body[0].type_comment_returns is not None
     assert _dump(reused) == _dump(own)
+
+
+# A flake8 process in which analysing a file fails loudly (PX001): whatever it
+# reports for persistlint came from the results cache.
+NO_ANALYSIS = "import persistlint.walker as walker\nwalker.walk = lambda *args: 1 / 0\n"
+NOQA_AND_SLEEPS = ("import time\n\n\nasync def poll():\n"
+                   "    time.sleep(1)  # noqa: PR303\n"
+                   "    time.sleep(2)\n")
+
+
+def _persistlint_lines(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if ": P" in line]
+
+
+def _where(stdout: str) -> list[tuple[str, str, str]]:
+    """(path, line, code) of persistlint's findings."""
+    found = []
+    for line in _persistlint_lines(stdout):
+        path, number, _, rest = line.split(":", 3)
+        found.append((path, number, rest.split()[0]))
+    return found
+
+
+@pytest.fixture
+def linted(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "proj"\n', encoding="utf-8")
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "poll.py").write_text(NOQA_AND_SLEEPS, encoding="utf-8")
+    (root / "app" / "other.py").write_text("VALUE = 1\n", encoding="utf-8")
+    return root
+
+
+def test_unchanged_file_is_served_from_the_results_cache(linted):
+    first = harness.flake8("--select=PR,PX", "app", cwd=linted)
+    assert _where(first.stdout) == [("app/poll.py", "6", "PR303")]
+    again = harness.flake8("--select=PR,PX", "app", cwd=linted, prelude=NO_ANALYSIS)
+    assert _persistlint_lines(again.stdout) == _persistlint_lines(first.stdout)  # noqa still applied, no PX001
+
+
+def test_results_cache_is_keyed_by_the_buffer_and_the_project_state(linted):
+    harness.flake8("--select=PR,PX", "app", cwd=linted)
+    # an editor buffer that differs from the saved file is analysed
+    buffer = NOQA_AND_SLEEPS + "    time.sleep(3)\n"
+    typed = harness.flake8("--select=PR,PX", "-", "--stdin-display-name", "app/poll.py", cwd=linted,
+                           stdin=buffer, prelude=NO_ANALYSIS)
+    assert [code for _, _, code in _where(typed.stdout)] == ["PX001"]
+    # the saved text through stdin is the same entry as the file
+    saved = harness.flake8("--select=PR,PX", "-", "--stdin-display-name", "app/poll.py", cwd=linted,
+                           stdin=NOQA_AND_SLEEPS, prelude=NO_ANALYSIS)
+    assert _where(saved.stdout) == [("app/poll.py", "6", "PR303")]
+    # another project file changed: the context changed, the file is analysed again
+    (linted / "app" / "other.py").write_text("VALUE = 2\n", encoding="utf-8")
+    changed = harness.flake8("--select=PR,PX", "app/poll.py", cwd=linted, prelude=NO_ANALYSIS)
+    assert "PX001" in changed.stdout
+
+
+def test_no_results_kept_when_the_cache_is_off(linted):
+    (linted / "pyproject.toml").write_text('[project]\nname = "proj"\n[tool.persistlint]\ncache = false\n',
+                                           encoding="utf-8")
+    harness.flake8("--select=PR,PX", "app", cwd=linted)
+    assert not (linted / ".persistlint_cache").exists()

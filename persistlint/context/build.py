@@ -13,7 +13,7 @@ from pathlib import Path
 from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
-from persistlint.context import knowledge, migrations, models, stack, summaries
+from persistlint.context import knowledge, migrations, models, results, stack, summaries
 from persistlint.settings import Settings
 
 SKIPPED_DIRS = frozenset({
@@ -88,6 +88,7 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
                 return ProjectContext.from_json(root, settings, key, data)
             context = build(root, settings, files, key)
             store.save(key, manifest, context.to_json())
+            results.ResultCache(root).prune()  # a new project state: drop long-unused file results
             return context
     return build(root, settings, files, key)
 

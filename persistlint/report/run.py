@@ -16,28 +16,17 @@ Speed: the project context is built once in this process before the
 workers start (forked workers inherit it; others read the on-disk copy),
 then the files are analysed in parallel.
 
-Per-file results are cached in ``<root>/.persistlint_cache/report-results.json``.
-A file's entry is keyed by its content, the project context key, the
-settings and persistlint itself (its version and the state of its
-modules). What a file's findings depend on goes beyond the file: the
-project context (call-graph summaries, models, entry points, database
-settings) and astroid inference into the project modules it imports. The context key changes whenever any project file changes, so an
-edit anywhere re-analyses every file, and a re-run with nothing changed
-re-analyses nothing. That is the simple, sound choice: a finer key would need
-a per-file record of which context facts and which modules each analysis
-read, and a stale finding in an audit is worse than a slower re-run after an
-edit.
+Per-file results come from the cache every front end shares
+(:mod:`persistlint.context.results`): a file whose text, project context,
+settings and persistlint are unchanged is not analysed again, whether flake8
+or an earlier report analysed it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import multiprocessing
 import os
-import sys
-import tempfile
 import tokenize
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,14 +35,12 @@ from typing import Any
 import attrs
 
 from persistlint import baseline, engine, plugin, registry
-from persistlint.context import ProjectContext, cache, forget_projects, project_context
+from persistlint.context import ProjectContext, forget_projects, project_context, results
 from persistlint.diagnostic import Diagnostic
 from persistlint.report import progress as progress_mod, scoring
 from persistlint.settings import Resolver, Settings, SettingsError, error_line
 
 SELECT = ("PQ", "PT", "PR")
-RESULTS_FILE = "report-results.json"
-RESULTS_FORMAT = 1
 # below this many files to analyse, starting workers costs more than it saves
 MIN_FILES_PER_WORKER = 4
 
@@ -145,13 +132,10 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
                       or project_context(report_root, report_settings.for_analysis))
     progress.context_done()
 
-    store = _ResultStore(report_root, report_context.key) if report_settings.cache else None
     done: dict[str, list[Diagnostic]] = {}
     todo: list[_File] = []
-    keys: dict[str, str] = {}
     for file in files:
-        keys[file.relative] = _file_key(file, contexts[(file.root, file.settings.for_analysis)].key)
-        cached = store.get(file.relative, keys[file.relative]) if store else None
+        cached = _cached(file, contexts[(file.root, file.settings.for_analysis)].key)
         if cached is not None:
             done[file.relative] = cached
         else:
@@ -160,10 +144,6 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
 
     for relative, diagnostics in _analyse_all(todo, overrides, jobs, progress.advance):
         done[relative] = diagnostics
-        if store:
-            store.put(relative, keys[relative], diagnostics)
-    if store:
-        store.save()
     progress.finished()
 
     decide = _Selection(options)
@@ -345,15 +325,19 @@ class SourceLines:
         return self.line(diagnostic.path, diagnostic.line)
 
 
-def _file_key(file: _File, context_key: str) -> str:
-    analysed_with = file.settings.for_analysis  # the floor and the baseline apply after the cache
-    digest = hashlib.sha256(
-        f"{RESULTS_FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{analysed_with!r}\0{file.relative}\0".encode())
+def _cached(file: _File, context_key: str) -> list[Diagnostic] | None:
+    """The file's stored diagnostics after ``# noqa``, paths relative to the
+    report root; None when it must be analysed (the severity floor and the
+    baseline apply after the cache)."""
     try:
-        digest.update(file.absolute.read_bytes())
+        source = read_like_flake8(file.absolute)
     except OSError:
-        digest.update(b"\0unreadable")
-    return digest.hexdigest()
+        return None
+    found = results.lookup(file.root, file.settings.for_analysis, context_key,
+                           _relative(file.absolute, file.root), source)
+    if found is None:
+        return None
+    return engine.without_noqa(results.with_path(found, file.relative), source.splitlines(keepends=True))
 
 
 # -- analysis --------------------------------------------------------------------
@@ -406,51 +390,3 @@ def _analyse_all(files: list[_File], overrides: dict[str, Any], jobs: int | None
             yield result
             if progress:
                 progress(1)
-
-
-# -- the per-file result cache -------------------------------------------------------
-
-class _ResultStore:
-    """``{relpath: {"key", "context", "diagnostics"}}`` in one JSON file,
-    replaced atomically; entries from another project state are dropped."""
-
-    def __init__(self, root: Path, context_key: str) -> None:
-        self.directory = root / cache.CACHE_DIR
-        self.file = self.directory / RESULTS_FILE
-        self.context_key = context_key
-        self.entries: dict[str, dict] = {}
-        self.changed = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("format") == RESULTS_FORMAT:
-            self.entries = {relative: entry for relative, entry in data.get("files", {}).items()
-                            if entry.get("context") == context_key}
-            self.changed = len(self.entries) != len(data.get("files", {}))
-
-    def get(self, relative: str, key: str) -> list[Diagnostic] | None:
-        entry = self.entries.get(relative)
-        if entry is None or entry.get("key") != key:
-            return None
-        try:
-            return [Diagnostic.from_dict(item) for item in entry["diagnostics"]]
-        except (KeyError, ValueError, TypeError):
-            return None
-
-    def put(self, relative: str, key: str, diagnostics: list[Diagnostic]) -> None:
-        self.entries[relative] = {"key": key, "context": self.context_key,
-                                  "diagnostics": [d.to_dict() for d in diagnostics]}
-        self.changed = True
-
-    def save(self) -> None:
-        if not self.changed:
-            return
-        try:
-            self.directory.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": RESULTS_FORMAT, "files": self.entries}, out)
-            os.replace(temporary, self.file)
-        except OSError as exc:  # a read-only checkout: the report still works
-            print(f"persistlint: result cache not written ({exc.strerror or exc})", file=sys.stderr)
