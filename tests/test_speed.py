@@ -109,3 +109,83 @@ def test_no_results_kept_when_the_cache_is_off(linted):
                                            encoding="utf-8")
     harness.flake8("--select=PR,PX", "app", cwd=linted)
     assert not (linted / ".persistlint_cache").exists()
+
+
+# ---------------------------------------------------------------- incremental context
+
+def _context_after(root: Path):
+    """The context as an editor's next flake8 process gets it: from the
+    disk cache when its key still holds, else rebuilt."""
+    from persistlint.context import build, forget_projects
+    from persistlint.settings import Settings
+
+    forget_projects()
+    return build.load_or_build(root, Settings())
+
+
+def _fresh_context(root: Path):
+    from persistlint.context import build, forget_projects
+    from persistlint.settings import Settings
+
+    forget_projects()
+    settings = Settings(cache=False)
+    return build.build(root, settings, build.project_files(root, settings), "fresh")
+
+
+def _comment_only_edits(root: Path) -> list[Path]:
+    """Change every comment, add inline comments, append a trailing one: no
+    node moves. Returns the edited modules."""
+    edited = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        changed = []
+        for line in lines:
+            stripped = line.lstrip()
+            if stripped.startswith("#") and not stripped.startswith("# type:"):
+                line = line + " (reworded)"
+            elif stripped.startswith(("import ", "from ")) and "#" not in line and not line.endswith(("(", ",")):
+                line = line + "  # why this import"
+            changed.append(line)
+        path.write_text("\n".join(changed) + "\n# trailing note\n", encoding="utf-8")
+        edited.append(path)
+    return edited
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "shop"
+    shutil.copytree(harness.TESTDATA / "projects" / "shop", root,
+                    ignore=shutil.ignore_patterns(".persistlint_cache", "__pycache__"))
+    return root
+
+
+def test_comment_only_edits_keep_the_context(shop):
+    """Comment edits everywhere (models, migrations, handlers) cannot change
+    any context fact: the cached context is reused, and it equals a fresh
+    build of the edited tree."""
+    before = _context_after(shop)
+    cached = (shop / ".persistlint_cache" / "context.json").read_bytes()
+    assert _comment_only_edits(shop)
+    after = _context_after(shop)
+    assert after.key == before.key
+    assert (shop / ".persistlint_cache" / "context.json").read_bytes() == cached  # not rebuilt
+    assert after.to_json() == _fresh_context(shop).to_json()
+
+
+@pytest.mark.parametrize("edit", [
+    pytest.param(lambda text: "# a new first line moves every node\n" + text, id="line-inserted"),
+    pytest.param(lambda text: text.replace("def ", "def renamed_", 1), id="function-renamed"),
+    pytest.param(lambda text: text + "\n# this revision drops the trigger\n", id="trigger-word-in-comment"),
+])
+def test_edits_that_can_change_facts_rebuild_it(shop, edit):
+    before = _context_after(shop)
+    for relative in ("app/models.py", "alembic/versions/0001_initial.py", "app/worker.py"):
+        path = shop / relative
+        edited = edit(path.read_text(encoding="utf-8"))
+        if edited != path.read_text(encoding="utf-8"):
+            path.write_text(edited, encoding="utf-8")
+    after = _context_after(shop)
+    assert after.key != before.key
+    assert after.to_json() == _fresh_context(shop).to_json()

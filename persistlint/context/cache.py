@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from persistlint import __version__
+from persistlint.context import incremental
 
 try:
     import fcntl
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None
 
 CACHE_DIR = ".persistlint_cache"
-FORMAT = 1
+FORMAT = 2  # 2: manifest digests of Python modules are syntax-tree digests
 
 
 @functools.cache
@@ -46,7 +47,8 @@ def tool_fingerprint() -> str:
 
 
 def manifest(root: Path, files: list[Path], previous: dict[str, list]) -> dict[str, list]:
-    """``{relpath: [mtime_ns, size, sha1]}`` for every file."""
+    """``{relpath: [mtime_ns, size, context digest]}`` for every file
+    (:func:`persistlint.context.incremental.context_digest`)."""
     result: dict[str, list] = {}
     for path in files:
         relative = path.relative_to(root).as_posix()
@@ -59,7 +61,7 @@ def manifest(root: Path, files: list[Path], previous: dict[str, list]) -> dict[s
             result[relative] = known
             continue
         try:
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()
+            digest = incremental.context_digest(path, path.read_bytes())
         except OSError:
             continue
         result[relative] = [stat.st_mtime_ns, stat.st_size, digest]

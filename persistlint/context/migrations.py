@@ -37,8 +37,9 @@ import sqlparse
 from sqlparse import lexer
 from sqlparse import tokens as T
 
-#: Cheap pre-filter: only files mentioning one of these are parsed.
-_INTERESTING = re.compile(r"trigger|function|notify|procedure", re.IGNORECASE)
+#: Cheap pre-filter: only files mentioning one of these are parsed (a test on
+#: the text, comments included).
+TRIGGER_WORDS = re.compile(r"trigger|function|notify|procedure", re.IGNORECASE)
 
 TRIGGER_EVENTS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
 
@@ -87,7 +88,7 @@ def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
         except OSError as exc:
             problems.append(f"{relpath}: cannot read ({exc.strerror or exc})")
             continue
-        if not _INTERESTING.search(text):
+        if not TRIGGER_WORDS.search(text):
             continue
         try:
             source = _sql_source(relpath, path.suffix, text)
