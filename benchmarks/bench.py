@@ -4,12 +4,16 @@ Generates a deterministic corpus of FastAPI + async SQLAlchemy code (models,
 repositories, services, routers, Celery workers; a few real defects sprinkled
 in) and, in the same invocation, times on that tree:
 
-* plain flake8 (pycodestyle + pyflakes only),
-* flake8 with persistlint, cold (no ``.persistlint_cache``) and warm,
-* each with ``-j 1`` and ``-j auto``,
+* flake8 over the tree, cold (no ``.persistlint_cache``) and warm, with
+  ``-j 1`` and ``-j auto``,
+* ``flake8 --select=E501`` with persistlint merely installed,
+* the editor path: one unsaved buffer through stdin with a warm context,
+  and again after a comment was appended to an unrelated module,
 * ``persistlint report`` cold and warm (when the command exists).
 
-Every run is a fresh subprocess; peak memory is the largest resident set of
+Each scenario runs plain flake8 (pycodestyle + pyflakes only) and then the
+same with persistlint, back to back, and the table at the end gives the
+ratio of the two. Every run is a fresh subprocess; peak memory is the largest resident set of
 that run's processes (``wait4`` rusage: with ``-j`` that is the largest
 single worker, not the sum). Only the plugins of flake8 itself and of
 persistlint are loaded, so that other flake8 plugins installed in the
@@ -19,6 +23,7 @@ Usage::
 
     python benchmarks/bench.py                 # 2000 modules, temp dir
     python benchmarks/bench.py --modules 600 --keep benchmarks/corpus
+    python benchmarks/bench.py --only editor   # just the scenarios named so
     python benchmarks/bench.py --profile       # cProfile of one cold in-process pass
 
 Not a test: the figures depend on the machine. Compare ratios, not seconds.
@@ -388,9 +393,15 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
     Each scenario times plain flake8 and then the same work with persistlint,
     back to back, so that the ratio compares runs under the same load."""
     rows: list[tuple[str, float, float, float, float]] = []
-    buffer = corpus / ".bench-buffer.py"
-    buffer.write_text((corpus / EDITED_FILE).read_text(encoding="utf-8") + "# typing...\n",
-                      encoding="utf-8")
+    saved = (corpus / EDITED_FILE).read_text(encoding="utf-8")
+    buffers = Path(tempfile.mkdtemp(prefix="persistlint-bench-buffers-"))  # outside the project
+
+    def typed(label: str) -> Path:
+        """The editor's buffer: the saved file plus what was typed since (a
+        different text per scenario, as while typing)."""
+        buffer = buffers / f"buffer-{len(rows)}.py"
+        buffer.write_text(f"{saved}# typing for {label}\n", encoding="utf-8")
+        return buffer
 
     def run(label: str, command: list[str], stdin: Path | None = None) -> tuple[float, float]:
         wall, peak, status, stderr = measure(command, corpus, stdin)
@@ -426,8 +437,8 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
     warm_editor, after_edit = "editor: one file, warm context", "editor: one file after an unrelated edit"
     if only in warm_editor or only in after_edit:
         run("(warm the context for the editor runs)", flake8(WITH_PERSISTLINT, jobs_auto))
-    scenario(warm_editor, editor(PLAIN), editor(WITH_PERSISTLINT), stdin=buffer)
-    scenario(after_edit, editor(PLAIN), editor(WITH_PERSISTLINT), before=edit_unrelated, stdin=buffer)
+    scenario(warm_editor, editor(PLAIN), editor(WITH_PERSISTLINT), stdin=typed(warm_editor))
+    scenario(after_edit, editor(PLAIN), editor(WITH_PERSISTLINT), before=edit_unrelated, stdin=typed(after_edit))
     if with_report:
         report = [sys.executable, "-c", "from persistlint.cli import main; main()",
                   "report", "--format", "json", "--exit-zero", "-o", os.devnull, "."]
@@ -435,7 +446,7 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
                  flake8(PLAIN, jobs_auto, "--select=E,F,W,C90"), report, cold=True)
         scenario(f"persistlint report, warm (vs flake8 -j {jobs_auto})",
                  flake8(PLAIN, jobs_auto, "--select=E,F,W,C90"), report)
-    buffer.unlink()
+    shutil.rmtree(buffers, ignore_errors=True)
     return rows
 
 
