@@ -66,16 +66,29 @@ class _Boundary:
         self.roots: list[Path] = []
         self.project_tops: set[str] = set()
         self.installed = False
+        self.pending_stubs: dict[str, str] = {}
+        self.stub_lock = threading.RLock()  # building one stub may import another
+
+    def built_stub(self, modname: str) -> nodes.Module | None:
+        """The stub module ``modname``, built now if this is its first use;
+        None when there is no such stub."""
+        with self.stub_lock:
+            source = self.pending_stubs.pop(modname, None)
+            if source is None:
+                module = MANAGER.astroid_cache.get(modname)
+                return module if modname in brain.STUBS else None
+            module = AstroidBuilder(MANAGER).string_build(source, modname=modname)
+            module.package = brain.is_package(modname)
+            MANAGER.astroid_cache[modname] = module
+            return module
 
     def install(self) -> None:
         with self.lock:
             if self.installed:
                 return
-            builder = AstroidBuilder(MANAGER)
-            for name, source in brain.stub_sources().items():
-                module = builder.string_build(source, modname=name)
-                module.package = brain.is_package(name)
-                MANAGER.astroid_cache[name] = module
+            # stubs are built on first use (see built_stub): a process that
+            # lints one file needs a few of them, not all
+            self.pending_stubs = brain.stub_sources()
             MANAGER.module_denylist = _DenyOutsideBoundary(self)
             AstroidManager.brain["module_denylist"] = MANAGER.module_denylist
             MANAGER.register_failed_import_hook(self._project_module)
@@ -146,7 +159,7 @@ class _DenyOutsideBoundary(set):
     def __contains__(self, modname: object) -> bool:
         if not isinstance(modname, str):
             return False
-        if modname in MANAGER.astroid_cache:
+        if modname in MANAGER.astroid_cache or self._boundary.built_stub(modname) is not None:
             return False
         top = modname.partition(".")[0]
         if top in brain.STUB_PACKAGES:
@@ -626,7 +639,8 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
     built (stubs and project modules), without importing anything new."""
     parts = qualname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
-        module = MANAGER.astroid_cache.get(".".join(parts[:cut]))
+        name = ".".join(parts[:cut])
+        module = MANAGER.astroid_cache.get(name) or BOUNDARY.built_stub(name)
         if module is None:
             continue
         node = module
