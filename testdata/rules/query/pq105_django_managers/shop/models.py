@@ -1,0 +1,69 @@
+from django.db import models
+
+
+class TagQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden=False)
+
+
+class StockQuerySet(models.QuerySet):
+    def available(self):
+        return self.filter(quantity__gt=0)
+
+
+class StockManager(models.Manager.from_queryset(StockQuerySet)):
+    pass
+
+
+class ActiveManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(active=True)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+    hidden = models.BooleanField(default=False)
+    objects = TagQuerySet.as_manager()
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    tags = models.ManyToManyField(Tag, related_name="products")
+    objects = models.Manager()
+    active_objects = ActiveManager()
+
+
+class Variant(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=30)
+
+
+class Warehouse(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Stock(models.Model):
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE)
+    quantity = models.IntegerField(default=0)
+    objects = StockManager()
+
+
+class Basket(models.Model):
+    owner = models.CharField(max_length=50)
+
+
+class Line(models.Model):
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    quantity = models.IntegerField(default=1)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=50)
+    parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE)
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        super().save(*args, **kwargs)

@@ -1,0 +1,79 @@
+from fastapi import Request
+from sqlalchemy.orm.session import Session
+
+from app.db import AsyncSession, DbSession, PlainSession, ScopedSession, SessionDep, SessionLocal, open_session
+from app.models import Org
+
+
+async def sync_orgs(session: AsyncSession, ids):
+    for i in ids:
+        await session.get(Org, i)  # PQ107[HIGH]: 15 "once per item of ids"
+    await session.get(Org, ids[0])  # ok: PQ107
+
+
+def through_annotated(session: SessionDep, ids):
+    for i in ids:
+        session.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_type_alias(s: DbSession, ids):
+    for i in ids:
+        s.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_plain_alias(s: PlainSession, ids):
+    for i in ids:
+        s.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_orm_session_module(s: Session, ids):
+    for i in ids:
+        s.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_scoped_session(ids):
+    for i in ids:
+        ScopedSession.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_factory(ids):
+    s = SessionLocal()
+    for i in ids:
+        s.get(Org, i)  # PQ107[HIGH]: 9
+
+
+def through_project_context_manager(ids):
+    with open_session() as s:
+        for i in ids:
+            s.get(Org, i)  # PQ107[HIGH]: 13
+
+
+def per_tenant(tenant_ids):
+    for tenant_id in tenant_ids:
+        with open_session() as s:
+            s.get(Org, tenant_id)  # ok: PQ107
+
+
+def from_request_state(request: Request, ids):
+    db: Session = request.state.db
+    for i in ids:
+        db.get(Org, i)  # PQ107[HIGH]: 9
+
+
+class OrgService:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def names(self, ids):
+        return [self.session.get(Org, i).name for i in ids]  # PQ107[HIGH]: 17
+
+    def first(self, ids):
+        return self.session.get(Org, ids[0])  # ok: PQ107
+
+
+class UnknownHolder:
+    def __init__(self, thing):
+        self.thing = thing
+
+    def names(self, ids):
+        return [self.thing.get(Org, i) for i in ids]  # ok: PQ107
