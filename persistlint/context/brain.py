@@ -363,8 +363,12 @@ class QuerySet:
     async def aexists(self): return True
     async def aupdate(self, **kw): return 0
     async def adelete(self): return (0, {})
+    @classmethod
+    def as_manager(cls): return cls()
 class Manager(QuerySet):
     def get_queryset(self): return QuerySet()
+    @classmethod
+    def from_queryset(cls, queryset_class, class_name=None): return queryset_class
 class Model:
     objects = Manager()
     pk = None

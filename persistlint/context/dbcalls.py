@@ -74,6 +74,14 @@ DJANGO_READS = frozenset({"get", "first", "last", "count", "exists", "aggregate"
 DJANGO_WRITES = {"update": UPDATE, "aupdate": UPDATE, "delete": DELETE, "adelete": DELETE,
                  "create": INSERT, "acreate": INSERT, "get_or_create": INSERT,
                  "aget_or_create": INSERT, "update_or_create": INSERT, "aupdate_or_create": INSERT}
+#: Queryset methods that hand back objects already in memory, not rows to load.
+DJANGO_IN_MEMORY = frozenset({"bulk_create", "abulk_create", "bulk_update", "abulk_update"})
+#: Queryset methods that return one instance of the queryset's model ...
+DJANGO_INSTANCE_RESULTS = frozenset({"get", "first", "last", "earliest", "latest", "create",
+                                     "aget", "afirst", "alast", "acreate"})
+#: ... and those that return ``(instance, created)``.
+DJANGO_PAIR_RESULTS = frozenset({"get_or_create", "update_or_create", "aget_or_create",
+                                 "aupdate_or_create"})
 DJANGO_MODEL = "django.db.models.Model"
 DJANGO_INSTANCE_WRITES = {"save": SAVE, "asave": SAVE, "delete": DELETE_ROW, "adelete": DELETE_ROW}
 DBAPI_RUNNERS = frozenset({
@@ -89,7 +97,11 @@ DBAPI_METHODS = frozenset({"execute", "fetch", "fetchrow", "fetchval", "exec_dri
 STATEMENT_KINDS = {"sqlalchemy.Select": READ, "sqlalchemy.Update": UPDATE,
                    "sqlalchemy.Delete": DELETE, "sqlalchemy.Insert": INSERT}
 STATEMENT_BUILDERS = {"sqlalchemy.select": READ, "sqlalchemy.update": UPDATE,
-                      "sqlalchemy.delete": DELETE, "sqlalchemy.insert": INSERT}
+                      "sqlalchemy.delete": DELETE, "sqlalchemy.insert": INSERT,
+                      # dialect INSERTs (upserts: on_conflict_do_nothing/update, on_duplicate_key_update)
+                      "sqlalchemy.dialects.postgresql.insert": INSERT,
+                      "sqlalchemy.dialects.sqlite.insert": INSERT,
+                      "sqlalchemy.dialects.mysql.insert": INSERT}
 EAGER_LOADERS = frozenset({"selectinload", "joinedload", "subqueryload", "immediateload",
                            "contains_eager"})
 COLUMN_LIMITERS = frozenset({"load_only", "defer", "only", "values", "values_list",
@@ -132,7 +144,8 @@ def resolve(call: nodes.Call, ctx) -> Resolved | None:
     if id(call) not in memo:
         found = ctx.resolve(call)
         if found is None or not _is_known(found.qualname):
-            found = _query_property_call(call, ctx) or found
+            found = _query_property_call(call, ctx) or _custom_queryset_call(call, found, ctx) \
+                or _related_manager_call(call, ctx) or found
         memo[id(call)] = found
     return memo[id(call)]
 
@@ -169,6 +182,118 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
             and _is_flask_sqlalchemy(receiver.expr, ctx):
         return Resolved(f"sqlalchemy.orm.scoped_session.{method}", Evidence.IMPORT_ALIAS)
     return None
+
+
+def related_manager(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
+    """(target model, evidence) when ``expr`` is a Django related manager:
+    ``basket.lines`` (reverse FK) or ``product.tags`` (M2M) on an instance
+    whose model is known."""
+    if not isinstance(expr, nodes.Attribute):
+        return None
+    holder = instance_model(expr.expr, ctx)
+    if holder is None:
+        return None
+    model, evidence = holder
+    info = ctx.project.model_named(model)
+    if not info or info.get("orm") != "django":
+        return None
+    relationship = (info.get("relationships") or {}).get(expr.attrname)
+    if not relationship or not relationship.get("uselist") or not relationship.get("target"):
+        return None
+    return relationship["target"], evidence
+
+
+def instance_model(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
+    """(model, evidence) of the model instance an expression holds: typed
+    (an annotation, inference), a row of a query a loop walks, or an
+    instance a Django queryset returned."""
+    typed = ctx.type_of(expr)
+    if typed is not None and ctx.project.model_named(typed.qualname):
+        return typed.qualname, typed.evidence
+    if isinstance(expr, nodes.Name):
+        rows = rows_of_loop_variable(expr, ctx)
+        if rows is not None and rows.model and rows.statement.whole_rows:
+            return rows.model, rows.evidence
+        instance = django_instance(expr, ctx)
+        if instance is not None and instance[0]:
+            return instance[0], instance[1]
+    return None
+
+
+def django_instance(name: nodes.Name, ctx) -> tuple[str | None, Evidence] | None:
+    """(model, evidence) when ``name`` holds one instance a Django queryset
+    returned: ``obj = M.objects.get(...)``, ``obj, created =
+    M.objects.get_or_create(...)``."""
+    try:
+        _, assignments = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return None
+    for assign in assignments[-1:]:
+        if not isinstance(assign, nodes.AssignName):
+            continue
+        parent, pair = assign.parent, False
+        if isinstance(parent, nodes.Tuple) and parent.elts and parent.elts[0] is assign:
+            parent, pair = parent.parent, True
+        if not isinstance(parent, (nodes.Assign, nodes.AnnAssign)) or parent.value is None:
+            continue
+        value = parent.value.value if isinstance(parent.value, nodes.Await) else parent.value
+        if not isinstance(value, nodes.Call):
+            continue
+        found = resolve(value, ctx)
+        owner, method = split(found.qualname) if found else ("", "")
+        if owner in DJANGO_QUERYSETS and method in (DJANGO_PAIR_RESULTS if pair else DJANGO_INSTANCE_RESULTS):
+            return _django_model(value, ctx), found.evidence
+    return None
+
+
+def _related_manager_call(call: nodes.Call, ctx) -> Resolved | None:
+    """``basket.lines.all()``, ``variant.stocks.filter(...).first()``: a
+    queryset method on a related manager, or on a chain it starts."""
+    func = call.func
+    if not isinstance(func, nodes.Attribute):
+        return None
+    receiver = func.expr
+    if isinstance(receiver, nodes.Call):
+        inner = resolve(receiver, ctx)
+        if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS \
+                and related_root(receiver, ctx) is not None:
+            return Resolved(f"django.db.models.QuerySet.{func.attrname}", inner.evidence)
+        return None
+    related = related_manager(receiver, ctx)
+    if related is None:
+        return None
+    return Resolved(f"django.db.models.QuerySet.{func.attrname}", related[1])
+
+
+def related_root(call: nodes.Call, ctx) -> tuple[str, Evidence] | None:
+    """The related manager a queryset chain starts from, if it does."""
+    root = chain_root(call)
+    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute):
+        return related_manager(root.func.expr, ctx)
+    return None
+
+
+def _custom_queryset_call(call: nodes.Call, found: Resolved | None, ctx) -> Resolved | None:
+    """``Stock.objects.available()``: a project queryset method that returns
+    the queryset (``return self.filter(...)``) is a queryset builder."""
+    if found is None:
+        return None
+    typed = ctx.type_of(call)
+    if typed is not None and is_django_queryset_class(typed.qualname):
+        return Resolved("django.db.models.QuerySet.filter", found.evidence)
+    return None
+
+
+def is_django_queryset_class(qualname: str) -> bool:
+    if qualname in DJANGO_QUERYSETS or qualname.startswith("django."):
+        return qualname in DJANGO_QUERYSETS
+    klass = infer.lookup_qualname(qualname)
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    try:
+        return any(a.qname() in DJANGO_QUERYSETS for a in klass.ancestors())
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return False
 
 
 def _is_flask_sqlalchemy(expr: nodes.NodeNG, ctx) -> bool:
@@ -229,7 +354,9 @@ def _classify(call: nodes.Call, ctx) -> DbCall | None:
             model = model_of(call.args[0], ctx) if call.args else None
             return DbCall(call, READ, "sqlalchemy", evidence, model)
         if method in {"add", "merge"}:
-            return DbCall(call, ADD, "sqlalchemy", evidence)
+            added = call.args[0] if call.args else None
+            model = model_of(added.func, ctx) if isinstance(added, nodes.Call) else None
+            return DbCall(call, ADD, "sqlalchemy", evidence, model)
         if method == "delete":
             return DbCall(call, REMOVE, "sqlalchemy", evidence)
         if method == "flush":
@@ -275,17 +402,22 @@ def _classify(call: nodes.Call, ctx) -> DbCall | None:
 
 
 def _django_row_write(call: nodes.Call, ctx) -> DbCall | None:
-    """``row.save()`` / ``row.delete()`` on a row of a Django queryset, which
-    inference cannot type (the stub's iterator yields nothing)."""
+    """``row.save()`` / ``row.delete()`` on a row of a Django queryset, or on
+    an instance a queryset returned (``get``, ``create``, the first item of
+    ``get_or_create``), which inference cannot type (the stub returns plain
+    objects)."""
     func = call.func
     if not (isinstance(func, nodes.Attribute) and func.attrname in DJANGO_INSTANCE_WRITES
             and isinstance(func.expr, nodes.Name)):
         return None
     source = rows_of_loop_variable(func.expr, ctx)
-    if source is None or source.api != "django":
+    if source is not None and source.api == "django":
+        return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", source.evidence,
+                      source.model)
+    instance = django_instance(func.expr, ctx)
+    if instance is None:
         return None
-    return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", source.evidence,
-                  source.model)
+    return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", instance[1], instance[0])
 
 
 
@@ -333,12 +465,14 @@ def _query_model(root: nodes.NodeNG, ctx) -> str | None:
 
 
 def _django_model(call: nodes.NodeNG, ctx) -> str | None:
-    """``M.objects.filter(...).first()`` -> M."""
+    """``M.objects.filter(...).first()`` -> M; ``basket.lines.all()`` -> the
+    related manager's model."""
     for part in chain_calls(call):
         func = part.func
         if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute) \
                 and not isinstance(func.expr.expr, nodes.Call):
-            return model_of(func.expr.expr, ctx)
+            related = related_manager(func.expr, ctx)
+            return related[0] if related else model_of(func.expr.expr, ctx)
     return None
 
 
@@ -382,6 +516,9 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
                 and ((func.expr.attrname == "objects" and split(qualname)[0] in DJANGO_QUERYSETS)
                      or (func.expr.attrname == "query" and split(qualname)[0] == SA_QUERY)):
             model = model_of(func.expr.expr, ctx) or model  # M.objects.filter(), M.query.filter()
+        if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute) and model is None:
+            related = related_manager(func.expr, ctx)  # basket.lines.filter()
+            model = related[0] if related else model
     if not heavy and expr is not None:
         heavy = any(_is_sql_function(call) for call in expr.nodes_of_class(nodes.Call))
     return Statement(model, whole_rows, frozenset(eager), limits, heavy)
@@ -476,8 +613,11 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     resolved = resolve(expr, ctx)
     if resolved is None:
         return None
+    if resolved.qualname in MATERIALIZERS and len(expr.args) == 1:
+        return row_source(expr.args[0], ctx, _depth + 1)  # list(qs[:n])
     owner, method = split(resolved.qualname)
-    if owner in DJANGO_QUERYSETS and method not in DJANGO_READS and method not in DJANGO_WRITES:
+    if owner in DJANGO_QUERYSETS and method not in DJANGO_READS and method not in DJANGO_WRITES \
+            and method not in DJANGO_IN_MEMORY:
         statement = describe(expr, ctx)
         return Rows(expr, "django", resolved.evidence, statement.model or _django_model(expr, ctx), statement)
     if owner == SA_QUERY and method not in SA_QUERY_READS:
@@ -646,20 +786,24 @@ def _chain_including_runner(call: nodes.Call, ctx) -> Iterator[nodes.Call]:
 @attrs.frozen
 class Write:
     """A write a function issues itself: ``kind`` UPDATE/DELETE/INSERT
-    (statements and Django queryset writes) or SAVE/DELETE_ROW (a Django
-    instance written by itself), on ``model`` (class name) when known."""
+    (statements and Django queryset writes), SAVE/DELETE_ROW (a Django
+    instance written by itself), ADD/REMOVE (queued for the unit of work)
+    or FLUSH (which sends them), on ``model`` (class name) when known."""
 
     kind: str
     model: str | None
     line: int
 
 
-WRITE_KINDS = frozenset({UPDATE, DELETE, INSERT, SAVE, DELETE_ROW})
+#: Writes queued for the unit of work, and the flush that sends them.
+UNIT_OF_WORK_KINDS = frozenset({ADD, REMOVE, FLUSH})
+WRITE_KINDS = frozenset({UPDATE, DELETE, INSERT, SAVE, DELETE_ROW}) | UNIT_OF_WORK_KINDS
 
 
 def writes(function: nodes.FunctionDef, ctx) -> list[Write]:
     """The UPDATE/DELETE/INSERT statements and row writes ``function``
-    issues itself, in source order."""
+    issues itself, the unit-of-work adds and removes it queues and the
+    flushes that send them, in source order."""
     found = []
     for call in own_nodes(function, nodes.Call):
         db = db_call(call, ctx)

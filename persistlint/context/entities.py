@@ -16,8 +16,9 @@ from persistlint.context.bindings import argument_for, assigned_name, assigned_v
 from persistlint.context.dbcalls import (
     READ, SA_QUERY, _chain_including_runner, db_call, describe, qualname, rows_of_loop_variable, split,
 )
+from persistlint.context import infer
 from persistlint.context.infer import own_nodes
-from persistlint.context.models import is_model_class
+from persistlint.context.models import is_model_class, model_of
 
 
 def entity_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> tuple[str, int] | None:
@@ -38,6 +39,9 @@ def entity_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> tuple[str, int] | 
             fetched = fetched_model(inner, ctx)
             if fetched:
                 return fetched.rpartition(".")[2], value.lineno
+            through = _repository_fetch(inner, ctx, None)
+            if through is not None:
+                return through[0], value.lineno
         typed = ctx.type_of(value)
         if typed is not None and is_model_class(typed.qualname, ctx):
             return typed.qualname.rpartition(".")[2], value.lineno
@@ -171,7 +175,7 @@ def fetch_sites(function: nodes.FunctionDef, ctx) -> list[tuple[Fetch, nodes.Cal
         return []
     sites = []
     for call in own_nodes(function, nodes.Call):
-        model = fetched_model(call, ctx)
+        model = fetched_model(call, ctx) or _model_of_own_class(call, ctx)
         via_function = None
         if model is None:
             via_function = _repository_fetch(call, ctx, params)
@@ -183,22 +187,61 @@ def fetch_sites(function: nodes.FunctionDef, ctx) -> list[tuple[Fetch, nodes.Cal
         if not isinstance(key, nodes.Name) or key.name not in params:
             continue
         holder = assigned_name(call)
-        sites.append((Fetch(model.rpartition(".")[2], key.name, call.lineno, call.col_offset,
+        name = model if model.startswith(CLASS_MODEL) else model.rpartition(".")[2]
+        sites.append((Fetch(name, key.name, call.lineno, call.col_offset,
                             entity_use(function, holder)), call))
     return sites
 
 
-def _repository_fetch(call: nodes.Call, ctx, params: set[str]) -> tuple[str, nodes.NodeNG] | None:
+#: A generic repository's fetch of the model its subclass names
+#: (``session.get(self.model, id)``): ``self.model``, settled at each call.
+CLASS_MODEL = "self."
+
+
+def _model_of_own_class(call: nodes.Call, ctx) -> str | None:
+    """``session.get(self.model, id)`` in a method: ``self.model``."""
+    found = db_call(call, ctx)
+    if found is None or found.kind != READ or found.model or split(qualname(call, ctx) or "")[1] != "get":
+        return None
+    first = call.args[0] if call.args else None
+    if isinstance(first, nodes.Attribute) and isinstance(first.expr, nodes.Name) and first.expr.name == "self":
+        return CLASS_MODEL + first.attrname
+    return None
+
+
+def _repository_fetch(call: nodes.Call, ctx, params: set[str] | None) -> tuple[str, nodes.NodeNG] | None:
     """``await repo.get_by_id(job_id)`` where the project function fetches
-    a model by the parameter it receives ``job_id`` as."""
+    a model by the parameter it receives ``job_id`` as (any argument when
+    ``params`` is None)."""
     callee = qualname(call, ctx)
-    summary = ctx.project.functions.get(callee) if callee else None
+    method = infer.lookup_method(callee) if callee else None
+    summary = ctx.project.functions.get(method.qname()) if isinstance(method, nodes.FunctionDef) else None
     if summary is None:
         return None
     for fetch in summary.fetches:
         argument = argument_for(call, list(summary.params), fetch.param)
-        if isinstance(argument, nodes.Name) and argument.name in params:
-            return fetch.model, argument
+        if isinstance(argument, nodes.Name) and (params is None or argument.name in params):
+            model = _class_model(call, fetch.model[len(CLASS_MODEL):], ctx) \
+                if fetch.model.startswith(CLASS_MODEL) else fetch.model
+            if model:
+                return model, argument
+    return None
+
+
+def _class_model(call: nodes.Call, attribute: str, ctx) -> str | None:
+    """The model a repository's class names (``model = Organization``),
+    from the type of the receiver of ``call``."""
+    receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+    typed = ctx.type_of(receiver) if receiver is not None else None
+    klass = infer.lookup_qualname(typed.qualname) if typed else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    for owner in infer.class_lineage(klass):
+        for assigned in owner.locals.get(attribute, []):
+            if isinstance(assigned, nodes.AssignName) and isinstance(assigned.parent, nodes.Assign):
+                model = model_of(assigned.parent.value, ctx)
+                if model:
+                    return model.rpartition(".")[2]
     return None
 
 

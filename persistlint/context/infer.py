@@ -409,21 +409,22 @@ def _path_arithmetic_type(expr: nodes.NodeNG, depth: int) -> Resolved | None:
     return None
 
 
-def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
+def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolved | None:
     """The class an annotation names: ``X``, ``Optional[X]``, ``X | None``,
-    ``Annotated[X, ...]``, ``"X"``."""
-    if annotation is None:
+    ``Annotated[X, ...]``, ``"X"``, and aliases of them (``TypeAlias``,
+    ``type X = ...``, ``NewType``), here or imported."""
+    if annotation is None or _depth > 8:
         return None
     if isinstance(annotation, nodes.Const) and isinstance(annotation.value, str):
         try:
             annotation = astroid.extract_node(annotation.value)
         except _INFERENCE_ERRORS + (SyntaxError,):
             return None
-        return _annotation_type(annotation) if annotation is not None else None
+        return _annotation_type(annotation, _depth + 1) if annotation is not None else None
     if isinstance(annotation, nodes.BinOp) and annotation.op == "|":
         for side in (annotation.left, annotation.right):
             if not (isinstance(side, nodes.Const) and side.value is None):
-                return _annotation_type(side)
+                return _annotation_type(side, _depth + 1)
         return None
     if isinstance(annotation, nodes.Subscript):
         head = dotted_import(annotation.value) or getattr(annotation.value, "name", "")
@@ -431,11 +432,11 @@ def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
             inner = annotation.slice
             if isinstance(inner, nodes.Tuple):
                 inner = inner.elts[0]
-            return _annotation_type(inner)
+            return _annotation_type(inner, _depth + 1)
         return None
     alias = _type_alias_value(annotation)
     if alias is not None:
-        return _annotation_type(alias)
+        return _annotation_type(alias, _depth + 1)
     value = infer_one(annotation)
     if isinstance(value, nodes.ClassDef):
         return Resolved(_canonical(value.qname()), Evidence.ANNOTATION)
@@ -464,7 +465,21 @@ def _type_alias_value(annotation: nodes.NodeNG) -> nodes.NodeNG | None:
     if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.Assign) \
             and isinstance(binding.parent.value, (nodes.Subscript, nodes.BinOp)):
         return binding.parent.value
+    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.Assign):
+        return _new_type_base(binding.parent.value)
+    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.TypeAlias):
+        return binding.parent.value  # ``type DB = AsyncSession``
     return None
+
+
+def _new_type_base(value: nodes.NodeNG) -> nodes.NodeNG | None:
+    """``NewType("AsyncSession", _AsyncSession)`` -> ``_AsyncSession``: a
+    NewType is its base class to every rule."""
+    if not (isinstance(value, nodes.Call) and len(value.args) == 2):
+        return None
+    head = dotted_import(value.func) or getattr(value.func, "name", None) \
+        or getattr(value.func, "attrname", None) or ""
+    return value.args[1] if head.rpartition(".")[2] == "NewType" else None
 
 
 def _binding(name: nodes.Name) -> nodes.NodeNG | None:
@@ -492,10 +507,28 @@ def _param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
     return None
 
 
+_RESOLVING = threading.local()
+
+
 def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
     """The class of the value of ``expr``, as a qualified name."""
     if _depth > 6:
         return None
+    # ``self.name = self.name.strip()``: the attribute's type is asked for
+    # again while it is being worked out; that round answers "unknown".
+    active = getattr(_RESOLVING, "nodes", None)
+    if active is None:
+        active = _RESOLVING.nodes = set()
+    if id(expr) in active:
+        return None
+    active.add(id(expr))
+    try:
+        return _resolve_type(expr, _depth)
+    finally:
+        active.discard(id(expr))
+
+
+def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
     if isinstance(expr, nodes.Await):
         return _awaited_type(expr.value, _depth)
     value = infer_one(expr)
@@ -512,9 +545,11 @@ def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
             return None
         if callee.qualname in FACTORY_RESULTS:
             return Resolved(FACTORY_RESULTS[callee.qualname], callee.evidence)
-        function = lookup_qualname(callee.qualname)
+        function = lookup_method(callee.qualname)
         if isinstance(function, nodes.FunctionDef):
             found = returned_type(function)
+            if found is not None and found.qualname in SELF_TYPES:
+                found = _receiver_class(expr, function, _depth)
             return found.weaker(callee.evidence) if found else None
         leaf = callee.qualname.rpartition(".")[2]
         if leaf[:1].isupper():  # a class by PEP 8's naming: calling it makes an instance
@@ -539,22 +574,124 @@ def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
                 for item, target in parent.items:
                     if target is binding:
                         return resolve_type(item, _depth + 1)
+            if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.target is binding:
+                return _element_type(parent.iter)
     if isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name):
         return _instance_attribute_type(expr, _depth)
     return None
 
 
+SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _receiver_class(call: nodes.Call, function: nodes.FunctionDef, depth: int) -> Resolved | None:
+    """What a ``-> Self`` method returns at this call: the class it is
+    called on (``OrgRepository.from_session(s)``), or the receiver's type."""
+    receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+    if receiver is None:
+        klass = function.parent.frame() if function.parent else None
+        return Resolved(klass.qname(), Evidence.ANNOTATION) if isinstance(klass, nodes.ClassDef) else None
+    value = infer_one(receiver)
+    if isinstance(value, nodes.ClassDef):
+        return Resolved(_canonical(value.qname()), Evidence.INFERRED)
+    return resolve_type(receiver, depth + 1)
+
+
+def _method_of(expr: nodes.Attribute) -> nodes.FunctionDef | None:
+    """The method ``expr`` (``self.x``) is in, through comprehensions and
+    lambdas written inside it."""
+    scope = expr.scope()
+    while isinstance(scope, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp,
+                             nodes.Lambda)) and scope.parent is not None:
+        scope = scope.parent.scope()
+    return scope if isinstance(scope, nodes.FunctionDef) else None
+
+
+#: Annotations of collections whose items are of their first type argument.
+COLLECTIONS = frozenset({"list", "List", "set", "Set", "frozenset", "FrozenSet", "Sequence",
+                         "Iterable", "Iterator", "Collection", "AbstractSet", "MutableSequence",
+                         "tuple", "Tuple", "QuerySet", "AsyncIterator", "AsyncIterable"})
+
+
+def _element_type(iterable: nodes.NodeNG) -> Resolved | None:
+    """``for v in variants`` with ``variants: list[Variant]``: ``Variant``."""
+    if not isinstance(iterable, nodes.Name):
+        return None
+    binding = _binding(iterable)
+    if not isinstance(binding, nodes.AssignName):
+        return None
+    if isinstance(binding.parent, nodes.Arguments):
+        annotation = _param_annotation(binding)
+    elif isinstance(binding.parent, nodes.AnnAssign):
+        annotation = binding.parent.annotation
+    else:
+        return None
+    if not isinstance(annotation, nodes.Subscript):
+        return None
+    head = dotted_import(annotation.value) or getattr(annotation.value, "name", "") \
+        or getattr(annotation.value, "attrname", "")
+    if head.rpartition(".")[2] not in COLLECTIONS:
+        return None
+    inner = annotation.slice
+    if isinstance(inner, nodes.Tuple):
+        inner = inner.elts[0] if inner.elts else None
+    return _annotation_type(inner)
+
+
 def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
-    """``self.session`` in a method: the type of what the class assigns to
-    it (``self.session = session`` with ``session: AsyncSession``), or its
-    class-level annotation."""
-    function = expr.scope()
-    if not isinstance(function, nodes.FunctionDef) or not function.args.args \
+    """``self.session`` in a method: the type of what the class, or a base
+    class of it, assigns to it (``self.session = session`` with ``session:
+    AsyncSession``), or its class-level annotation."""
+    function = _method_of(expr)
+    if function is None or not function.args.args \
             or function.args.args[0].name != expr.expr.name \
             or not isinstance(function.parent, nodes.ClassDef):
         return None
-    klass = function.parent
-    for assign in klass.instance_attrs.get(expr.attrname, []):
+    for owner in class_lineage(function.parent):
+        found = _assigned_attribute_type(owner, expr.attrname, depth)
+        if found is not None:
+            return found
+    return None
+
+
+def lookup_method(qualname: str) -> nodes.NodeNG | None:
+    """Like :func:`lookup_qualname`, and a method a class inherits
+    (``OrgRepo.from_session`` defined on ``RepositoryBase``)."""
+    found = lookup_qualname(qualname)
+    if found is not None:
+        return found
+    owner, _, method = qualname.rpartition(".")
+    klass = lookup_qualname(owner) if owner else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    for base in class_lineage(klass)[1:]:
+        for defined in base.locals.get(method, []):
+            if isinstance(defined, nodes.FunctionDef):
+                return defined
+    return None
+
+
+def class_lineage(klass: nodes.ClassDef, limit: int = 8) -> list[nodes.ClassDef]:
+    """``klass`` and its base classes, nearest first, through generic bases
+    (``class OrgRepo(RepositoryBase[Org])``) that astroid's own ancestry
+    does not follow."""
+    found: list[nodes.ClassDef] = []
+    pending = [klass]
+    while pending and len(found) < limit:
+        current = pending.pop(0)
+        if any(current is seen for seen in found):
+            continue
+        found.append(current)
+        for base in current.bases:
+            base = base.value if isinstance(base, nodes.Subscript) else base
+            value = infer_one(base)
+            if isinstance(value, nodes.ClassDef):
+                pending.append(value)
+    return found
+
+
+def _assigned_attribute_type(klass: nodes.ClassDef, attrname: str, depth: int) -> Resolved | None:
+    for assign in klass.instance_attrs.get(attrname, []):
         statement = assign.parent
         if isinstance(statement, nodes.AnnAssign):
             found = _annotation_type(statement.annotation)
@@ -564,7 +701,7 @@ def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | No
             found = None
         if found is not None:
             return found
-    for declared in klass.locals.get(expr.attrname, []):
+    for declared in klass.locals.get(attrname, []):
         if isinstance(declared.parent, nodes.AnnAssign):
             return _annotation_type(declared.parent.annotation)
     return None

@@ -12,7 +12,10 @@ from __future__ import annotations
 from astroid import nodes
 
 from persistlint.context import brain, infer, inside
-from persistlint.context.bindings import assigned_values, bound_names, chain_calls, names_in
+from persistlint.context.bindings import assigned_values, bound_names, chain_calls, chain_root, names_in
+
+#: Comprehensions: each runs its element expression once per item.
+COMPREHENSIONS = (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)
 
 
 def iteration_names(loop: nodes.NodeNG) -> set[str]:
@@ -21,7 +24,7 @@ def iteration_names(loop: nodes.NodeNG) -> set[str]:
     if isinstance(loop, (nodes.For, nodes.AsyncFor)):
         derived = bound_names(loop.target)
         body = loop.body
-    elif isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+    elif isinstance(loop, COMPREHENSIONS):
         return set().union(*(bound_names(g.target) for g in loop.generators))
     elif isinstance(loop, nodes.While):
         derived, body = _popped_names(loop), loop.body
@@ -130,7 +133,7 @@ def small_iterable(loop: nodes.NodeNG) -> bool:
     10 elements, ``range(n)`` with n <= 10, or a name bound to one."""
     if isinstance(loop, (nodes.For, nodes.AsyncFor)):
         iterable = loop.iter
-    elif isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+    elif isinstance(loop, COMPREHENSIONS):
         iterable = loop.generators[0].iter
     else:
         return False
@@ -198,7 +201,7 @@ def loop_label(loop: nodes.NodeNG) -> str:
     """How a message names the collection a loop walks."""
     if isinstance(loop, (nodes.For, nodes.AsyncFor)):
         return short(loop.iter, 40)
-    if isinstance(loop, (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)):
+    if isinstance(loop, COMPREHENSIONS):
         return short(loop.generators[0].iter, 40)
     if isinstance(loop, nodes.While):
         return short(loop.test, 40)
@@ -211,3 +214,38 @@ def short(expr: nodes.NodeNG, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+
+
+def opens_session_per_iteration(call: nodes.Call, loop: nodes.NodeNG, ctx) -> bool:
+    """Whether the session or connection ``call`` runs on (its receiver, or
+    a session it is handed) is opened inside ``loop`` (``for tenant in
+    tenants: with open_session(tenant) as s:``): one session per tenant,
+    shard or schema, not one query per item of a collection."""
+    receiver = chain_root(call)
+    while isinstance(receiver, nodes.Call) and isinstance(receiver.func, nodes.Attribute):
+        receiver = receiver.func.expr
+    receiver = receiver.value if isinstance(receiver, nodes.Await) else receiver
+    candidates = [receiver] + [arg for arg in call.args if isinstance(arg, nodes.Name)
+                               and _is_session(arg, ctx)]
+    return any(isinstance(name, nodes.Name) and _opened_inside(name, loop) for name in candidates)
+
+
+def _is_session(name: nodes.Name, ctx) -> bool:
+    typed = ctx.type_of(name)
+    return typed is not None and typed.qualname.rpartition(".")[2] in {
+        "Session", "AsyncSession", "Connection", "AsyncConnection", "scoped_session"}
+
+
+def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:
+    try:
+        _, assignments = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return False
+    for assign in assignments:
+        parent = assign.parent
+        opened = isinstance(parent, (nodes.With, nodes.AsyncWith)) or (
+            isinstance(parent, (nodes.Assign, nodes.AnnAssign))
+            and isinstance(parent.value, (nodes.Call, nodes.Await)))
+        if opened and inside(assign, loop):
+            return True
+    return False

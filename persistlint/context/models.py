@@ -999,6 +999,41 @@ def is_django_model(qualname: str, ctx) -> bool:
         return False
 
 
+#: Library model bases whose save() does more than write one row.
+CUSTOM_SAVE_BASES = {"mptt.models.MPTTModel": "is an MPTT tree node (save() maintains the tree)",
+                     "treebeard.mp_tree.MP_Node": "is a treebeard node (save() maintains the tree)",
+                     "treebeard.ns_tree.NS_Node": "is a treebeard node (save() maintains the tree)",
+                     "polymorphic.models.PolymorphicModel": "is polymorphic (save() writes several tables)"}
+
+
+def custom_save(model: str | None, ctx) -> str | None:
+    """Why a Django model's ``save()`` does more than write its row, when it
+    does: the project overrides it, or a tree or polymorphic library base
+    does (``bulk_create``/``bulk_update`` never call it)."""
+    info = ctx.project.model_named(model) if model else None
+    qualname = (info or {}).get("qualname") or model
+    klass = infer.lookup_qualname(qualname) if qualname and "." in qualname else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    for base in klass.bases:  # library bases outside the analysed code, by their import
+        named = infer.dotted_import(base)
+        if named in CUSTOM_SAVE_BASES:
+            return CUSTOM_SAVE_BASES[named]
+    try:
+        lineage = [klass, *klass.ancestors()]
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        lineage = [klass]
+    root = str(ctx.project.root)
+    for owner in lineage:
+        if owner.qname() in CUSTOM_SAVE_BASES:
+            return CUSTOM_SAVE_BASES[owner.qname()]
+        if not str(getattr(owner.root(), "file", "") or "").startswith(root):
+            continue  # Django's own Model, or a library class seen through a stub
+        if any(isinstance(m, nodes.FunctionDef) for m in owner.locals.get("save", [])):
+            return "overrides save()"
+    return None
+
+
 def table_of(model: str | None, ctx) -> str | None:
     """The table a model class maps to: the project's model registry first,
     else the class itself (``__tablename__``, Django ``Meta.db_table`` or

@@ -25,9 +25,12 @@ field                meaning
 ``passes_ids``       :class:`~persistlint.context.entities.PassedId`: the id
                      of an entity it holds, passed to a project function
 ``writes``           :class:`~persistlint.context.dbcalls.Write`: UPDATE/
-                     DELETE/INSERT statements and row writes it issues
+                     DELETE/INSERT statements, row writes, unit-of-work
+                     adds/removes and flushes it issues
 ``queries``          :class:`Operation`: database reads it runs itself,
                      lazy relationship loads on ``self`` included
+``returns_rows``     the model (or ``"rows"``) of the unlimited query rows
+                     it returns (``return list(session.scalars(select(M)))``)
 ``constructs``       project classes it instantiates
 ``depends``          FastAPI dependencies it declares (``Depends(x)``)
 ``tables_written``   tables its transaction writes (``*``: unknown table)
@@ -64,7 +67,7 @@ from typing import Any
 import attrs
 from astroid import nodes
 
-from persistlint.context import FileContext, blocking, channels, dbcalls, entities, execution, infer
+from persistlint.context import FileContext, bindings, blocking, channels, dbcalls, entities, execution, infer
 from persistlint.context import transactions
 from persistlint.context.infer import own_nodes
 from persistlint.context.models import is_lazy
@@ -148,6 +151,7 @@ class FunctionSummary:
     passes_ids: tuple[entities.PassedId, ...] = attrs.field(default=(), converter=_tuple(entities.PassedId))
     writes: tuple[dbcalls.Write, ...] = attrs.field(default=(), converter=_tuple(dbcalls.Write))
     queries: tuple[Operation, ...] = attrs.field(default=(), converter=_tuple(Operation))
+    returns_rows: str | None = None
     constructs: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     depends: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     tables_written: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -226,6 +230,7 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
         passes_ids=entities.passed_ids(function, fctx),
         writes=dbcalls.writes(function, fctx),
         queries=_queries(function, fctx),
+        returns_rows=_returned_rows(function, fctx),
         constructs=constructions(function, fctx),
         depends=dependencies(function, fctx),
         tables_written=transactions.tables_written(function, fctx),
@@ -268,6 +273,29 @@ def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
     found.extend(_lazy_self_reads(function, fctx))
     found.sort(key=lambda op: op.line)
     return found[:5]
+
+
+def _returned_rows(function: nodes.FunctionDef, fctx: FileContext) -> str | None:
+    """The model of the rows of an unlimited query the function returns."""
+    for node in own_nodes(function, nodes.Return):
+        rows = dbcalls.row_source(node.value, fctx) if node.value is not None else None
+        if rows is not None and not _limits_rows(node.value) and not _limits_rows(rows.origin):
+            return (rows.model or "rows").rpartition(".")[2]
+    return None
+
+
+LIMITERS = frozenset({"limit", "paginate", "slice", "offset", "fetchmany"})
+
+
+def _limits_rows(expr: nodes.NodeNG) -> bool:
+    """``.limit(n)``, ``qs[:n]``, pagination: a page of rows, not all."""
+    parts = [expr, *expr.nodes_of_class((nodes.Call, nodes.Subscript))]
+    for name in expr.nodes_of_class(nodes.Name):
+        for value in bindings.assigned_values(name):
+            parts.extend([value, *value.nodes_of_class((nodes.Call, nodes.Subscript))])
+    return any((isinstance(p, nodes.Subscript) and isinstance(p.slice, nodes.Slice))
+               or (isinstance(p, nodes.Call) and isinstance(p.func, nodes.Attribute)
+                   and p.func.attrname in LIMITERS) for p in parts)
 
 
 def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
@@ -342,11 +370,15 @@ def own_reaches(summary: FunctionSummary) -> dict[str, Reach]:
     if summary.queries:
         first = summary.queries[0]
         found["query"] = Reach("query", first.what, first.line)
-    if summary.writes:
-        first = summary.writes[0]
+    statements = [w for w in summary.writes if w.kind not in dbcalls.UNIT_OF_WORK_KINDS]
+    if statements:
+        first = statements[0]
         found["write"] = Reach("write", f"{first.kind} {first.model or ''}".strip(), first.line)
     elif summary.tables_written:
         found["write"] = Reach("write", f"a write to {summary.tables_written[0]}", summary.line)
+    elif summary.writes:
+        first = summary.writes[0]
+        found["write"] = Reach("write", f"{first.kind} {first.model or ''}".strip(), first.line)
     if summary.commits:
         found["commit"] = Reach("commit", "commit()", summary.line)
     if summary.rolls_back:
@@ -409,16 +441,107 @@ def build(file_contexts: list[FileContext]) -> dict[str, FunctionSummary]:
                 fctx.project.problems.append(
                     f"{fctx.relpath}:{function.lineno}: cannot summarise: {exc.__class__.__name__}: {exc}")
     functions = {name: attrs.evolve(summary,
-                                    calls=[c for c in summary.calls if c.callee in functions],
+                                    calls=[c for c in _defined_calls(summary.calls, functions)],
                                     offloads=[q for q in summary.offloads if q in functions])
                  for name, summary in functions.items()}
+    _entities_through_calls(file_contexts, functions)
     return propagate(functions)
+
+
+def _entities_through_calls(file_contexts: list[FileContext], functions: dict[str, FunctionSummary]) -> None:
+    """Entity facts that depend on other functions' summaries (an entity a
+    repository's ``get_by_id`` returns, fetched by the id it is given),
+    computed again once every summary exists."""
+    if not file_contexts:
+        return
+    project = file_contexts[0].project
+    project.functions = functions
+    for fctx in file_contexts:
+        for function in fctx.module.nodes_of_class(nodes.FunctionDef):
+            summary = functions.get(function.qname())
+            if summary is None or not summary.calls:
+                continue
+            try:
+                functions[summary.qualname] = attrs.evolve(
+                    summary, fetches=entities.fetches(function, fctx),
+                    passes_ids=entities.passed_ids(function, fctx))
+            except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
+                project.problems.append(f"{fctx.relpath}:{function.lineno}: cannot summarise entities: "
+                                        f"{exc.__class__.__name__}: {exc}")
+
+
+def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSummary]) -> Iterable[CallSite]:
+    """Call edges towards the project functions that run: an inherited
+    method is its base class's (``OrgRepo.get_by_id`` ->
+    ``RepositoryBase.get_by_id``), an abstract one each implementation."""
+    for call in calls:
+        if call.callee in functions and not _is_abstract(call.callee):
+            yield call
+            continue
+        owner, _, method = call.callee.rpartition(".")
+        klass = infer.lookup_qualname(owner)
+        if not isinstance(klass, nodes.ClassDef):
+            continue
+        defined = call.callee if call.callee in functions else next(
+            (f"{base.qname()}.{method}" for base in infer.class_lineage(klass)[1:]
+             if f"{base.qname()}.{method}" in functions), None)
+        if defined is None:
+            continue
+        if not _is_abstract(defined):
+            yield attrs.evolve(call, callee=defined)
+            continue
+        base = defined.rpartition(".")[0]
+        for name in functions:
+            if name.rpartition(".")[2] == method and name != defined and _subclass_of(name.rpartition(".")[0], base):
+                yield attrs.evolve(call, callee=name)
 
 
 # ------------------------------------------------------------------ questions rules ask
 
 def summary_of(qualname: str | None, ctx) -> FunctionSummary | None:
     return ctx.project.functions.get(qualname) if qualname else None
+
+
+def summaries_of_method(qualname: str | None, ctx) -> list[FunctionSummary]:
+    """What a resolved call of a project method may run: the method itself,
+    else the one a base class defines (``OrgRepo.get_by_id`` ->
+    ``RepositoryBase.get_by_id``); for an abstract method, the project's
+    implementations of it."""
+    functions = ctx.project.functions
+    if not qualname:
+        return []
+    found = functions.get(qualname)
+    owner, _, method = qualname.rpartition(".")
+    klass = infer.lookup_qualname(owner) if found is None or _is_abstract(qualname) else None
+    if found is None and isinstance(klass, nodes.ClassDef):
+        for base in infer.class_lineage(klass)[1:]:
+            found = functions.get(f"{base.qname()}.{method}")
+            if found is not None:
+                qualname, owner = found.qualname, base.qname()
+                klass = base if _is_abstract(qualname) else None
+                break
+    if found is not None and not (isinstance(klass, nodes.ClassDef) and _is_abstract(qualname)):
+        return [found]
+    return [summary for name, summary in functions.items()
+            if name.rpartition(".")[2] == method and name != qualname
+            and _subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
+
+
+def _is_abstract(qualname: str) -> bool:
+    function = infer.lookup_qualname(qualname)
+    if not isinstance(function, nodes.FunctionDef):
+        return False
+    decorators = function.decorators.nodes if function.decorators else []
+    if any(d.as_string().rpartition(".")[2] == "abstractmethod" for d in decorators):
+        return True
+    body = [n for n in function.body if not (isinstance(n, nodes.Expr) and isinstance(n.value, nodes.Const))]
+    return not body or all(isinstance(n, nodes.Raise) and "NotImplementedError" in n.as_string() for n in body)
+
+
+def _subclass_of(qualname: str, base: str) -> bool:
+    klass = infer.lookup_qualname(qualname)
+    return isinstance(klass, nodes.ClassDef) and any(
+        other.qname() == base for other in infer.class_lineage(klass)[1:])
 
 
 def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:
@@ -434,14 +557,23 @@ def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:
     return Reach(effect, reach.what, call.lineno or 0, (summary.qualname, *reach.chain))
 
 
-def writes_of(qualname: str, functions: dict[str, FunctionSummary], depth: int = 2) -> list[dbcalls.Write]:
-    """UPDATE/DELETE writes a project function issues itself or through the
-    project functions it calls (a repository method)."""
-    summary = functions.get(qualname)
-    if summary is None:
-        return []
-    found = [w for w in summary.writes if w.kind in {dbcalls.UPDATE, dbcalls.DELETE}]
-    if not found and depth > 1:
-        for call in summary.calls:
-            found.extend(writes_of(call.callee, functions, depth - 1))
-    return found
+def write_through(summary: FunctionSummary, kinds: frozenset,
+                  functions: dict[str, FunctionSummary]) -> tuple[dbcalls.Write, tuple[str, ...]] | None:
+    """The first write of one of ``kinds`` a function issues itself or
+    through project calls at any depth, with the chain to the function that
+    issues it (shortest first; empty when it is ``summary`` itself)."""
+    frontier: list[tuple[FunctionSummary, tuple[str, ...]]] = [(summary, ())]
+    seen = {summary.qualname}
+    while frontier:
+        following = []
+        for current, chain in frontier:
+            found = next((w for w in current.writes if w.kind in kinds), None)
+            if found is not None:
+                return found, chain
+            for call in current.calls:
+                callee = functions.get(call.callee)
+                if callee is not None and callee.qualname not in seen:
+                    seen.add(callee.qualname)
+                    following.append((callee, (*chain, callee.qualname)))
+        frontier = following
+    return None

@@ -5,10 +5,31 @@ Policy the query rules share (how severe a refetch is, what the session's
 :mod:`persistlint.context`.
 """
 
+import re
+
 from persistlint.context.entities import Refetch
 from persistlint.diagnostic import Evidence, Severity
 
 CATEGORY = "Query Efficiency"
+
+#: Scripts that fill a database with demo or random data (``random_data.py``,
+#: a ``populatedb`` management command): a slow loop there costs a developer
+#: a few seconds once, not every user on every request.
+SEEDING_SCRIPT = re.compile(
+    r"(?:^|_)(?:random_data|seed\w*|populate\w*|fake\w*|demo\w*|sample_data|dummy_data)(?:_|$)")
+
+
+def is_seeding_script(ctx) -> bool:
+    stem = ctx.relpath.rpartition("/")[2].removesuffix(".py")
+    return bool(SEEDING_SCRIPT.search(stem))
+
+
+def seeding_cap(severity: Severity, ctx) -> tuple[Severity, str]:
+    """(severity, note): a data-seeding script's findings are MEDIUM at most,
+    and their message says why."""
+    if not is_seeding_script(ctx):
+        return severity, ""
+    return min(severity, Severity.MEDIUM), " (in a data-seeding script)"
 
 
 def refetch_severity(refetch: Refetch, ctx):

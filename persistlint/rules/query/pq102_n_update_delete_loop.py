@@ -53,6 +53,7 @@ from astroid import nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
 from persistlint.context import dbcalls, loops, summaries
+from persistlint.rules.query import seeding_cap
 
 WRITES = frozenset({dbcalls.UPDATE, dbcalls.DELETE})
 
@@ -68,22 +69,25 @@ def check(node: nodes.Call, ctx):
         api = found.api
     else:
         callee = dbcalls.resolve(node, ctx)
-        writes = summaries.writes_of(callee.qualname, ctx.project.functions) if callee else []
-        writes = [w for w in writes if w.kind in WRITES]
-        if not writes:
+        through = next(filter(None, (summaries.write_through(summary, WRITES, ctx.project.functions)
+                                     for summary in summaries.summaries_of_method(
+                                         callee.qualname if callee else None, ctx))), None)
+        if through is None:
             return
-        kind, model, evidence = writes[0].kind, writes[0].model, callee.evidence
-        via, api = f" through {callee.qualname.rpartition('.')[2]}()", "project"
+        (write, chain), evidence = through, callee.evidence
+        kind, model = write.kind, write.model
+        names = [callee.qualname.rpartition(".")[2] + "()"] + [q.rpartition(".")[2] + "()" for q in chain]
+        via, api = f" through {' -> '.join(names)}", "project"
     if dbcalls.filters_by_set(node, ctx):
         return  # already one statement per group of rows
     loop = loops.per_iteration_loop(node, ctx)
     if loop is None:
         return
-    severity = Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     target = f" of {model}" if model else ""
     yield Finding.at(
         node, severity,
-        f"One {kind}{target} per item of {loops.loop_label(loop)}{via}: {loops.short(node)}",
+        f"One {kind}{target} per item of {loops.loop_label(loop)}{via}: {loops.short(node)}{note}",
         _recommendation(api, kind),
         evidence=evidence,
     )

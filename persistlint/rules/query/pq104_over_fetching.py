@@ -136,6 +136,8 @@ def _wide_rows(call: nodes.Call, ctx):
     list_endpoint = returned and many and rows.api != "django" and _registered_handler(handler)
     if not list_endpoint and not (attributes and len(attributes) <= FEW_ATTRIBUTES):
         return
+    if returned and not list_endpoint:
+        return  # the rows escape to a caller, which may read the other columns
     many = many or list_endpoint
     severity = Severity.MEDIUM if columns > VERY_WIDE and many else Severity.LOW
     model = statement.model.rpartition(".")[2]

@@ -54,7 +54,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import dbcalls, loops
+from persistlint.context import dbcalls, loops, models, summaries
 
 UNIT_OF_WORK = frozenset({dbcalls.ADD, dbcalls.REMOVE})
 ROUND_TRIPS = frozenset({dbcalls.INSERT, dbcalls.SAVE, dbcalls.DELETE_ROW})
@@ -66,7 +66,10 @@ def check(node: nodes.Call, ctx):
     if not ctx.in_loop(node):
         return
     found = dbcalls.db_call(node, ctx)
-    if found is None or found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
+    if found is None:
+        yield from _through_project(node, ctx)
+        return
+    if found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
         return
     loop = loops.per_iteration_loop(node, ctx) or _constructing_loop(node, ctx)
     if loop is None:
@@ -75,11 +78,48 @@ def check(node: nodes.Call, ctx):
     severity = Severity.MEDIUM if found.kind in ROUND_TRIPS or trip is not None else Severity.LOW
     what = _what(found, node)
     also = f", and {loops.short(trip.call, 40)} reaches the database each time" if trip is not None else ""
+    custom_save = models.custom_save(found.model, ctx) if found.api == "django" else None
+    if custom_save:
+        also += f" ({found.model_name} {custom_save}, which bulk operations skip)"
     yield Finding.at(
         node, severity,
         f"{what} one at a time per item of {loops.loop_label(loop)}{also}",
-        _recommendation(found, trip),
+        CUSTOM_SAVE_FIX if custom_save else _recommendation(found, trip),
         evidence=found.evidence,
+    )
+
+
+CUSTOM_SAVE_FIX = "keep the per-row save() if its extra work is needed for every row; otherwise " \
+    "bulk_create/bulk_update and do that work once for all rows"
+
+
+def _through_project(call: nodes.Call, ctx):
+    """A project function that inserts or saves one row (a repository
+    ``create()``, an upsert helper), called once per item."""
+    callee = dbcalls.resolve(call, ctx)
+    functions = ctx.project.functions
+    through = next(filter(None, (summaries.write_through(summary, UNIT_OF_WORK | ROUND_TRIPS, functions)
+                                 for summary in summaries.summaries_of_method(
+                                     callee.qualname if callee else None, ctx))), None)
+    if through is None:
+        return
+    loop = loops.per_iteration_loop(call, ctx)
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor, *loops.COMPREHENSIONS)) \
+            or loops.opens_session_per_iteration(call, loop, ctx):
+        return
+    write, chain = through
+    writer = functions.get(chain[-1]) if chain else summaries.summaries_of_method(callee.qualname, ctx)[0]
+    sends = write.kind in ROUND_TRIPS or writer.commits or any(w.kind == dbcalls.FLUSH for w in writer.writes)
+    names = [q.rpartition(".")[2] + "()" for q in (callee.qualname, *chain)]
+    model = f"{write.model} rows" if write.model else "Rows"
+    reaches = " and reaches the database each time" if sends else ""
+    yield Finding.at(
+        call, Severity.MEDIUM if sends else Severity.LOW,
+        f"{model} written one at a time per item of {loops.loop_label(loop)} through "
+        f"{' -> '.join(names)}{reaches}: {loops.short(call, 40)}",
+        "add a bulk variant (session.add_all(objects), session.execute(insert(M), rows) or "
+        "bulk_create(objs)) and call it once after the loop",
+        evidence=callee.evidence,
     )
 
 

@@ -56,9 +56,10 @@ at most 10 members, rows of a query limited to at most 10 (`.limit(5)`,
 
 from astroid import nodes
 
-from persistlint.diagnostic import Effort, Finding, Severity
+from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, dbcalls, loops, models
+from persistlint.context import bindings, dbcalls, loops, models, summaries
+from persistlint.rules.query import seeding_cap
 
 
 @rule("PQ107", "n-plus-one-query", effort=Effort.S, nodes=(nodes.Call, nodes.Attribute),
@@ -68,25 +69,159 @@ def check(node, ctx):
         yield from _query_in_loop(node, ctx)
     else:
         yield from _lazy_relationship(node, ctx)
+        yield from _property_in_loop(node, ctx)
 
 
 def _query_in_loop(call: nodes.Call, ctx):
     found = dbcalls.db_call(call, ctx) or dbcalls.iterated_query(call, ctx)
-    if found is None or found.kind != dbcalls.READ:
+    if found is None:
+        yield from _project_query_in_loop(call, ctx)
+        return
+    if found.kind != dbcalls.READ:
         return
     if _runs_inner_query(call, ctx):
         return  # ``session.execute(...).scalars().first()``: reported at the execute
     loop = loops.per_iteration_loop(call, ctx)
-    if loop is None:
+    if loop is None or loops.opens_session_per_iteration(call, loop, ctx):
         return
-    severity = Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH
+    related = _related_manager_of_row(call, ctx)
+    if related is not None and related[1] in related[0].statement.eager and _uses_prefetch_cache(call, ctx):
+        return  # ``product.tags.count()`` after prefetch_related("tags")
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     what = found.model_name or ("SQL" if found.api == "dbapi" else "rows")
+    fix = f"prefetch_related('{related[1]}') on the outer queryset, or " if related is not None else ""
     yield Finding.at(
         call, severity,
-        f"N+1 query: {loops.short(call)} loads {what} once per item of {loops.loop_label(loop)}",
-        _recommendation(found),
+        f"N+1 query: {loops.short(call)} loads {what} once per item of {loops.loop_label(loop)}{note}",
+        fix + _recommendation(found),
         evidence=found.evidence,
     )
+
+
+#: Related-manager calls that a ``prefetch_related`` cache answers.
+PREFETCH_CACHED = frozenset({"all", "count", "exists", "__iter__", "acount", "aexists"})
+
+
+def _related_manager_of_row(call: nodes.Call, ctx) -> tuple[dbcalls.Rows, str] | None:
+    """(rows, relation) when a queryset chain starts from a related manager
+    of a loop variable over a query's rows (``product.tags.count()``)."""
+    root = bindings.chain_root(call)
+    if not (isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute)):
+        return None
+    manager = root.func.expr
+    if not (isinstance(manager, nodes.Attribute) and isinstance(manager.expr, nodes.Name)):
+        return None
+    rows = dbcalls.rows_of_loop_variable(manager.expr, ctx)
+    if rows is None or dbcalls.related_manager(manager, ctx) is None:
+        return None
+    return rows, manager.attrname
+
+
+def _uses_prefetch_cache(call: nodes.Call, ctx) -> bool:
+    return all(dbcalls.split(dbcalls.qualname(part, ctx) or "")[1] in PREFETCH_CACHED
+               for part in bindings.chain_calls(call))
+
+
+# ------------------------------------------------------------------ through project code
+
+def _project_query_in_loop(call: nodes.Call, ctx):
+    """A project function, method or property whose summary says it
+    queries, called once per item (a repository ``get_by_id(item.id)``, a
+    model's ``to_dict()`` that reads a lazy relationship)."""
+    callee = _project_callee(call, ctx)
+    if callee is None:
+        return
+    summary, evidence = callee
+    reach = summary.reach("query")
+    if reach is None:
+        return
+    loop = _collection_loop(call, ctx)
+    if loop is None or loops.opens_session_per_iteration(call, loop, ctx):
+        return
+    if isinstance(call.func, nodes.Attribute) and _loaded_eagerly(call.func.expr, summary, ctx):
+        return
+    yield _through_project(call, loop, summary, reach, evidence, ctx)
+
+
+def _property_in_loop(attribute: nodes.Attribute, ctx):
+    """``organization.owner_email`` per row, where the property reads a lazy
+    relationship or queries."""
+    if isinstance(attribute.parent, nodes.Call) and attribute.parent.func is attribute:
+        return
+    qualname = ctx.property_of(attribute) or _row_member(attribute, ctx)
+    summary = summaries.summary_of(qualname, ctx)
+    if summary is None or not summary.is_property or summary.reach("query") is None:
+        return
+    loop = _collection_loop(attribute, ctx)
+    if loop is None or _loaded_eagerly(attribute.expr, summary, ctx):
+        return
+    yield _through_project(attribute, loop, summary, summary.reach("query"), Evidence.INFERRED, ctx)
+
+
+LAZY_LOAD = " (lazy load)"
+
+
+def _loaded_eagerly(holder: nodes.NodeNG, summary, ctx) -> bool:
+    """A model method or property whose only queries are lazy loads of its
+    own relationships, on rows whose query loads those eagerly."""
+    if not isinstance(holder, nodes.Name) or summary.reach("query").chain:
+        return False
+    rows = dbcalls.rows_of_loop_variable(holder, ctx)
+    if rows is None or not all(op.what.endswith(LAZY_LOAD) for op in summary.queries):
+        return False
+    loaded = {op.what.removesuffix(LAZY_LOAD).removeprefix("self.") for op in summary.queries}
+    return loaded <= rows.statement.eager
+
+
+def _through_project(node, loop, summary, reach, evidence, ctx) -> Finding:
+    scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH, ctx)
+    caller = ctx.function_of(node)
+    chain = ([caller.name] if isinstance(caller, nodes.FunctionDef) else []) \
+        + [q.rpartition(".")[2] for q in (summary.qualname, *reach.chain)] + [reach.what]
+    iterable = loop.iter if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) else loop
+    return Finding.at(
+        node, severity,
+        f"N+1 query: {loops.short(node)} runs a query once per item of {loops.short(iterable, 40)} "
+        f"({' -> '.join(chain)}){note}",
+        f"load what {summary.qualname.rpartition('.')[2]} needs for all items in one query before the loop "
+        "(an IN (...) query, or an eager option on the outer query), and pass it in",
+        evidence=evidence,
+    )
+
+
+def _project_callee(call: nodes.Call, ctx):
+    """(summary, evidence) of the project function a call runs: resolved, or
+    a method of the model whose rows a loop variable holds."""
+    found = dbcalls.resolve(call, ctx)
+    candidates = summaries.summaries_of_method(found.qualname if found else None, ctx)
+    evidence = found.evidence if found else Evidence.INFERRED
+    if not candidates and isinstance(call.func, nodes.Attribute):
+        candidates = summaries.summaries_of_method(_row_member(call.func, ctx), ctx)
+    querying = [summary for summary in candidates if summary.reach("query") is not None]
+    return (querying[0], evidence) if querying else None
+
+
+def _row_member(attribute: nodes.Attribute, ctx) -> str | None:
+    """``row.to_dict`` on a row of a query: the model's project method."""
+    if not isinstance(attribute.expr, nodes.Name):
+        return None
+    rows = dbcalls.rows_of_loop_variable(attribute.expr, ctx)
+    if rows is None or not rows.model or not rows.statement.whole_rows:
+        return None
+    qualname = (ctx.project.model_named(rows.model) or {}).get("qualname") or rows.model
+    return f"{qualname}.{attribute.attrname}"
+
+
+def _collection_loop(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
+    """The per-iteration ``for`` loop or comprehension around ``node``
+    (worker ``while`` loops run one job per iteration by design)."""
+    loop = loops.per_iteration_loop(node, ctx)
+    if isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        return loop
+    if isinstance(loop, loops.COMPREHENSIONS):
+        return loop.generators[0]
+    return None
 
 
 def _runs_inner_query(call: nodes.Call, ctx) -> bool:
@@ -121,6 +256,11 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
         return
     if isinstance(attribute.parent, nodes.Call) and attribute.parent.func is attribute:
         return  # a method of the row, not a relationship
+    if _writes_relation(attribute):
+        return  # ``product.tags.add(tag)``: a write, not a load
+    if isinstance(attribute.parent, nodes.Attribute) and isinstance(attribute.parent.parent, nodes.Call) \
+            and dbcalls.related_manager(attribute, ctx) is not None:
+        return  # ``author.books.count()``: a queryset call, judged as the query it runs
     loop = bindings.loop_binding(holder)
     if loop is None or not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
         return
@@ -137,7 +277,7 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     if _earlier_read(attribute, loop):
         return  # one finding per relationship and loop
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
-    severity = Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     if rows.api == "django":
         loader = "prefetch_related" if relationship.get("uselist") else "select_related"
@@ -148,7 +288,7 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     yield Finding.at(
         attribute, severity,
         f"N+1 query: lazy relationship {model}.{attribute.attrname} is loaded once per row of "
-        f"{loops.short(loop.iter)}",
+        f"{loops.short(loop.iter)}{note}",
         f"load it with the rows: {fix}",
         evidence=rows.evidence,
     )
@@ -181,3 +321,13 @@ def _earlier_read(attribute: nodes.Attribute, loop: nodes.NodeNG) -> bool:
                 and other.expr.name == holder:
             return True
     return False
+
+
+#: Related-manager methods that write links without loading the relation.
+RELATION_WRITES = frozenset({"add", "remove", "set", "clear", "aadd", "aremove", "aset", "aclear"})
+
+
+def _writes_relation(attribute: nodes.Attribute) -> bool:
+    parent = attribute.parent
+    return isinstance(parent, nodes.Attribute) and parent.attrname in RELATION_WRITES \
+        and isinstance(parent.parent, nodes.Call) and parent.parent.func is parent

@@ -51,7 +51,7 @@ from astroid import nodes
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, dbcalls, loops
+from persistlint.context import bindings, dbcalls, loops, summaries
 
 CONDITIONS = (nodes.If, nodes.While, nodes.IfExp)
 
@@ -107,7 +107,21 @@ def _rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
     rows = dbcalls.row_source(expr, ctx)
     if rows is None:
         rows = _fetchall_rows(expr, ctx)
-    return rows
+    return rows or _project_rows(expr, ctx)
+
+
+def _project_rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
+    """``len(await repo.list_all())``: a project function whose summary
+    says it returns all rows of a query."""
+    call = expr.value if isinstance(expr, nodes.Await) else expr
+    if not isinstance(call, nodes.Call):
+        return None
+    found = dbcalls.resolve(call, ctx)
+    for summary in summaries.summaries_of_method(found.qualname if found else None, ctx):
+        if summary.returns_rows:
+            model = None if summary.returns_rows == "rows" else summary.returns_rows
+            return dbcalls.Rows(call, "project", found.evidence, model, dbcalls.describe(None, ctx))
+    return None
 
 
 def _fetchall_rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
@@ -133,6 +147,9 @@ def _what(rows: dbcalls.Rows) -> str:
 
 
 def _count_fix(rows: dbcalls.Rows) -> str:
+    if rows.api == "project":
+        name = loops.short(rows.origin.func, 30)
+        return f"add a count query next to {name}() (select(func.count()) with the same filter) and call that"
     if rows.api == "django":
         return "use .count() on the queryset"
     if rows.api == "dbapi":

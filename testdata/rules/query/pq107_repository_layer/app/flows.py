@@ -11,11 +11,11 @@ async def rename_flow(session: AsyncSession, organization_id: int) -> None:
 
 async def audit(session: AsyncSession, organization_id: int) -> None:
     repository = OrganizationRepository(session)
-    organization = await repository.get_by_id(organization_id)  # PQ101[MEDIUM]: 20 "already loaded at app/flows.py:8"
+    organization = await repository.get_by_id(organization_id)  # PQ101[MEDIUM]: 26 "already loaded at app/flows.py:7"
     organization.name = organization.name.upper()
 
 
 async def describe(session: AsyncSession, organization_id: int) -> str:
     repository = OrganizationRepository(session)
-    organization = await repository.get_by_id(organization_id)  # PQ103[MEDIUM]: 20 "read name"
+    organization = await repository.get_by_id(organization_id)  # PQ103[MEDIUM]: 26 "only to read name"
     return organization.name

@@ -16,7 +16,7 @@ async def names(session: AsyncSession, ids: list[int]) -> list[str]:
     repository = OrganizationRepository(session)
     result = []
     for organization_id in ids:
-        organization = await repository.get_by_id(organization_id)  # PQ107[HIGH]: 30 "get_by_id -> session.get"
+        organization = await repository.get_by_id(organization_id)  # PQ107[HIGH]: 30 "names -> get_by_id -> self.session.get"
         result.append(organization.name)
     return result
 
