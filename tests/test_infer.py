@@ -363,3 +363,93 @@ def test_type_alias_annotations_local_and_imported(tmp_path):
     assert resolved(module, "db.execute(select(1))")[0] == "sqlalchemy.ext.asyncio.AsyncSession.execute"
     assert resolved(module, "db.scalars(select(2))")[0] == "sqlalchemy.ext.asyncio.AsyncSession.scalars"
     assert resolved(module, "db.get(3, 4)")[0] == "sqlalchemy.ext.asyncio.AsyncSession.get"
+
+
+def test_new_types_type_aliases_and_unions_are_their_base(tmp_path):
+    module = module_of(tmp_path, """
+        from app.db import AsyncReadSession, AsyncSession, Plain
+
+
+        async def nested_new_type(session: AsyncSession):
+            await session.get(1, 2)
+
+
+        async def union_of_new_types(session: AsyncSession | AsyncReadSession):
+            await session.scalars(3)
+
+
+        async def type_alias(session: Plain):
+            await session.execute(4)
+    """, app__db="""
+        from typing import NewType, TypeAlias
+
+        from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
+
+        AsyncReadSession = NewType("AsyncReadSession", _AsyncSession)
+        AsyncSession = NewType("AsyncSession", AsyncReadSession)
+        Plain: TypeAlias = _AsyncSession
+    """)
+    assert resolved(module, "session.get(1, 2)")[0] == "sqlalchemy.ext.asyncio.AsyncSession.get"
+    assert resolved(module, "session.scalars(3)")[0] == "sqlalchemy.ext.asyncio.AsyncSession.scalars"
+    assert resolved(module, "session.execute(4)")[0] == "sqlalchemy.ext.asyncio.AsyncSession.execute"
+
+
+def test_attributes_set_in_a_generic_base_class_and_self_classmethods(tmp_path):
+    module = module_of(tmp_path, """
+        from typing import Generic, Self, TypeVar
+
+        from sqlalchemy.orm import Session
+
+        M = TypeVar("M")
+
+
+        class Base(Generic[M]):
+            def __init__(self, session: Session):
+                self.session = session
+
+            @classmethod
+            def from_session(cls, session: Session) -> Self:
+                return cls(session)
+
+
+        class OrgRepository(Base[int]):
+            def names(self, ids):
+                return [self.session.get(1, i) for i in ids]
+
+
+        def use(session: Session):
+            repository = OrgRepository.from_session(session)
+            repository.names([1])
+    """)
+    assert resolved(module, "self.session.get(1, i)")[0] == "sqlalchemy.orm.Session.get"
+    assert type_of(module, "repository", "repository.names([1])")[0] == "app.main.OrgRepository"
+
+
+def test_loop_variables_take_the_item_type_of_an_annotated_collection(tmp_path):
+    module = module_of(tmp_path, """
+        from collections.abc import Sequence
+
+        from sqlalchemy.orm import Session
+
+
+        def each(sessions: list[Session], more: Sequence[Session], untyped):
+            for s in sessions:
+                s.get(1, 2)
+            for t in more:
+                t.flush()
+            for u in untyped:
+                u.commit()
+    """)
+    assert resolved(module, "s.get(1, 2)")[0] == "sqlalchemy.orm.Session.get"
+    assert resolved(module, "t.flush()")[0] == "sqlalchemy.orm.Session.flush"
+    assert resolved(module, "u.commit()") is None
+
+
+def test_an_attribute_defined_from_itself_is_unknown_not_endless(tmp_path):
+    module = module_of(tmp_path, """
+        class Category:
+            def save(self):
+                self.name = self.name.strip()
+                self.name.upper()
+    """)
+    assert resolved(module, "self.name.upper()") is None

@@ -349,6 +349,9 @@ def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
     if static:
         return Resolved(_canonical(static), Evidence.IMPORT_ALIAS)
     if isinstance(func, nodes.Attribute):
+        owner = infer_one(func.expr)
+        if isinstance(owner, nodes.ClassDef):  # ``Repo.from_session``: a classmethod
+            return Resolved(f"{_canonical(owner.qname())}.{func.attrname}", Evidence.INFERRED)
         receiver = resolve_type(func.expr)
         if receiver is not None:
             return Resolved(f"{receiver.qualname}.{func.attrname}", receiver.evidence)
@@ -412,7 +415,7 @@ def _path_arithmetic_type(expr: nodes.NodeNG, depth: int) -> Resolved | None:
 def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolved | None:
     """The class an annotation names: ``X``, ``Optional[X]``, ``X | None``,
     ``Annotated[X, ...]``, ``"X"``, and aliases of them (``TypeAlias``,
-    ``type X = ...``, ``NewType``), here or imported."""
+    ``NewType``), here or imported."""
     if annotation is None or _depth > 8:
         return None
     if isinstance(annotation, nodes.Const) and isinstance(annotation.value, str):
@@ -467,8 +470,6 @@ def _type_alias_value(annotation: nodes.NodeNG) -> nodes.NodeNG | None:
         return binding.parent.value
     if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.Assign):
         return _new_type_base(binding.parent.value)
-    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, nodes.TypeAlias):
-        return binding.parent.value  # ``type DB = AsyncSession``
     return None
 
 

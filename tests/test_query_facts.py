@@ -1,0 +1,169 @@
+"""Query facts of :mod:`persistlint.context` on small projects: Django
+related and custom managers, instances from ``get_or_create``, models whose
+``save()`` does more than one write, sessions opened per iteration, writes
+and methods reached through repository classes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from astroid import nodes
+
+from persistlint import settings
+from persistlint.context import FileContext, dbcalls, infer, loops, models, project_context, summaries
+
+MODELS = """
+    from django.db import models
+
+
+    class TagQuerySet(models.QuerySet):
+        def visible(self):
+            return self.filter(hidden=False)
+
+
+    class Tag(models.Model):
+        name = models.CharField(max_length=20)
+        objects = TagQuerySet.as_manager()
+
+
+    class Basket(models.Model):
+        owner = models.CharField(max_length=20)
+
+
+    class Line(models.Model):
+        basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="lines")
+        tags = models.ManyToManyField(Tag)
+
+
+    class Node(models.Model):
+        name = models.CharField(max_length=20)
+
+        def save(self, *args, **kwargs):
+            super().save(*args, **kwargs)
+"""
+
+
+def file_context(root: Path, files: dict[str, str], target: str) -> FileContext:
+    (root / "pyproject.toml").touch()
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        (path.parent / "__init__.py").touch()
+    _, config = settings.resolve(root, {"cache": "false"})
+    project = project_context(root, config)
+    path = root / target
+    source = path.read_text(encoding="utf-8")
+    return FileContext(infer.parse(source, path, root), path, target, project, config, source)
+
+
+def call(fctx: FileContext, text: str) -> nodes.Call:
+    found = [c for c in fctx.module.nodes_of_class(nodes.Call) if c.as_string() == text]
+    assert len(found) == 1, [c.as_string() for c in fctx.module.nodes_of_class(nodes.Call)]
+    return found[0]
+
+
+def test_django_managers_related_managers_and_get_or_create(tmp_path):
+    fctx = file_context(tmp_path, {"shop/models.py": MODELS, "shop/views.py": """
+        from shop.models import Basket, Tag
+
+
+        def view(basket: Basket, names):
+            Tag.objects.create(name="a")
+            Tag.objects.visible()
+            basket.lines.filter(id=1).first()
+            for line in basket.lines.all():
+                line.tags.count()
+            tag, created = Tag.objects.get_or_create(name="b")
+            tag.save()
+            basket.owner.strip()
+    """}, "shop/views.py")
+    created = dbcalls.db_call(call(fctx, "Tag.objects.create(name='a')"), fctx)
+    assert (created.kind, created.model_name) == (dbcalls.INSERT, "Tag")
+    assert dbcalls.row_source(call(fctx, "Tag.objects.visible()"), fctx).model.endswith("Tag")
+    first = dbcalls.db_call(call(fctx, "basket.lines.filter(id=1).first()"), fctx)
+    assert (first.kind, first.model_name) == (dbcalls.READ, "Line")
+    loop = next(fctx.module.nodes_of_class(nodes.For))
+    assert dbcalls.row_source(loop.iter, fctx).model == "Line"
+    counted = dbcalls.db_call(call(fctx, "line.tags.count()"), fctx)
+    assert (counted.kind, counted.model_name) == (dbcalls.READ, "Tag")
+    saved = dbcalls.db_call(call(fctx, "tag.save()"), fctx)
+    assert (saved.kind, saved.model_name) == (dbcalls.SAVE, "Tag")
+    assert dbcalls.db_call(call(fctx, "basket.owner.strip()"), fctx) is None
+
+
+def test_models_whose_save_does_more_than_one_write(tmp_path):
+    fctx = file_context(tmp_path, {"shop/models.py": MODELS + """
+
+    from mptt.models import MPTTModel
+
+
+    class Category(MPTTModel):
+        name = models.CharField(max_length=20)
+    """}, "shop/models.py")
+    assert models.custom_save("Node", fctx) == "overrides save()"
+    assert "MPTT" in models.custom_save("shop.models.Category", fctx)
+    assert models.custom_save("Tag", fctx) is None
+
+
+def test_a_session_opened_in_the_loop_is_per_tenant(tmp_path):
+    fctx = file_context(tmp_path, {"app/jobs.py": """
+        from sqlalchemy.orm import Session, sessionmaker
+
+        SessionLocal = sessionmaker()
+
+
+        def per_tenant(tenants, session: Session):
+            for tenant in tenants:
+                with SessionLocal() as own:
+                    own.get(1, tenant)
+                session.get(2, tenant)
+    """}, "app/jobs.py")
+    own, shared = call(fctx, "own.get(1, tenant)"), call(fctx, "session.get(2, tenant)")
+    assert loops.opens_session_per_iteration(own, loops.per_iteration_loop(own, fctx), fctx)
+    assert not loops.opens_session_per_iteration(shared, loops.per_iteration_loop(shared, fctx), fctx)
+
+
+def test_writes_and_methods_through_repository_classes(tmp_path):
+    fctx = file_context(tmp_path, {"app/repo.py": """
+        from abc import ABC, abstractmethod
+
+        from sqlalchemy import delete
+        from sqlalchemy.orm import Session
+
+
+        class Base:
+            def __init__(self, session: Session):
+                self.session = session
+
+            def remove(self, id):
+                self.session.execute(delete(Base).where(Base.id == id))
+
+
+        class OrgRepository(Base):
+            def purge(self, id):
+                self.remove(id)
+
+
+        class Source(ABC):
+            @abstractmethod
+            def price(self, id): ...
+
+
+        class DbSource(Source):
+            def __init__(self, session: Session):
+                self.session = session
+
+            def price(self, id):
+                return self.session.get(Base, id)
+    """}, "app/repo.py")
+    functions = fctx.project.functions
+    purge = functions["app.repo.OrgRepository.purge"]
+    write, chain = summaries.write_through(purge, frozenset({dbcalls.DELETE}), functions)
+    assert write.kind == dbcalls.DELETE and chain == ("app.repo.Base.remove",)
+    inherited = summaries.summaries_of_method("app.repo.OrgRepository.remove", fctx)
+    assert [s.qualname for s in inherited] == ["app.repo.Base.remove"]
+    implementations = summaries.summaries_of_method("app.repo.Source.price", fctx)
+    assert [s.qualname for s in implementations] == ["app.repo.DbSource.price"]
+    assert implementations[0].reach("query") is not None
