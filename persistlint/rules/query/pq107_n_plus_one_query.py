@@ -198,7 +198,8 @@ def _project_callee(call: nodes.Call, ctx):
     evidence = found.evidence if found else Evidence.INFERRED
     if not candidates and isinstance(call.func, nodes.Attribute):
         candidates = summaries.summaries_of_method(_row_member(call.func, ctx), ctx)
-    querying = [summary for summary in candidates if summary.reach("query") is not None]
+    querying = [summary for summary in candidates
+                if summary.reach("query") is not None and not summary.is_memoised]
     return (querying[0], evidence) if querying else None
 
 
