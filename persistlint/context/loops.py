@@ -30,6 +30,12 @@ def iteration_names(loop: nodes.NodeNG) -> set[str]:
         derived, body = _popped_names(loop), loop.body
     else:
         return set()
+    return derived_names(body, derived)
+
+
+def derived_names(body: list[nodes.NodeNG], seeds: set[str]) -> set[str]:
+    """``seeds`` and the names ``body`` assigns from them (fixed point)."""
+    derived = set(seeds)
     assignments = []
     for statement in body:
         binders = (nodes.Assign, nodes.AnnAssign, nodes.AugAssign, nodes.For, nodes.AsyncFor,
@@ -249,3 +255,54 @@ def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:
         if opened and inside(assign, loop):
             return True
     return False
+
+
+def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[str],
+                            query_lines: tuple[int, ...]) -> bool:
+    """Whether the query at the end of a chain of project functions
+    (``chain``: the callee of ``call`` first, the function that queries at
+    ``query_lines`` last) is built from what changes per iteration
+    (``changing``): followed argument by argument, parameter by parameter.
+    A chain that cannot be followed counts as dependent."""
+    tainted = None
+    for index, qualname in enumerate(chain):
+        function = infer.lookup_method(qualname)
+        if not isinstance(function, nodes.FunctionDef):
+            return True
+        tainted = _tainted_parameters(call, function, changing)
+        if not tainted:
+            return False
+        changing = derived_names(function.body, tainted)
+        if index == len(chain) - 1:
+            return any(names_in(query) & changing for query in infer.own_nodes(function, nodes.Call)
+                       if query.lineno in query_lines) or (not query_lines and "self" in changing)
+        method = chain[index + 1].rpartition(".")[2]
+        onward = [c for c in infer.own_nodes(function, nodes.Call)
+                  if (getattr(c.func, "attrname", None) or getattr(c.func, "name", None)) == method]
+        if not onward:
+            return True  # reached through a property read or an inherited name: not followed
+        call = next((c for c in onward if names_in(c) & changing), onward[0])
+    return True
+
+
+def _tainted_parameters(call: nodes.Call, function: nodes.FunctionDef, changing: set[str]) -> set[str]:
+    """The parameters of ``function`` that receive a changing value at ``call``."""
+    params = [a.name for a in function.args.posonlyargs + function.args.args]
+    tainted = set()
+    bound_self = params[:1] in (["self"], ["cls"]) and isinstance(call.func, nodes.Attribute)
+    if bound_self:
+        if names_in(call.func.expr) & changing:
+            tainted.add(params[0])
+        params = params[1:]
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, nodes.Starred):
+            return tainted | set(params[index:]) if names_in(arg) & changing else tainted
+        if index < len(params) and names_in(arg) & changing:
+            tainted.add(params[index])
+    for keyword in call.keywords or ():
+        if names_in(keyword.value) & changing:
+            if keyword.arg is None:
+                tainted |= set(params)
+            else:
+                tainted.add(keyword.arg)
+    return tainted

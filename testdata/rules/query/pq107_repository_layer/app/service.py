@@ -99,3 +99,22 @@ async def listed(session: AsyncSession) -> list[str]:
 async def by_statement(session: AsyncSession, ids: list[int]) -> list[Organization]:
     repository = OrganizationRepository(session)
     return [await repository.get_one(select(Organization).where(Organization.id == i)) for i in ids]  # PQ107[HIGH]: 19 "get_one"
+
+
+async def labelled(session: AsyncSession, organization_id: int, label: str) -> str:
+    repository = OrganizationRepository(session)
+    organization = await repository.get_by_id(organization_id)
+    return f"{organization.name}: {label}"
+
+
+async def labelled_all(session: AsyncSession, organization_id: int, labels: list[str]) -> list[str]:
+    return [await labelled(session, organization_id, label) for label in labels]  # ok: PQ107
+
+
+async def labelled_each(session: AsyncSession, ids: list[int]) -> list[str]:
+    return [await labelled(session, organization_id=i, label="x") for i in ids]  # PQ107[HIGH]: 19 "labelled -> get_by_id"
+
+
+async def by_batch(session: AsyncSession, batches: list[list[int]]) -> None:
+    for batch in batches:
+        await labelled(session, batch[0], "x")  # ok: PQ107
