@@ -54,7 +54,8 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import dbcalls, loops, models, summaries
+from persistlint.context import dbcalls, infer, loops, models, summaries
+from persistlint.context.infer import own_nodes
 
 UNIT_OF_WORK = frozenset({dbcalls.ADD, dbcalls.REMOVE})
 ROUND_TRIPS = frozenset({dbcalls.INSERT, dbcalls.SAVE, dbcalls.DELETE_ROW})
@@ -109,7 +110,7 @@ def _through_project(call: nodes.Call, ctx):
         return
     write, chain = through
     writer = functions.get(chain[-1]) if chain else summaries.summaries_of_method(callee.qualname, ctx)[0]
-    sends = write.kind in ROUND_TRIPS or writer.commits or any(w.kind == dbcalls.FLUSH for w in writer.writes)
+    sends = write.kind in ROUND_TRIPS or writer.commits or _always_flushes(writer)
     names = [q.rpartition(".")[2] + "()" for q in (callee.qualname, *chain)]
     model = f"{write.model} rows" if write.model else "Rows"
     reaches = " and reaches the database each time" if sends else ""
@@ -121,6 +122,27 @@ def _through_project(call: nodes.Call, ctx):
         "bulk_create(objs)) and call it once after the loop",
         evidence=callee.evidence,
     )
+
+
+def _always_flushes(writer) -> bool:
+    """Whether the writing function flushes on every call (a repository's
+    ``if flush: await session.flush()`` leaves it to the caller)."""
+    lines = {w.line for w in writer.writes if w.kind == dbcalls.FLUSH}
+    function = infer.lookup_qualname(writer.qualname)
+    if not lines or not isinstance(function, nodes.FunctionDef):
+        return False
+    for call in own_nodes(function, nodes.Call):
+        if call.lineno in lines and not any(isinstance(p, (nodes.If, nodes.IfExp, nodes.Try))
+                                            for p in _parents_until(call, function)):
+            return True
+    return False
+
+
+def _parents_until(node: nodes.NodeNG, stop: nodes.NodeNG):
+    parent = node.parent
+    while parent is not None and parent is not stop:
+        yield parent
+        parent = parent.parent
 
 
 def _constructing_loop(write: nodes.Call, ctx) -> nodes.NodeNG | None:

@@ -46,6 +46,12 @@ class OrganizationRepository(RepositoryBase[Organization]):
         await self.session.flush()
         return organization
 
+    async def add(self, organization: Organization, *, flush: bool = False) -> Organization:
+        self.session.add(organization)
+        if flush:
+            await self.session.flush()
+        return organization
+
     async def count(self) -> int:
         return (await self.session.scalar(select(func.count()).select_from(Organization))) or 0
 
