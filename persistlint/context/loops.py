@@ -306,3 +306,15 @@ def _tainted_parameters(call: nodes.Call, function: nodes.FunctionDef, changing:
             else:
                 tainted.add(keyword.arg)
     return tainted
+
+
+#: Words that name batches of rows: one statement per batch is the fix, not the defect.
+BATCH_WORDS = ("batch", "chunk", "page", "partition")
+
+
+def over_batches(loop: nodes.NodeNG) -> bool:
+    """``for batch in queryset_in_batches(qs)``, ``for page in pages``."""
+    iterable = getattr(loop, "iter", None)
+    target = getattr(loop, "target", None)
+    text = " ".join(n.as_string() for n in (iterable, target) if n is not None).lower()
+    return any(word in text for word in BATCH_WORDS)

@@ -81,7 +81,7 @@ def check(node: nodes.Call, ctx):
     if dbcalls.filters_by_set(node, ctx):
         return  # already one statement per group of rows
     loop = loops.per_iteration_loop(node, ctx)
-    if loop is None:
+    if loop is None or (api == "project" and loops.over_batches(loop)):
         return
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     target = f" of {model}" if model else ""

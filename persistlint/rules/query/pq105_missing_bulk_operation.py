@@ -106,7 +106,7 @@ def _through_project(call: nodes.Call, ctx):
         return
     loop = loops.per_iteration_loop(call, ctx)
     if not isinstance(loop, (nodes.For, nodes.AsyncFor, *loops.COMPREHENSIONS)) \
-            or loops.opens_session_per_iteration(call, loop, ctx):
+            or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
     write, chain = through
     writer = functions.get(chain[-1]) if chain else summaries.summaries_of_method(callee.qualname, ctx)[0]

@@ -136,7 +136,7 @@ def _project_query_in_loop(call: nodes.Call, ctx):
     if reach is None:
         return
     loop = _collection_loop(call, ctx)
-    if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or _batches(loop):
+    if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
     if isinstance(call.func, nodes.Attribute) and _loaded_eagerly(call.func.expr, summary, ctx):
         return
@@ -152,16 +152,6 @@ def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
     return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines)
 
-
-#: Loops over batches of rows: one query per batch is the fix, not the defect.
-BATCH_WORDS = ("batch", "chunk", "page", "partition")
-
-
-def _batches(loop) -> bool:
-    iterable = loop.iter if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) else None
-    target = loop.target.as_string() if hasattr(loop, "target") else ""
-    text = (iterable.as_string() if iterable is not None else "") + " " + target
-    return any(word in text.lower() for word in BATCH_WORDS)
 
 
 def _property_in_loop(attribute: nodes.Attribute, ctx):
