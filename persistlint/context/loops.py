@@ -9,6 +9,8 @@ are not per item.
 
 from __future__ import annotations
 
+import re
+
 from astroid import nodes
 
 from persistlint.context import brain, infer, inside
@@ -309,12 +311,14 @@ def _tainted_parameters(call: nodes.Call, function: nodes.FunctionDef, changing:
 
 
 #: Words that name batches of rows: one statement per batch is the fix, not the defect.
-BATCH_WORDS = ("batch", "chunk", "page", "partition")
+BATCH_WORDS = ("batch", "chunk", "partition")
 
 
 def over_batches(loop: nodes.NodeNG) -> bool:
-    """``for batch in queryset_in_batches(qs)``, ``for page in pages``."""
+    """``for batch in queryset_in_batches(qs)``, ``for ids in chunks(...)``,
+    ``for row in page`` (a page of results)."""
     iterable = getattr(loop, "iter", None)
     target = getattr(loop, "target", None)
     text = " ".join(n.as_string() for n in (iterable, target) if n is not None).lower()
-    return any(word in text for word in BATCH_WORDS)
+    return any(word in text for word in BATCH_WORDS) or (
+        iterable is not None and "page" in re.split(r"\W+", iterable.as_string().lower()))

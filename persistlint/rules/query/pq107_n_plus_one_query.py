@@ -82,7 +82,7 @@ def _query_in_loop(call: nodes.Call, ctx):
     if _runs_inner_query(call, ctx):
         return  # ``session.execute(...).scalars().first()``: reported at the execute
     loop = loops.per_iteration_loop(call, ctx)
-    if loop is None or loops.opens_session_per_iteration(call, loop, ctx):
+    if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
     related = _related_manager_of_row(call, ctx)
     if related is not None and related[1] in related[0].statement.eager and _uses_prefetch_cache(call, ctx):
