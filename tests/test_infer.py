@@ -445,6 +445,35 @@ def test_loop_variables_take_the_item_type_of_an_annotated_collection(tmp_path):
     assert resolved(module, "u.commit()") is None
 
 
+def test_loop_variables_over_a_call_annotated_to_return_a_collection(tmp_path):
+    module = module_of(tmp_path, """
+        from sqlalchemy.orm import Session
+
+
+        class Repo:
+            def sessions(self) -> list[Session]:
+                return []
+
+            async def more(self) -> list[Session]:
+                return []
+
+            def untyped(self):
+                return []
+
+
+        async def each(repo: Repo):
+            for s in repo.sessions():
+                s.get(1, 2)
+            for t in await repo.more():
+                t.flush()
+            for u in repo.untyped():
+                u.commit()
+    """)
+    assert resolved(module, "s.get(1, 2)")[0] == "sqlalchemy.orm.Session.get"
+    assert resolved(module, "t.flush()")[0] == "sqlalchemy.orm.Session.flush"
+    assert resolved(module, "u.commit()") is None
+
+
 def test_an_attribute_defined_from_itself_is_unknown_not_endless(tmp_path):
     module = module_of(tmp_path, """
         class Category:

@@ -615,7 +615,18 @@ COLLECTIONS = frozenset({"list", "List", "set", "Set", "frozenset", "FrozenSet",
 
 
 def _element_type(iterable: nodes.NodeNG) -> Resolved | None:
-    """``for v in variants`` with ``variants: list[Variant]``: ``Variant``."""
+    """``for v in variants`` with ``variants: list[Variant]``, or over a
+    project call annotated to return one (``for org in await
+    repo.list_all()`` with ``-> list[Org]``): ``Variant``, ``Org``."""
+    if isinstance(iterable, nodes.Await):
+        iterable = iterable.value
+    if isinstance(iterable, nodes.Call):
+        callee = resolve_call(iterable)
+        function = lookup_method(callee.qualname) if callee else None
+        if not isinstance(function, nodes.FunctionDef):
+            return None
+        found = _collection_element(function.returns)
+        return found.weaker(callee.evidence) if found else None
     if not isinstance(iterable, nodes.Name):
         return None
     binding = _binding(iterable)
@@ -627,6 +638,11 @@ def _element_type(iterable: nodes.NodeNG) -> Resolved | None:
         annotation = binding.parent.annotation
     else:
         return None
+    return _collection_element(annotation)
+
+
+def _collection_element(annotation: nodes.NodeNG | None) -> Resolved | None:
+    """``X`` of a collection annotation: ``list[X]``, ``Sequence[X]``..."""
     if not isinstance(annotation, nodes.Subscript):
         return None
     head = dotted_import(annotation.value) or getattr(annotation.value, "name", "") \
