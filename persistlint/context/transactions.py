@@ -124,7 +124,7 @@ def _receiver(call: nodes.Call) -> nodes.NodeNG | None:
     return call.func.expr if isinstance(call.func, nodes.Attribute) else None
 
 
-def _text(node: nodes.NodeNG | None) -> str | None:
+def source_text(node: nodes.NodeNG | None) -> str | None:
     if node is None:
         return None
     try:
@@ -152,7 +152,7 @@ def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None
 def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool) -> Operation | None:
     qualname = found.qualname
     owner, _, method = qualname.rpartition(".")
-    receiver = _text(_receiver(call))
+    receiver = source_text(_receiver(call))
     evidence = found.evidence
     external = blocking.external_kind(qualname)
     if external:
@@ -193,7 +193,7 @@ def _session_operation(call, ctx, method, receiver, evidence, family) -> Operati
     kind = _SESSION_METHODS.get(method)
     if kind is None:
         return None
-    target = _text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
+    target = source_text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
     model = None
     if kind == "write" and method in {"add", "merge", "delete"} and call.args:
         found = ctx.type_of(call.args[0])
@@ -210,16 +210,16 @@ def _django_operation(call, ctx, owner, method, evidence) -> Operation | None:
             found = ctx.type_of(_receiver(call)) if _receiver(call) is not None else None
             model = found.qualname if found else None
             verb = "DELETE" if "delete" in method else "UPDATE"
-            target = _text(_receiver(call))
+            target = source_text(_receiver(call))
         else:
             model = _queryset_model(call)
             verb = {"update": "UPDATE", "aupdate": "UPDATE", "delete": "DELETE",
                     "adelete": "DELETE", "bulk_update": "UPDATE"}.get(method, "INSERT")
             target = None
-        return Operation("write", call, f"{_text(call.func)}()", evidence, "django", "django",
+        return Operation("write", call, f"{source_text(call.func)}()", evidence, "django", "django",
                          verb=verb, model=model, table=table_of(model, ctx), target=target)
     if method in _DJANGO_READS:
-        return Operation("read", call, f"{_text(call.func)}()", evidence, "django", "django")
+        return Operation("read", call, f"{source_text(call.func)}()", evidence, "django", "django")
     return None
 
 
@@ -235,9 +235,9 @@ def _django_instance_write(call: nodes.Call, ctx) -> Operation | None:
     if found is None or not is_django_model(found.qualname, ctx):
         return None
     verb = "DELETE" if "delete" in call.func.attrname else "UPDATE"
-    return Operation("write", call, f"{_text(call.func)}()", found.evidence, "django", "django",
+    return Operation("write", call, f"{source_text(call.func)}()", found.evidence, "django", "django",
                      verb=verb, model=found.qualname, table=table_of(found.qualname, ctx),
-                     target=_text(call.func.expr))
+                     target=source_text(call.func.expr))
 
 
 
@@ -250,8 +250,8 @@ def _guessed(call: nodes.Call) -> Operation | None:
     name = receiver.attrname if isinstance(receiver, nodes.Attribute) else getattr(receiver, "name", "")
     if name.lower().lstrip("_") not in GUESSED_SESSIONS:
         return None
-    return Operation(call.func.attrname, call, f"{_text(receiver)}.{call.func.attrname}()",
-                     Evidence.NAME_GUESS, _text(receiver), "orm")
+    return Operation(call.func.attrname, call, f"{source_text(receiver)}.{call.func.attrname}()",
+                     Evidence.NAME_GUESS, source_text(receiver), "orm")
 
 
 #: Summary effects that make a project call an operation of the caller's
@@ -400,7 +400,7 @@ def _query_model(call: nodes.Call, ctx) -> str | None:
 
 def _query_session(call: nodes.Call) -> str | None:
     query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
-    return _text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
+    return source_text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
 
 
 def _queryset_model(call: nodes.Call) -> str | None:
@@ -423,7 +423,7 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
     ``with conn.cursor() as cur``; else the cursor itself."""
     if isinstance(cursor, nodes.Call) and isinstance(cursor.func, nodes.Attribute) \
             and cursor.func.attrname == "cursor":
-        return _text(cursor.func.expr)
+        return source_text(cursor.func.expr)
     if isinstance(cursor, nodes.Name):
         try:
             _, assignments = cursor.lookup(cursor.name)
@@ -438,9 +438,9 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
                 value = next((item for item, target in parent.items if target is assign), None)
             if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
                     and value.func.attrname == "cursor":
-                return _text(value.func.expr)
+                return source_text(value.func.expr)
         return cursor.name
-    return _text(cursor)
+    return source_text(cursor)
 
 
 
@@ -536,8 +536,8 @@ def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
     table = table_of(found.qualname, ctx)
     if table is None:
         return None
-    return Operation("write", target, f"{_text(target)}", found.evidence, None, "attribute",
-                     verb="UPDATE", table=table, model=found.qualname, target=_text(target.expr),
+    return Operation("write", target, f"{source_text(target)}", found.evidence, None, "attribute",
+                     verb="UPDATE", table=table, model=found.qualname, target=source_text(target.expr),
                      attribute=target.attrname)
 
 
@@ -632,14 +632,14 @@ def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:
             owner, _, method = found.qualname.rpartition(".")
             if found.qualname in BEGIN_CALLS or (owner in SESSION_CLASSES
                                                  and method in {"begin", "begin_nested"}):
-                return _text(expr)
+                return source_text(expr)
         return None
     found = infer.resolve_callee(expr)
     if found is not None and found.qualname == ATOMIC:
-        return _text(expr)
+        return source_text(expr)
     kind = ctx.type_of(expr)
     if kind is not None and kind.qualname in DBAPI_CONNECTIONS and kind.qualname.startswith("psycopg2"):
-        return _text(expr)  # psycopg2: ``with conn:`` is one transaction
+        return source_text(expr)  # psycopg2: ``with conn:`` is one transaction
     return None
 
 
@@ -685,7 +685,7 @@ def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
         for item, _ in with_node.items:
             begun = begins_transaction(item, ctx)
             if begun:
-                blocks[id(with_node)] = Region("explicit", with_node, None, _text(_receiver(item))
+                blocks[id(with_node)] = Region("explicit", with_node, None, source_text(_receiver(item))
                                                if isinstance(item, nodes.Call) else None, what=begun)
                 break
     operations = events(function, ctx)
@@ -790,7 +790,7 @@ def enqueued(call: nodes.Call, found: Resolved | None) -> str | None:
     message: by what it resolves to, or by the task decorator on the
     function it is called on (``@shared_task def send_receipt``)."""
     if found is not None and found.qualname in ENQUEUE_CALLS:
-        return _text(call.func)
+        return source_text(call.func)
     func = call.func
     if isinstance(func, nodes.Attribute) and func.attrname in TASK_METHODS:
         function = _defined_function(func.expr)
@@ -798,7 +798,7 @@ def enqueued(call: nodes.Call, found: Resolved | None) -> str | None:
             defined = infer.lookup_qualname(found.qualname.rpartition(".")[0])
             function = defined if isinstance(defined, nodes.FunctionDef) else None
         if function is not None and is_task(function):
-            return _text(func)
+            return source_text(func)
     return None
 
 
