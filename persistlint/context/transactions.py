@@ -633,9 +633,11 @@ def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:
             if found.qualname in BEGIN_CALLS or (owner in SESSION_CLASSES
                                                  and method in {"begin", "begin_nested"}):
                 return source_text(expr)
+            if project_boundary(found.qualname, ctx):
+                return source_text(expr)
         return None
     found = infer.resolve_callee(expr)
-    if found is not None and found.qualname == ATOMIC:
+    if found is not None and (found.qualname == ATOMIC or project_boundary(found.qualname, ctx)):
         return source_text(expr)
     kind = ctx.type_of(expr)
     if kind is not None and kind.qualname in DBAPI_CONNECTIONS and kind.qualname.startswith("psycopg2"):
@@ -661,14 +663,83 @@ def transaction_block(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
 
 
 def atomic_decorator(function: nodes.FunctionDef, ctx) -> nodes.NodeNG | None:
+    """``@transaction.atomic`` (or ``@atomic()``), or a project decorator
+    that runs the function in a transaction (``@traced_atomic``)."""
     if function.decorators is None:
         return None
     for decorator in function.decorators.nodes:
         target = decorator.func if isinstance(decorator, nodes.Call) else decorator
         found = infer.resolve_callee(target)
-        if found is not None and found.qualname == ATOMIC:
+        if found is not None and (found.qualname == ATOMIC or project_boundary(found.qualname, ctx)):
             return decorator
     return None
+
+
+_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+
+
+def project_boundary(qualname: str, ctx) -> bool:
+    """The project function or class named ``qualname`` opens a transaction
+    around the code it wraps: a context manager whose ``yield`` sits in a
+    transaction block or is followed by a commit (a session scope that
+    commits on exit), a class whose ``__exit__`` commits, a function that
+    returns ``transaction.atomic()``/``session.begin()``, or a decorator
+    whose wrapper runs in a transaction block."""
+    functions = ctx.project.functions
+    if not any(name in functions for name in (qualname, f"{qualname}.__exit__", f"{qualname}.__aexit__")):
+        return False
+    memo = ctx.project.memo.setdefault("transactions.project_boundary", {})
+    if qualname not in memo:
+        memo[qualname] = False  # in progress: a boundary defined through itself is none
+        definition = infer.lookup_qualname(qualname)
+        memo[qualname] = _wraps_transaction(definition, ctx) if definition is not None else False
+    return memo[qualname]
+
+
+def _wraps_transaction(definition: nodes.NodeNG, ctx) -> bool:
+    if isinstance(definition, nodes.ClassDef):
+        for name in ("__exit__", "__aexit__", "__enter__", "__aenter__"):
+            method = definition.locals.get(name, [None])[0]
+            if isinstance(method, nodes.FunctionDef) and (commits(method, ctx) or _begins_in(method, ctx)):
+                return True
+        return False
+    if not isinstance(definition, nodes.FunctionDef):
+        return False
+    if _is_context_manager(definition):
+        for point in infer.own_nodes(definition, (nodes.Yield,)):
+            if transaction_block(point, ctx) is not None or _commits_after(definition, point, ctx):
+                return True
+        return False
+    for returned in infer.own_nodes(definition, (nodes.Return,)):
+        if isinstance(returned.value, nodes.Call) and begins_transaction(returned.value, ctx):
+            return True  # ``def tx(): return transaction.atomic()``
+    for inner in definition.nodes_of_class(nodes.FunctionDef):
+        if inner is not definition and (atomic_decorator(inner, ctx) or _begins_in(inner, ctx)):
+            return True  # a decorator whose wrapper runs in a transaction
+    return False
+
+
+def _is_context_manager(function: nodes.FunctionDef) -> bool:
+    for decorator in function.decorators.nodes if function.decorators else ():
+        found = infer.resolve_callee(decorator)
+        if found is not None and found.qualname in _CONTEXT_MANAGER_DECORATORS:
+            return True
+    return False
+
+
+def _begins_in(function: nodes.FunctionDef, ctx) -> bool:
+    """``function`` opens a transaction block itself (``with atomic():`` or
+    a ``begin()`` call)."""
+    for with_node in infer.own_nodes(function, (nodes.With, nodes.AsyncWith)):
+        if any(begins_transaction(item, ctx) for item, _ in with_node.items):
+            return True
+    return any(op.kind == "begin" for op in events(function, ctx, summaries=False))
+
+
+def _commits_after(function: nodes.FunctionDef, point: nodes.NodeNG, ctx) -> bool:
+    position = (point.lineno or 0, point.col_offset or 0)
+    return any(op.kind == "commit" and op.position > position
+               for op in events(function, ctx, summaries=False))
 
 
 def regions(function: nodes.FunctionDef, ctx) -> list[Region]:

@@ -300,6 +300,8 @@ def lifetime(commit: nodes.Call, ctx) -> tuple[str, str]:
         return OWNED, "session of unknown lifetime"
     if isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name) \
             and receiver.expr.name == "self":
+        if isinstance(function, nodes.FunctionDef) and _closed_in_finally(function, f"self.{receiver.attrname}"):
+            return OWNED, "closed in a finally block"
         if _owned_by_instance(commit, receiver.attrname):
             return MANUAL, f"long-lived session created by the object and kept in self.{receiver.attrname}"
         return ATTRIBUTE, (f"self.{receiver.attrname} is handed to a long-lived object whose callers "
@@ -369,12 +371,14 @@ def _dependency_closes(function: nodes.FunctionDef) -> bool:
 
 
 def _closed_in_finally(function: nodes.FunctionDef, name: str) -> bool:
+    """``finally: <name>.close()`` (``name`` as written: ``session``,
+    ``self.session``)."""
     for try_node in infer.own_nodes(function, (nodes.Try,)):
         for part in try_node.finalbody:
             for call in part.nodes_of_class(nodes.Call):
                 func = call.func
                 if isinstance(func, nodes.Attribute) and func.attrname in {"close", "remove"} \
-                        and isinstance(func.expr, nodes.Name) and func.expr.name == name:
+                        and transactions.source_text(func.expr) == name:
                     return True
     return False
 
