@@ -987,6 +987,30 @@ def first_external(function: nodes.FunctionDef, fctx) -> External | None:
     return None
 
 
+def called_only_in_transactions(function: nodes.FunctionDef, ctx) -> bool:
+    """Every project call of ``function`` (there is at least one) sits in a
+    transaction block of its caller: the function runs in the caller's
+    transaction."""
+    memo = ctx.project.memo.setdefault("transactions.called_only_in_transactions", {})
+    qualname = function.qname()
+    if qualname not in memo:
+        memo[qualname] = False
+        sites = [(caller, call) for caller, summary in ctx.project.functions.items()
+                 for call in summary.calls if call.callee == qualname]
+        memo[qualname] = bool(sites) and all(_call_in_block(caller, call, ctx) for caller, call in sites)
+    return memo[qualname]
+
+
+def _call_in_block(caller: str, site, ctx) -> bool:
+    definition = infer.lookup_qualname(caller)
+    if not isinstance(definition, nodes.FunctionDef):
+        return False
+    for call in infer.own_nodes(definition, (nodes.Call,)):
+        if call.lineno == site.line and call.col_offset == site.col:
+            return transaction_block(call, ctx) is not None or atomic_request(call, ctx) is not None
+    return False
+
+
 def first_enqueue(function: nodes.FunctionDef, fctx) -> tuple[str, int] | None:
     """The first job a function enqueues, or message it publishes, itself."""
     for op in events(function, fctx, summaries=False):
