@@ -345,16 +345,26 @@ def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
                 return None
             node = assignments[0].parent.value
             continue
+        if isinstance(node, nodes.Await):  # ``(await session.execute(select(M))).scalars()``
+            node = node.value
+            continue
         if not isinstance(node, nodes.Call):
             return None
         func = node.func
         name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         if name in names:
             return node
+        if name in _STATEMENT_RUNNERS and node.args:
+            node = node.args[0]  # ``session.execute(select(M))``: the statement it runs
+            continue
         if not isinstance(func, nodes.Attribute):
             return None
         node = func.expr
     return None
+
+
+#: Session methods whose first argument is the statement they run.
+_STATEMENT_RUNNERS = frozenset({"execute", "scalars", "scalar", "exec", "stream", "stream_scalars"})
 
 
 def _statement_model(expr, ctx) -> str | None:
