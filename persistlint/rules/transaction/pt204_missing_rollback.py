@@ -90,7 +90,7 @@ def check(node: nodes.Call, ctx):
     handler = swallowing_handler(node)
     if handler is not None:
         again = used_again(node, handler, _receiver_expr(node), ctx)
-        if again:
+        if again and _first_commit_in_try(node, handler, receiver, ctx):
             yield Finding.at(
                 node, Severity.MEDIUM,
                 f"{receiver}.commit() has no rollback path and the except at line {handler.lineno} "
@@ -117,8 +117,8 @@ def _swallowed_helper_commit(call: nodes.Call, op, ctx):
         return
     for session in _session_arguments(call, ctx):
         again = used_again(call, handler, session, ctx)
-        if again:
-            name = transactions.source_text(session)
+        name = transactions.source_text(session)
+        if again and _first_commit_in_try(call, handler, name, ctx):
             chain = " -> ".join(q.rpartition(".")[2] for q in op.via) or transactions.source_text(call.func)
             yield Finding.at(
                 call, Severity.MEDIUM,
@@ -127,6 +127,27 @@ def _swallowed_helper_commit(call: nodes.Call, op, ctx):
                 f"call {name}.rollback() in the except block (or re-raise)",
                 evidence=op.evidence)
             return
+
+
+def _first_commit_in_try(call: nodes.Call, handler: nodes.ExceptHandler, session: str, ctx) -> bool:
+    """``call`` is the first commit of ``session`` (its own, or a project
+    function's that gets it) in the ``try`` the handler belongs to: one
+    finding per swallowed failure."""
+    body = [node for statement in handler.parent.body
+            for node in statement.nodes_of_class(nodes.Call)]
+    body.sort(key=lambda node: (node.lineno or 0, node.col_offset or 0))
+    for other in body:
+        if other is call:
+            return True
+        op = transactions.operation(other, ctx)
+        if op is None or op.kind != "commit":
+            continue
+        if op.family == "helper":
+            if any(transactions.source_text(a) == session for a in _session_arguments(other, ctx)):
+                return False
+        elif op.receiver == session:
+            return False
+    return True
 
 
 def _session_arguments(call: nodes.Call, ctx) -> list[nodes.NodeNG]:

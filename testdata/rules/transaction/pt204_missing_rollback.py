@@ -255,6 +255,16 @@ def ship_all(session: Session, orders):
             log.exception("could not ship %s", order)
 
 
+def ship_all_and_log(session: Session, orders):
+    for order in orders:
+        try:
+            mark_shipped(session, order)  # PT204[MEDIUM]: 13 "the next iteration"
+            order.status = "logged"
+            session.commit()  # ok: PT204
+        except Exception:
+            log.exception("could not ship %s", order)
+
+
 def ship_all_rolling_back(session: Session, orders):
     for order in orders:
         try:
