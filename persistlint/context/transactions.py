@@ -837,6 +837,22 @@ def region_around(node: nodes.NodeNG, ctx) -> Region | None:
     return None
 
 
+def open_region_around(node: nodes.NodeNG, ctx) -> Region | None:
+    """The transaction ``node`` runs in when the function writes through a
+    session and leaves the commit to its caller (a dependency, a unit of
+    work): from the first write on, the transaction is open."""
+    function = ctx.function_of(node)
+    if not isinstance(function, nodes.FunctionDef):
+        return None
+    position = (node.lineno or 0, node.col_offset or 0)
+    for region in regions(function, ctx):
+        if region.kind == "implicit" and region.end is None \
+                and (region.start.lineno or 0, region.start.col_offset or 0) < position \
+                and any(op.family in {"orm", "dbapi"} for op in region.operations if op.kind == "write"):
+            return region
+    return None
+
+
 # ---------------------------------------------------------------- work handed to other processes
 
 #: Calls that hand work to another process: a job queue or a message bus.
@@ -1034,7 +1050,8 @@ def describe_region(region: Region) -> str:
     (line 8) to session.commit() at line 30``."""
     if region.kind == "explicit":
         return f"opened by {region.what} at line {region.first_line}"
-    end = f"{region.end.what} at line {region.end.line}" if region.end is not None else "the commit"
+    end = f"{region.end.what} at line {region.end.line}" if region.end is not None \
+        else "the caller's commit"
     return f"from the first write (line {region.first_line}) to {end}"
 
 

@@ -73,7 +73,7 @@ def _sleep_in_region(node: nodes.Call, ctx):
     op = transactions.operation(node, ctx)
     if op is None or op.kind != "sleep":
         return
-    region = transactions.region_around(node, ctx)
+    region = transactions.region_around(node, ctx) or transactions.open_region_around(node, ctx)
     if region is None:
         return
     what = node.as_string() if op.family != "helper" else transactions.describe_chain(op)

@@ -303,3 +303,22 @@ def import_accounts_hashed_first(session: Session, rows: list[dict]):
             account.field_50 = row.get('field_50')
             account.field_51 = row.get('field_51')
             session.add(account)  # PQ105[LOW]: 13
+
+
+async def import_batches(session: AsyncSession, batches: list[list[Statement]], delay: float):
+    for batch in batches:
+        session.add_all(batch)
+        await session.flush()
+        await asyncio.sleep(delay)  # PT205[HIGH]: 15 "the caller's commit"
+
+
+async def import_batches_committed(session: AsyncSession, batches: list[list[Statement]], delay: float):
+    for batch in batches:
+        session.add_all(batch)
+        await session.commit()
+        await asyncio.sleep(delay)  # ok: PT205
+
+
+async def wait_then_import(session: AsyncSession, batch: list[Statement], delay: float):
+    await asyncio.sleep(delay)  # ok: PT205
+    session.add_all(batch)

@@ -149,3 +149,14 @@ async def bill_with_background_tasks(session: AsyncSession, tasks: BackgroundTas
     async with session.begin():
         session.add(invoice)
         tasks.add_task(charge_card, invoice.id)  # ok: PT208
+
+
+def bill_for_the_caller(session: Session, invoice: Invoice):
+    session.add(invoice)
+    session.flush()
+    charge_card.send(invoice.id)  # PT208[HIGH]: 5 "the caller's commit"
+
+
+def bill_nothing_written(session: Session, invoice_id: int):
+    invoice = session.get(Invoice, invoice_id)
+    charge_card.send(invoice.id)  # ok: PT208
