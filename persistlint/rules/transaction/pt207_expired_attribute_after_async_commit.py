@@ -167,9 +167,8 @@ def _tracked_instances(function, operations, commit, ctx) -> dict:
         if found is not None and models.table_of(found.qualname, ctx):
             tracked[assign.targets[0].name] = found.evidence
     for loop in transactions.own_nodes_in_order(function, (nodes.For, nodes.AsyncFor)):
-        if (loop.lineno or 0) >= commit.line or not isinstance(loop.target, nodes.AssignName) \
-                or not _iterates_loaded_rows(loop.iter):
-            continue
+        if not isinstance(loop.target, nodes.AssignName) or not _iterates_loaded_rows(loop.iter, commit):
+            continue  # a loop after the commit over rows loaded before it reads expired rows too
         found = _row_model(loop, ctx)
         if found is not None and models.table_of(found.qualname, ctx):
             tracked.setdefault(loop.target.name, found.evidence)
@@ -190,16 +189,18 @@ def _loads_through_session(value: nodes.NodeNG) -> bool:
         or isinstance(value, nodes.Await)
 
 
-def _iterates_loaded_rows(iterable: nodes.NodeNG) -> bool:
-    """``for job in jobs`` where ``jobs`` came from an awaited session call."""
+def _iterates_loaded_rows(iterable: nodes.NodeNG, commit) -> bool:
+    """``for job in jobs`` where ``jobs`` came from an awaited session call
+    made before the commit."""
     if isinstance(iterable, nodes.Name):
         try:
             _, assignments = iterable.lookup(iterable.name)
         except Exception:  # noqa: BLE001 - odd scopes
             return False
         return len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign) \
+            and (assignments[0].lineno or 0) < commit.line \
             and _loads_through_session(assignments[0].parent.value)
-    return _loads_through_session(iterable)
+    return (iterable.lineno or 0) < commit.line and _loads_through_session(iterable)
 
 
 def _row_model(loop: nodes.NodeNG, ctx):
@@ -251,9 +252,15 @@ def _bound_outside_body(name: str, loop: nodes.NodeNG) -> bool:
 
 
 def _rebound_between(name: str, commit, read: nodes.Attribute) -> bool:
+    """``name`` is bound again between the commit and the read, other than
+    as the target of a loop over rows loaded before the commit."""
     function = read.frame()
     for assign in infer.own_nodes(function, (nodes.AssignName,)):
         if assign.name == name and commit.line <= (assign.lineno or 0) <= (read.lineno or 0):
+            loop = assign.parent
+            if isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop.target is assign \
+                    and _iterates_loaded_rows(loop.iter, commit):
+                continue
             return True
     return False
 

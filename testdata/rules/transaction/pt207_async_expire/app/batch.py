@@ -54,3 +54,25 @@ async def count_each(session: AsyncSession, job_id: int) -> int:
         job.status = "counted"
         await session.commit()
     return seen
+
+
+async def sync_statuses(session: AsyncSession, updates: dict[int, str]) -> list[int]:
+    jobs = (await session.execute(select(Job))).scalars().all()
+    for job in jobs:
+        if job.id in updates:
+            job.status = updates[job.id]
+            await session.commit()
+    stale = []
+    for job in jobs:
+        if job.status == "stale":  # PT207[HIGH]: 12 "after session.commit()"
+            stale.append(job.id)
+    return stale
+
+
+async def sync_statuses_reloaded(session: AsyncSession, updates: dict[int, str]) -> list[int]:
+    jobs = (await session.execute(select(Job))).scalars().all()
+    for job in jobs:
+        job.status = updates.get(job.id, job.status)
+    await session.commit()
+    fresh = (await session.execute(select(Job))).scalars().all()
+    return [job.id for job in fresh if job.status == "stale"]  # ok: PT207
