@@ -91,10 +91,11 @@ def check(node: nodes.Call, ctx):
     if handler is not None:
         again = used_again(node, handler, _receiver_expr(node), ctx)
         if again and _first_commit_in_try(node, handler, receiver, ctx):
+            _, how = lifetime(node, ctx)
             yield Finding.at(
                 node, Severity.MEDIUM,
                 f"{receiver}.commit() has no rollback path and the except at line {handler.lineno} "
-                f"swallows its failure: {receiver} stays in a failed transaction and {again}",
+                f"swallows its failure: {receiver} ({how}) stays in a failed transaction and {again}",
                 _fix(receiver, op.family), evidence=op.evidence)
             return
     kind, how = lifetime(node, ctx)

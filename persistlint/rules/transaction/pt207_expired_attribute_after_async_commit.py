@@ -135,8 +135,19 @@ def _commits_async_session(op, ctx) -> bool:
     if op.family == "helper":
         performer = summaries.summary_of(op.via[-1], ctx) if op.via else None
         return performer is not None and performer.is_async and performer.commits \
-            and isinstance(op.node.parent, nodes.Await)
+            and isinstance(op.node.parent, nodes.Await) and _session_argument(op.node, ctx) is not None
     return _is_async_session_call(op.node, ctx)
+
+
+def _session_argument(call: nodes.Call, ctx) -> nodes.Name | None:
+    """The async session a project function is handed (the one its commit
+    expires); a function that opens its own session expires nothing here."""
+    for value in [*call.args, *(k.value for k in call.keywords or ())]:
+        if isinstance(value, nodes.Name) and (
+                _is_async_session(value, ctx)
+                or (ctx.type_of(value) is None and value.name.lower().lstrip("_") in transactions.GUESSED_SESSIONS)):
+            return value
+    return None
 
 
 def _is_async_session(expr: nodes.NodeNG, ctx) -> bool:
@@ -219,8 +230,8 @@ def _first_read(name, reads, commit, horizon, operations, ctx):
     refreshed = [op.position for op in operations if op.kind == "refresh" and op.target == name]
     for read in reads:
         position = (read.lineno or 0, read.col_offset or 0)
-        if read.expr.name != name or not commit.position < position < horizon:
-            continue
+        if read.expr.name != name or not commit.position < position < horizon or inside(read, commit.node):
+            continue  # (an argument of the committing call is read before it runs)
         if any(commit.position < p < position for p in refreshed) or _rebound_between(name, commit, read):
             return None, False
         return read, False
@@ -272,8 +283,7 @@ def _expires(commit, function, ctx) -> bool | None:
     factory, else SQLAlchemy's default (True). None: unknown."""
     call = commit.node
     if commit.family == "helper":
-        receiver = next((a for a in [*call.args, *(k.value for k in call.keywords or ())]
-                         if isinstance(a, nodes.Name) and _is_async_session(a, ctx)), None)
+        receiver = _session_argument(call, ctx)
     else:
         receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
     created = _creating_call(receiver, ctx)
