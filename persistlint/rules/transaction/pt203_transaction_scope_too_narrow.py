@@ -152,7 +152,8 @@ def _autocommit_split(function: nodes.FunctionDef, operations, ctx):
               and op.verb in {"DELETE", "INSERT", "UPDATE"} and (op.model or op.table)
               and transactions.transaction_block(op.node, ctx) is None and not ctx.loops_around(op.node)]
     for index, second in enumerate(writes):
-        first = next((op for op in writes[:index] if _dependent(op, second)), None)
+        first = next((op for op in writes[:index]
+                      if _dependent(op, second) and _same_path(op.node, second.node)), None)
         if first is None:
             continue
         yield Finding.at(

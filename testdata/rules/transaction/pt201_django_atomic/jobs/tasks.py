@@ -140,3 +140,12 @@ def _drop_and_refill(job: Job, names):
 def refill(job: Job, names):
     with transaction.atomic():
         _drop_and_refill(job, names)
+
+
+def clear_or_add_step(job: Job, clear: bool):
+    if clear:
+        Step.objects.filter(job=job).delete()
+        return None
+    step = Step(job=job)
+    step.save()  # ok: PT203
+    return step
