@@ -254,7 +254,7 @@ def used_again(node: nodes.NodeNG, handler: nodes.ExceptHandler, session: nodes.
     function = ctx.function_of(node)
     text = transactions.source_text(session)
     try_node = handler.parent
-    for loop in ctx.loops_around(node):
+    for loop in ctx.loops_around(try_node):  # a loop inside the try is left on failure
         if not _bound_inside(session, loop):
             return "the next iteration of the loop runs on it"
     if isinstance(session, nodes.Attribute) or _outlives(session):

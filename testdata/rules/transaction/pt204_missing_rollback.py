@@ -290,3 +290,12 @@ def ship_each_in_own_session(orders):
                 mark_shipped(session, order)  # ok: PT204
         except Exception:
             log.exception("could not ship %s", order)
+
+
+def ship_batch_or_log(orders):
+    with SessionLocal() as session:
+        try:
+            for order in orders:
+                mark_shipped(session, order)  # ok: PT204
+        except Exception:
+            log.exception("batch stopped")
