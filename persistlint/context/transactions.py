@@ -124,7 +124,7 @@ def _receiver(call: nodes.Call) -> nodes.NodeNG | None:
     return call.func.expr if isinstance(call.func, nodes.Attribute) else None
 
 
-def _text(node: nodes.NodeNG | None) -> str | None:
+def source_text(node: nodes.NodeNG | None) -> str | None:
     if node is None:
         return None
     try:
@@ -152,7 +152,7 @@ def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None
 def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool) -> Operation | None:
     qualname = found.qualname
     owner, _, method = qualname.rpartition(".")
-    receiver = _text(_receiver(call))
+    receiver = source_text(_receiver(call))
     evidence = found.evidence
     external = blocking.external_kind(qualname)
     if external:
@@ -193,7 +193,7 @@ def _session_operation(call, ctx, method, receiver, evidence, family) -> Operati
     kind = _SESSION_METHODS.get(method)
     if kind is None:
         return None
-    target = _text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
+    target = source_text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
     model = None
     if kind == "write" and method in {"add", "merge", "delete"} and call.args:
         found = ctx.type_of(call.args[0])
@@ -210,16 +210,16 @@ def _django_operation(call, ctx, owner, method, evidence) -> Operation | None:
             found = ctx.type_of(_receiver(call)) if _receiver(call) is not None else None
             model = found.qualname if found else None
             verb = "DELETE" if "delete" in method else "UPDATE"
-            target = _text(_receiver(call))
+            target = source_text(_receiver(call))
         else:
             model = _queryset_model(call)
             verb = {"update": "UPDATE", "aupdate": "UPDATE", "delete": "DELETE",
                     "adelete": "DELETE", "bulk_update": "UPDATE"}.get(method, "INSERT")
             target = None
-        return Operation("write", call, f"{_text(call.func)}()", evidence, "django", "django",
+        return Operation("write", call, f"{source_text(call.func)}()", evidence, "django", "django",
                          verb=verb, model=model, table=table_of(model, ctx), target=target)
     if method in _DJANGO_READS:
-        return Operation("read", call, f"{_text(call.func)}()", evidence, "django", "django")
+        return Operation("read", call, f"{source_text(call.func)}()", evidence, "django", "django")
     return None
 
 
@@ -235,9 +235,9 @@ def _django_instance_write(call: nodes.Call, ctx) -> Operation | None:
     if found is None or not is_django_model(found.qualname, ctx):
         return None
     verb = "DELETE" if "delete" in call.func.attrname else "UPDATE"
-    return Operation("write", call, f"{_text(call.func)}()", found.evidence, "django", "django",
+    return Operation("write", call, f"{source_text(call.func)}()", found.evidence, "django", "django",
                      verb=verb, model=found.qualname, table=table_of(found.qualname, ctx),
-                     target=_text(call.func.expr))
+                     target=source_text(call.func.expr))
 
 
 
@@ -250,8 +250,8 @@ def _guessed(call: nodes.Call) -> Operation | None:
     name = receiver.attrname if isinstance(receiver, nodes.Attribute) else getattr(receiver, "name", "")
     if name.lower().lstrip("_") not in GUESSED_SESSIONS:
         return None
-    return Operation(call.func.attrname, call, f"{_text(receiver)}.{call.func.attrname}()",
-                     Evidence.NAME_GUESS, _text(receiver), "orm")
+    return Operation(call.func.attrname, call, f"{source_text(receiver)}.{call.func.attrname}()",
+                     Evidence.NAME_GUESS, source_text(receiver), "orm")
 
 
 #: Summary effects that make a project call an operation of the caller's
@@ -345,16 +345,26 @@ def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
                 return None
             node = assignments[0].parent.value
             continue
+        if isinstance(node, nodes.Await):  # ``(await session.execute(select(M))).scalars()``
+            node = node.value
+            continue
         if not isinstance(node, nodes.Call):
             return None
         func = node.func
         name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         if name in names:
             return node
+        if name in _STATEMENT_RUNNERS and node.args:
+            node = node.args[0]  # ``session.execute(select(M))``: the statement it runs
+            continue
         if not isinstance(func, nodes.Attribute):
             return None
         node = func.expr
     return None
+
+
+#: Session methods whose first argument is the statement they run.
+_STATEMENT_RUNNERS = frozenset({"execute", "scalars", "scalar", "exec", "stream", "stream_scalars"})
 
 
 def _statement_model(expr, ctx) -> str | None:
@@ -400,7 +410,7 @@ def _query_model(call: nodes.Call, ctx) -> str | None:
 
 def _query_session(call: nodes.Call) -> str | None:
     query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
-    return _text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
+    return source_text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
 
 
 def _queryset_model(call: nodes.Call) -> str | None:
@@ -423,7 +433,7 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
     ``with conn.cursor() as cur``; else the cursor itself."""
     if isinstance(cursor, nodes.Call) and isinstance(cursor.func, nodes.Attribute) \
             and cursor.func.attrname == "cursor":
-        return _text(cursor.func.expr)
+        return source_text(cursor.func.expr)
     if isinstance(cursor, nodes.Name):
         try:
             _, assignments = cursor.lookup(cursor.name)
@@ -438,9 +448,9 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
                 value = next((item for item, target in parent.items if target is assign), None)
             if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
                     and value.func.attrname == "cursor":
-                return _text(value.func.expr)
+                return source_text(value.func.expr)
         return cursor.name
-    return _text(cursor)
+    return source_text(cursor)
 
 
 
@@ -536,8 +546,8 @@ def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
     table = table_of(found.qualname, ctx)
     if table is None:
         return None
-    return Operation("write", target, f"{_text(target)}", found.evidence, None, "attribute",
-                     verb="UPDATE", table=table, model=found.qualname, target=_text(target.expr),
+    return Operation("write", target, f"{source_text(target)}", found.evidence, None, "attribute",
+                     verb="UPDATE", table=table, model=found.qualname, target=source_text(target.expr),
                      attribute=target.attrname)
 
 
@@ -632,14 +642,16 @@ def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:
             owner, _, method = found.qualname.rpartition(".")
             if found.qualname in BEGIN_CALLS or (owner in SESSION_CLASSES
                                                  and method in {"begin", "begin_nested"}):
-                return _text(expr)
+                return source_text(expr)
+            if project_boundary(found.qualname, ctx):
+                return source_text(expr)
         return None
     found = infer.resolve_callee(expr)
-    if found is not None and found.qualname == ATOMIC:
-        return _text(expr)
+    if found is not None and (found.qualname == ATOMIC or project_boundary(found.qualname, ctx)):
+        return source_text(expr)
     kind = ctx.type_of(expr)
     if kind is not None and kind.qualname in DBAPI_CONNECTIONS and kind.qualname.startswith("psycopg2"):
-        return _text(expr)  # psycopg2: ``with conn:`` is one transaction
+        return source_text(expr)  # psycopg2: ``with conn:`` is one transaction
     return None
 
 
@@ -661,14 +673,83 @@ def transaction_block(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
 
 
 def atomic_decorator(function: nodes.FunctionDef, ctx) -> nodes.NodeNG | None:
+    """``@transaction.atomic`` (or ``@atomic()``), or a project decorator
+    that runs the function in a transaction (``@traced_atomic``)."""
     if function.decorators is None:
         return None
     for decorator in function.decorators.nodes:
         target = decorator.func if isinstance(decorator, nodes.Call) else decorator
         found = infer.resolve_callee(target)
-        if found is not None and found.qualname == ATOMIC:
+        if found is not None and (found.qualname == ATOMIC or project_boundary(found.qualname, ctx)):
             return decorator
     return None
+
+
+_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
+
+
+def project_boundary(qualname: str, ctx) -> bool:
+    """The project function or class named ``qualname`` opens a transaction
+    around the code it wraps: a context manager whose ``yield`` sits in a
+    transaction block or is followed by a commit (a session scope that
+    commits on exit), a class whose ``__exit__`` commits, a function that
+    returns ``transaction.atomic()``/``session.begin()``, or a decorator
+    whose wrapper runs in a transaction block."""
+    functions = ctx.project.functions
+    if not any(name in functions for name in (qualname, f"{qualname}.__exit__", f"{qualname}.__aexit__")):
+        return False
+    memo = ctx.project.memo.setdefault("transactions.project_boundary", {})
+    if qualname not in memo:
+        memo[qualname] = False  # in progress: a boundary defined through itself is none
+        definition = infer.lookup_qualname(qualname)
+        memo[qualname] = _wraps_transaction(definition, ctx) if definition is not None else False
+    return memo[qualname]
+
+
+def _wraps_transaction(definition: nodes.NodeNG, ctx) -> bool:
+    if isinstance(definition, nodes.ClassDef):
+        for name in ("__exit__", "__aexit__", "__enter__", "__aenter__"):
+            method = definition.locals.get(name, [None])[0]
+            if isinstance(method, nodes.FunctionDef) and (commits(method, ctx) or _begins_in(method, ctx)):
+                return True
+        return False
+    if not isinstance(definition, nodes.FunctionDef):
+        return False
+    if _is_context_manager(definition):
+        for point in infer.own_nodes(definition, (nodes.Yield,)):
+            if transaction_block(point, ctx) is not None or _commits_after(definition, point, ctx):
+                return True
+        return False
+    for returned in infer.own_nodes(definition, (nodes.Return,)):
+        if isinstance(returned.value, nodes.Call) and begins_transaction(returned.value, ctx):
+            return True  # ``def tx(): return transaction.atomic()``
+    for inner in definition.nodes_of_class(nodes.FunctionDef):
+        if inner is not definition and (atomic_decorator(inner, ctx) or _begins_in(inner, ctx)):
+            return True  # a decorator whose wrapper runs in a transaction
+    return False
+
+
+def _is_context_manager(function: nodes.FunctionDef) -> bool:
+    for decorator in function.decorators.nodes if function.decorators else ():
+        found = infer.resolve_callee(decorator)
+        if found is not None and found.qualname in _CONTEXT_MANAGER_DECORATORS:
+            return True
+    return False
+
+
+def _begins_in(function: nodes.FunctionDef, ctx) -> bool:
+    """``function`` opens a transaction block itself (``with atomic():`` or
+    a ``begin()`` call)."""
+    for with_node in infer.own_nodes(function, (nodes.With, nodes.AsyncWith)):
+        if any(begins_transaction(item, ctx) for item, _ in with_node.items):
+            return True
+    return any(op.kind == "begin" for op in events(function, ctx, summaries=False))
+
+
+def _commits_after(function: nodes.FunctionDef, point: nodes.NodeNG, ctx) -> bool:
+    position = (point.lineno or 0, point.col_offset or 0)
+    return any(op.kind == "commit" and op.position > position
+               for op in events(function, ctx, summaries=False))
 
 
 def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
@@ -685,7 +766,7 @@ def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
         for item, _ in with_node.items:
             begun = begins_transaction(item, ctx)
             if begun:
-                blocks[id(with_node)] = Region("explicit", with_node, None, _text(_receiver(item))
+                blocks[id(with_node)] = Region("explicit", with_node, None, source_text(_receiver(item))
                                                if isinstance(item, nodes.Call) else None, what=begun)
                 break
     operations = events(function, ctx)
@@ -756,6 +837,22 @@ def region_around(node: nodes.NodeNG, ctx) -> Region | None:
     return None
 
 
+def open_region_around(node: nodes.NodeNG, ctx) -> Region | None:
+    """The transaction ``node`` runs in when the function writes through a
+    session and leaves the commit to its caller (a dependency, a unit of
+    work): from the first write on, the transaction is open."""
+    function = ctx.function_of(node)
+    if not isinstance(function, nodes.FunctionDef):
+        return None
+    position = (node.lineno or 0, node.col_offset or 0)
+    for region in regions(function, ctx):
+        if region.kind == "implicit" and region.end is None \
+                and (region.start.lineno or 0, region.start.col_offset or 0) < position \
+                and any(op.family in {"orm", "dbapi"} for op in region.operations if op.kind == "write"):
+            return region
+    return None
+
+
 # ---------------------------------------------------------------- work handed to other processes
 
 #: Calls that hand work to another process: a job queue or a message bus.
@@ -790,7 +887,7 @@ def enqueued(call: nodes.Call, found: Resolved | None) -> str | None:
     message: by what it resolves to, or by the task decorator on the
     function it is called on (``@shared_task def send_receipt``)."""
     if found is not None and found.qualname in ENQUEUE_CALLS:
-        return _text(call.func)
+        return source_text(call.func)
     func = call.func
     if isinstance(func, nodes.Attribute) and func.attrname in TASK_METHODS:
         function = _defined_function(func.expr)
@@ -798,7 +895,7 @@ def enqueued(call: nodes.Call, found: Resolved | None) -> str | None:
             defined = infer.lookup_qualname(found.qualname.rpartition(".")[0])
             function = defined if isinstance(defined, nodes.FunctionDef) else None
         if function is not None and is_task(function):
-            return _text(func)
+            return source_text(func)
     return None
 
 
@@ -916,6 +1013,30 @@ def first_external(function: nodes.FunctionDef, fctx) -> External | None:
     return None
 
 
+def called_only_in_transactions(function: nodes.FunctionDef, ctx) -> bool:
+    """Every project call of ``function`` (there is at least one) sits in a
+    transaction block of its caller: the function runs in the caller's
+    transaction."""
+    memo = ctx.project.memo.setdefault("transactions.called_only_in_transactions", {})
+    qualname = function.qname()
+    if qualname not in memo:
+        memo[qualname] = False
+        sites = [(caller, call) for caller, summary in ctx.project.functions.items()
+                 for call in summary.calls if call.callee == qualname]
+        memo[qualname] = bool(sites) and all(_call_in_block(caller, call, ctx) for caller, call in sites)
+    return memo[qualname]
+
+
+def _call_in_block(caller: str, site, ctx) -> bool:
+    definition = infer.lookup_qualname(caller)
+    if not isinstance(definition, nodes.FunctionDef):
+        return False
+    for call in infer.own_nodes(definition, (nodes.Call,)):
+        if call.lineno == site.line and call.col_offset == site.col:
+            return transaction_block(call, ctx) is not None or atomic_request(call, ctx) is not None
+    return False
+
+
 def first_enqueue(function: nodes.FunctionDef, fctx) -> tuple[str, int] | None:
     """The first job a function enqueues, or message it publishes, itself."""
     for op in events(function, fctx, summaries=False):
@@ -929,7 +1050,8 @@ def describe_region(region: Region) -> str:
     (line 8) to session.commit() at line 30``."""
     if region.kind == "explicit":
         return f"opened by {region.what} at line {region.first_line}"
-    end = f"{region.end.what} at line {region.end.line}" if region.end is not None else "the commit"
+    end = f"{region.end.what} at line {region.end.line}" if region.end is not None \
+        else "the caller's commit"
     return f"from the first write (line {region.first_line}) to {end}"
 
 

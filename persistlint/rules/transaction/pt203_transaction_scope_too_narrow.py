@@ -3,7 +3,11 @@ Checks for one logical operation split across commits in one function: a
 parent entity committed, then a child that references it (`Child(parent=p)`,
 `Child(parent_id=p.id)`, `child.parent_id = p.id`, `p.children.append(c)`)
 written and committed separately; or two consecutive commit segments that
-both write, with only database work between them.
+both write, with only database work between them. With Django outside
+`atomic()` (and `ATOMIC_REQUESTS` off) every statement commits by itself:
+a delete and the writes of the same model that replace or re-order what it
+deletes (`bulk_create` of the new rows, an `update()` of the siblings) are
+two transactions too.
 
 ## Why is this bad?
 If anything fails between the commits, the database keeps half of the
@@ -79,7 +83,8 @@ does not hold up, the committed state) is not a split: see PT202.
 
 ## Severity
 HIGH for a parent and its child committed separately; MEDIUM for other
-related writes split across consecutive commits.
+related writes split across consecutive commits, and for dependent Django
+writes in autocommit mode.
 
 ## References
 - [SQLAlchemy: managing transactions](https://docs.sqlalchemy.org/en/20/orm/session_transaction.html)
@@ -99,6 +104,7 @@ _ID_ATTRIBUTES = frozenset({"id", "pk", "uuid"})
       principle="One logical operation, one transaction.")
 def check(function: nodes.FunctionDef, ctx):
     operations = transactions.events(function, ctx)
+    yield from _autocommit_split(function, operations, ctx)
     commits = [op for op in operations if _plain_commit(op, ctx)]
     for first, second in zip(commits, commits[1:]):
         if first.receiver != second.receiver or not _same_path(first.node, second.node):
@@ -133,6 +139,43 @@ def check(function: nodes.FunctionDef, ctx):
                 "commit once after both groups of writes (one transaction)",
                 evidence=first.evidence,
             )
+
+
+def _autocommit_split(function: nodes.FunctionDef, operations, ctx):
+    """Django outside ``atomic()``: each statement commits on its own, so a
+    delete and the writes that replace or re-order what it deletes (same
+    model) are two transactions; a failure between them loses data."""
+    if transactions.atomic_request(function.body[0] if function.body else function, ctx) is not None \
+            or transactions.called_only_in_transactions(function, ctx):
+        return
+    writes = [op for op in operations if op.kind == "write" and op.family == "django"
+              and op.verb in {"DELETE", "INSERT", "UPDATE"} and (op.model or op.table)
+              and transactions.transaction_block(op.node, ctx) is None and not ctx.loops_around(op.node)]
+    for index, second in enumerate(writes):
+        first = next((op for op in writes[:index]
+                      if _dependent(op, second) and _same_path(op.node, second.node)), None)
+        if first is None:
+            continue
+        yield Finding.at(
+            second.node, Severity.MEDIUM,
+            f"{second.what} and {first.what} (line {first.line}) write {_model_name(second)} in "
+            f"autocommit mode, each its own transaction: a failure between them leaves the "
+            f"{first.verb.lower()} done and the {second.verb.lower()} not",
+            "wrap both writes in `with transaction.atomic():`",
+            evidence=second.evidence,
+        )
+        return  # one finding per function: the fix covers every write
+
+
+def _dependent(first: transactions.Operation, second: transactions.Operation) -> bool:
+    """Writes of one model where one of them deletes: replacements created
+    after a delete, siblings updated before one is deleted."""
+    same = (first.model and first.model == second.model) or (first.table and first.table == second.table)
+    return bool(same) and "DELETE" in {first.verb, second.verb} and first.verb != second.verb
+
+
+def _model_name(op: transactions.Operation) -> str:
+    return (op.model or op.table or "").rpartition(".")[2]
 
 
 def _plain_commit(op: transactions.Operation, ctx) -> bool:

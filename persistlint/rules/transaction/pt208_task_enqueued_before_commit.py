@@ -86,7 +86,7 @@ def check(node: nodes.Call, ctx):
     what, chain = _enqueued(node, ctx)
     if what is None:
         return
-    region = transactions.region_around(node, ctx)
+    region = transactions.region_around(node, ctx) or transactions.open_region_around(node, ctx)
     if region is not None:
         if not any(op.kind == "write" for op in region.operations):
             return  # a read-only transaction: nothing for the worker to miss

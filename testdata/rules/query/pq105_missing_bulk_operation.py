@@ -25,7 +25,7 @@ def sqlalchemy_sync(session: Session, names, rows, tags):
     for row in rows:
         tag = Tag(**row)
         session.add(tag)  # PQ105[MEDIUM]: 9 "session.commit()"
-        session.commit()  # PT204[LOW]: 9
+        session.commit()
     for tag in tags:
         session.delete(tag)  # PQ105[MEDIUM]: 9
         session.flush()
@@ -36,7 +36,7 @@ def sqlalchemy_sync(session: Session, names, rows, tags):
         session.execute(insert(Tag).values(**row))  # PQ105[MEDIUM]: 9 "insert(M), rows"
     for _ in range(3):
         session.add(Tag())  # PQ105[MEDIUM]: 9 "session.commit()"
-        session.commit()  # PT204[LOW]: 9
+        session.commit()
     session.add_all([Tag(name=name) for name in names])  # ok: PQ105
     session.execute(insert(Tag), rows)  # ok: PQ105
     session.add(Tag(name="one"))  # ok: PQ105
@@ -49,7 +49,7 @@ async def sqlalchemy_async(session: AsyncSession, names, tags):
         await session.delete(tag)  # PQ105[LOW]: 15
     for name in names:
         session.add(Tag(name=name))  # PQ105[MEDIUM]: 9
-        await session.commit()  # PT204[LOW]: 15
+        await session.commit()
 
 
 def sqlmodel_loop(names):

@@ -46,7 +46,7 @@ def charge(session: Session, invoice_id: int):
     quote = requests.get("https://fx.example/rates")  # ok: PT202
     session.execute(text("UPDATE invoices SET rate = :r WHERE id = :id"), {"r": quote.json(), "id": invoice.id})
     requests.post("https://ledger.example/entries", json={"id": invoice_id})  # PT202[HIGH]: 5 "first write"
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
     requests.post("https://ledger.example/done", json={"id": invoice_id})  # ok: PT202
 
 

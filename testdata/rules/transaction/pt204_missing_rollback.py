@@ -30,14 +30,14 @@ def save_with_local_session(order):
 def touch_owner(order):
     session = object_session(order)
     order.touched = True
-    session.commit()  # PT204[LOW]: 5 "unknown lifetime"
+    session.commit()  # ok: PT204
 
 
 def save_closed_in_finally(order):
     session = SessionLocal()
     try:
         session.add(order)
-        session.commit()  # PT204[LOW]: 9 "closed in a finally block"
+        session.commit()  # ok: PT204
     finally:
         session.close()
 
@@ -45,7 +45,7 @@ def save_closed_in_finally(order):
 def save_in_with_block(order):
     with SessionLocal() as session:
         session.add(order)
-        session.commit()  # PT204[LOW]: 9 "the `with` block closes it"
+        session.commit()  # ok: PT204
 
 
 def save_in_transaction_block(order):
@@ -71,9 +71,19 @@ def save_and_log(order):
     with SessionLocal() as session:
         try:
             session.add(order)
-            session.commit()  # PT204[LOW]: 13
+            session.commit()  # ok: PT204
         except Exception:
             log.exception("could not save %s", order)
+
+
+def save_and_log_then_reuse(order):
+    with SessionLocal() as session:
+        try:
+            session.add(order)
+            session.commit()  # PT204[MEDIUM]: 13 "used again at line"
+        except Exception:
+            log.exception("could not save %s", order)
+        session.add(order)
 
 
 def save_each(orders):
@@ -88,7 +98,17 @@ def save_each_logging_failures(orders):
         for order in orders:
             try:
                 order.status = "seen"
-                session.commit()  # PT204[MEDIUM]: 17 "reused across loop iterations after a failure is swallowed"
+                session.commit()  # PT204[MEDIUM]: 17 "the next iteration of the loop runs on it"
+            except Exception:
+                log.warning("skipped %s", order)
+
+
+def save_each_skipping_bad_input(orders):
+    with SessionLocal() as session:
+        for order in orders:
+            try:
+                order.status = int(order.raw_status)
+                session.commit()  # ok: PT204
             except ValueError:
                 log.warning("skipped %s", order)
 
@@ -97,7 +117,7 @@ def save_each_managed(orders):
     with SessionLocal() as session:
         for order in orders:
             order.status = "seen"
-            session.commit()  # PT204[LOW]: 13 "the `with` block closes it"
+            session.commit()  # ok: PT204
 
 
 def get_db():
@@ -120,13 +140,13 @@ def get_db_leaky() -> Session:
 @app.post("/orders")
 def create_order(payload: dict, db: Session = Depends(get_db)):
     db.add(payload)
-    db.commit()  # PT204[LOW]: 5 "the dependency get_db closes it"
+    db.commit()  # ok: PT204
 
 
 @app.post("/orders/closing")
 def create_order_closing(payload: dict, db: Session = Depends(get_db_closing)):
     db.add(payload)
-    db.commit()  # PT204[LOW]: 5 "the dependency get_db_closing closes it"
+    db.commit()  # ok: PT204
 
 
 @app.post("/orders/leaky")
@@ -137,7 +157,7 @@ def create_order_leaky(payload: dict, db: Session = Depends(get_db_leaky)):
 
 def mark_paid(db, order_id):
     db.execute("UPDATE invoices SET paid = true WHERE id = %s", order_id)
-    db.commit()  # PT204[LOW]: 5
+    db.commit()  # ok: PT204
 
 
 def publish_release(repo):
@@ -190,13 +210,13 @@ class OrderRepository:
 
     def save(self, order):
         self.session.add(order)
-        self.session.commit()  # PT204[LOW]: 9 "handed to the object"
+        self.session.commit()  # PT204[LOW]: 9 "handed to a long-lived object"
 
 
 async def save_async(order):
     async with AsyncSessionLocal() as session:
         session.add(order)
-        await session.commit()  # PT204[LOW]: 15
+        await session.commit()  # ok: PT204
 
 
 async def save_async_in_block(order):
@@ -212,3 +232,70 @@ async def save_async_param(session: AsyncSession, order):
     except BaseException:
         await session.rollback()
         raise
+
+
+def mark_shipped(session: Session, order):
+    order.status = "shipped"
+    session.commit()  # ok: PT204
+
+
+def mark_shipped_quietly(session: Session, order):
+    order.status = "shipped"
+    try:
+        session.commit()  # PT204[MEDIUM]: 9 "the caller goes on"
+    except Exception:
+        log.exception("could not ship %s", order)
+
+
+def ship_all(session: Session, orders):
+    for order in orders:
+        try:
+            mark_shipped(session, order)  # PT204[MEDIUM]: 13 "mark_shipped commits session"
+        except Exception:
+            log.exception("could not ship %s", order)
+
+
+def ship_all_and_log(session: Session, orders):
+    for order in orders:
+        try:
+            mark_shipped(session, order)  # PT204[MEDIUM]: 13 "the next iteration"
+            order.status = "logged"
+            session.commit()  # ok: PT204
+        except Exception:
+            log.exception("could not ship %s", order)
+
+
+def ship_all_rolling_back(session: Session, orders):
+    for order in orders:
+        try:
+            mark_shipped(session, order)  # ok: PT204
+        except Exception:
+            session.rollback()
+            log.exception("could not ship %s", order)
+
+
+def ship_all_or_nothing(session: Session, orders):
+    for order in orders:
+        try:
+            mark_shipped(session, order)  # ok: PT204
+        except Exception:
+            log.exception("could not ship %s", order)
+            raise
+
+
+def ship_each_in_own_session(orders):
+    for order in orders:
+        try:
+            with SessionLocal() as session:
+                mark_shipped(session, order)  # ok: PT204
+        except Exception:
+            log.exception("could not ship %s", order)
+
+
+def ship_batch_or_log(orders):
+    with SessionLocal() as session:
+        try:
+            for order in orders:
+                mark_shipped(session, order)  # ok: PT204
+        except Exception:
+            log.exception("batch stopped")

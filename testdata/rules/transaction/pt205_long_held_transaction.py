@@ -1,6 +1,8 @@
 import asyncio
 import time
 
+import bcrypt
+
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +45,7 @@ async def poll(session: AsyncSession, batch_id: int):
     await session.execute(text("UPDATE batches SET polled = now() WHERE id = :id"), {"id": batch_id})
     await asyncio.sleep(0)  # ok: PT205
     await asyncio.sleep(1)  # PT205[HIGH]: 11 "first write"
-    await session.commit()  # PT204[LOW]: 11
+    await session.commit()
     await asyncio.sleep(1)  # ok: PT205
 
 
@@ -55,7 +57,7 @@ async def network_is_pt202s(session: AsyncSession, batch_id: int):
 
 
 def rebuild_statistics(session: Session, rows):
-    with session.begin():  # PT205[MEDIUM]: 5 "spans"
+    with session.begin():  # ok: PT205
         totals = {}
         for row in rows:
             totals[row.region] = totals.get(row.region, 0) + row.amount
@@ -179,4 +181,144 @@ def build_then_save(session: Session, source: dict):
     statement.line_53 = source.get('line_53')
     statement.line_54 = source.get('line_54')
     session.add(statement)
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
+
+
+def import_accounts(session: Session, rows: list[dict]):
+    with session.begin():  # PT205[MEDIUM]: 5 "slow non-database work (bcrypt.hashpw"
+        for row in rows:
+            account = Statement(id=row["id"])
+            account.password = bcrypt.hashpw(row["password"].encode(), bcrypt.gensalt())
+            account.field_0 = row.get('field_0')
+            account.field_1 = row.get('field_1')
+            account.field_2 = row.get('field_2')
+            account.field_3 = row.get('field_3')
+            account.field_4 = row.get('field_4')
+            account.field_5 = row.get('field_5')
+            account.field_6 = row.get('field_6')
+            account.field_7 = row.get('field_7')
+            account.field_8 = row.get('field_8')
+            account.field_9 = row.get('field_9')
+            account.field_10 = row.get('field_10')
+            account.field_11 = row.get('field_11')
+            account.field_12 = row.get('field_12')
+            account.field_13 = row.get('field_13')
+            account.field_14 = row.get('field_14')
+            account.field_15 = row.get('field_15')
+            account.field_16 = row.get('field_16')
+            account.field_17 = row.get('field_17')
+            account.field_18 = row.get('field_18')
+            account.field_19 = row.get('field_19')
+            account.field_20 = row.get('field_20')
+            account.field_21 = row.get('field_21')
+            account.field_22 = row.get('field_22')
+            account.field_23 = row.get('field_23')
+            account.field_24 = row.get('field_24')
+            account.field_25 = row.get('field_25')
+            account.field_26 = row.get('field_26')
+            account.field_27 = row.get('field_27')
+            account.field_28 = row.get('field_28')
+            account.field_29 = row.get('field_29')
+            account.field_30 = row.get('field_30')
+            account.field_31 = row.get('field_31')
+            account.field_32 = row.get('field_32')
+            account.field_33 = row.get('field_33')
+            account.field_34 = row.get('field_34')
+            account.field_35 = row.get('field_35')
+            account.field_36 = row.get('field_36')
+            account.field_37 = row.get('field_37')
+            account.field_38 = row.get('field_38')
+            account.field_39 = row.get('field_39')
+            account.field_40 = row.get('field_40')
+            account.field_41 = row.get('field_41')
+            account.field_42 = row.get('field_42')
+            account.field_43 = row.get('field_43')
+            account.field_44 = row.get('field_44')
+            account.field_45 = row.get('field_45')
+            account.field_46 = row.get('field_46')
+            account.field_47 = row.get('field_47')
+            account.field_48 = row.get('field_48')
+            account.field_49 = row.get('field_49')
+            account.field_50 = row.get('field_50')
+            account.field_51 = row.get('field_51')
+            session.add(account)  # PQ105[LOW]: 13
+
+
+def import_accounts_hashed_first(session: Session, rows: list[dict]):
+    hashes = {row["id"]: bcrypt.hashpw(row["password"].encode(), bcrypt.gensalt()) for row in rows}
+    with session.begin():  # ok: PT205
+        for row in rows:
+            account = Statement(id=row["id"])
+            account.password = hashes[row["id"]]
+            account.field_0 = row.get('field_0')
+            account.field_1 = row.get('field_1')
+            account.field_2 = row.get('field_2')
+            account.field_3 = row.get('field_3')
+            account.field_4 = row.get('field_4')
+            account.field_5 = row.get('field_5')
+            account.field_6 = row.get('field_6')
+            account.field_7 = row.get('field_7')
+            account.field_8 = row.get('field_8')
+            account.field_9 = row.get('field_9')
+            account.field_10 = row.get('field_10')
+            account.field_11 = row.get('field_11')
+            account.field_12 = row.get('field_12')
+            account.field_13 = row.get('field_13')
+            account.field_14 = row.get('field_14')
+            account.field_15 = row.get('field_15')
+            account.field_16 = row.get('field_16')
+            account.field_17 = row.get('field_17')
+            account.field_18 = row.get('field_18')
+            account.field_19 = row.get('field_19')
+            account.field_20 = row.get('field_20')
+            account.field_21 = row.get('field_21')
+            account.field_22 = row.get('field_22')
+            account.field_23 = row.get('field_23')
+            account.field_24 = row.get('field_24')
+            account.field_25 = row.get('field_25')
+            account.field_26 = row.get('field_26')
+            account.field_27 = row.get('field_27')
+            account.field_28 = row.get('field_28')
+            account.field_29 = row.get('field_29')
+            account.field_30 = row.get('field_30')
+            account.field_31 = row.get('field_31')
+            account.field_32 = row.get('field_32')
+            account.field_33 = row.get('field_33')
+            account.field_34 = row.get('field_34')
+            account.field_35 = row.get('field_35')
+            account.field_36 = row.get('field_36')
+            account.field_37 = row.get('field_37')
+            account.field_38 = row.get('field_38')
+            account.field_39 = row.get('field_39')
+            account.field_40 = row.get('field_40')
+            account.field_41 = row.get('field_41')
+            account.field_42 = row.get('field_42')
+            account.field_43 = row.get('field_43')
+            account.field_44 = row.get('field_44')
+            account.field_45 = row.get('field_45')
+            account.field_46 = row.get('field_46')
+            account.field_47 = row.get('field_47')
+            account.field_48 = row.get('field_48')
+            account.field_49 = row.get('field_49')
+            account.field_50 = row.get('field_50')
+            account.field_51 = row.get('field_51')
+            session.add(account)  # PQ105[LOW]: 13
+
+
+async def import_batches(session: AsyncSession, batches: list[list[Statement]], delay: float):
+    for batch in batches:
+        session.add_all(batch)
+        await session.flush()
+        await asyncio.sleep(delay)  # PT205[HIGH]: 15 "the caller's commit"
+
+
+async def import_batches_committed(session: AsyncSession, batches: list[list[Statement]], delay: float):
+    for batch in batches:
+        session.add_all(batch)
+        await session.commit()
+        await asyncio.sleep(delay)  # ok: PT205
+
+
+async def wait_then_import(session: AsyncSession, batch: list[Statement], delay: float):
+    await asyncio.sleep(delay)  # ok: PT205
+    session.add_all(batch)

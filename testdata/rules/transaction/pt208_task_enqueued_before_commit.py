@@ -111,12 +111,12 @@ def read_only_block(order_id):
 def bill(session: Session, invoice: Invoice):
     session.add(invoice)
     charge_card.send(invoice.id)  # PT208[HIGH]: 5 "charge_card.send"
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
 
 
 def bill_after_commit(session: Session, invoice: Invoice):
     session.add(invoice)
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
     charge_card.send(invoice.id)  # ok: PT208
 
 
@@ -136,7 +136,7 @@ def bill_then_publish(session: Session, invoice: Invoice):
 def send_by_name(session: Session, invoice: Invoice):
     session.add(invoice)
     app.send_task("billing.charge", args=[invoice.id])  # PT208[HIGH]: 5
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
 
 
 async def bill_async(session: AsyncSession, jobs: ArqRedis, invoice: Invoice):
@@ -149,3 +149,14 @@ async def bill_with_background_tasks(session: AsyncSession, tasks: BackgroundTas
     async with session.begin():
         session.add(invoice)
         tasks.add_task(charge_card, invoice.id)  # ok: PT208
+
+
+def bill_for_the_caller(session: Session, invoice: Invoice):
+    session.add(invoice)
+    session.flush()
+    charge_card.send(invoice.id)  # PT208[HIGH]: 5 "the caller's commit"
+
+
+def bill_nothing_written(session: Session, invoice_id: int):
+    invoice = session.get(Invoice, invoice_id)
+    charge_card.send(invoice.id)  # ok: PT208

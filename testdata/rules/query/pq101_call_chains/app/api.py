@@ -26,7 +26,7 @@ def greet(session: Session, user_id: int) -> str:
 def audit(session: Session, user_id: int):
     user = session.query(User).filter(User.id == user_id).one()  # PQ101[HIGH]: 12 "greeting()"
     user.name = user.name.strip()
-    session.commit()  # PT204[LOW]: 5
+    session.commit()
 
 
 def send_welcome(user_id: int):

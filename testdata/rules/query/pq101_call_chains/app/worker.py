@@ -19,7 +19,7 @@ async def run_once(session: AsyncSession, repo: JobRepository):
 async def process_job(session: AsyncSession, job_id: int):
     job = await session.get(Job, job_id)  # PQ101[MEDIUM]: 17 "already loaded at app/worker.py:11"
     job.status = "running"
-    await session.commit()  # PT204[LOW]: 11
+    await session.commit()
 
 
 async def describe_job(session: AsyncSession, job_id: int) -> str:

@@ -37,7 +37,7 @@ def progress_committed_each_step(session: Session, job: Job, items):
     for number, item in enumerate(items):
         process(item)
         job.progress = number  # ok: PT201
-        session.commit()  # PT204[LOW]: 9
+        session.commit()
 
 
 def status_sequence(session: Session, job_id: int, items):

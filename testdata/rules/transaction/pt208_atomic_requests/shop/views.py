@@ -49,3 +49,10 @@ class OrderViewSet(ModelViewSet):
         order.status = serializer.validated_data["status"]
         order.save()
         send_receipt.delay(order.pk)  # PT208[HIGH]: 9
+
+
+@require_POST
+def replace_orders(request):
+    Order.objects.filter(status="draft").delete()
+    Order.objects.bulk_create([Order(status="draft")])  # ok: PT203
+    return JsonResponse({})

@@ -10,7 +10,7 @@ down_revision = "0004"
 def upgrade():
     session = orm.Session(bind=op.get_bind())
     session.execute(sa.text("UPDATE reports SET progress = 0"))
-    session.commit()  # PT204[LOW]: 5 "migration run"
+    session.commit()  # "migration run"
 
 
 def downgrade():
