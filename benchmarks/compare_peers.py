@@ -206,13 +206,35 @@ def _with_missing_imports(source: str) -> str:
 
 
 def _deliberate(path: Path, line: int) -> str | None:
-    lines = path.read_text(encoding="utf-8").splitlines()
+    source = path.read_text(encoding="utf-8")
+    if _receiver_rebound_at_module_level(source, line):
+        return ("the module rebinds the receiver to a non-client value before any function runs "
+                "(persistlint reads the binding in force at call time)")
+    lines = source.splitlines()
     texts = {"line": [_code_part(lines[line - 1])],
              "before": [_code_part(text) for text in lines[max(0, line - 3):line - 1]]}
     for (pattern, where), reason in DELIBERATE_MISSES.items():
         if any(re.search(pattern, text) for text in texts[where]):
             return reason
     return None
+
+
+def _receiver_rebound_at_module_level(source: str, line: int) -> bool:
+    """``client = httpx.Client()`` ... ``client: int = 4`` at module level,
+    then ``client.send()`` on ``line``: the last module-level binding of the
+    receiver is not a call."""
+    tree = ast.parse(source)
+    receivers = {node.func.value.id for node in ast.walk(tree)
+                 if isinstance(node, ast.Call) and node.lineno == line
+                 and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)}
+    for name in receivers:
+        values = [statement.value for statement in tree.body
+                  if isinstance(statement, (ast.Assign, ast.AnnAssign)) and any(
+                      isinstance(target, ast.Name) and target.id == name
+                      for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target]))]
+        if len(values) > 1 and not isinstance(values[-1], ast.Call):
+            return True
+    return False
 
 
 def _code_part(text: str) -> str:

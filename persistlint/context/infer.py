@@ -382,6 +382,12 @@ FACTORY_RESULTS = {
     "smtplib.SMTP": "smtplib.SMTP",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
     "ftplib.FTP": "ftplib.FTP",
+    # boto3 builds its client and resource classes at run time
+    **{f"{factory}.client": "boto3.BaseClient" for factory in (
+        "boto3", "boto3.session.Session", "boto3.Session", "botocore.session.Session")},
+    "botocore.session.Session.create_client": "boto3.BaseClient",
+    **{f"{factory}.resource": "boto3.ServiceResource" for factory in (
+        "boto3", "boto3.session.Session", "boto3.Session")},
 }
 
 #: pathlib operations that give a path again. astroid cannot follow
@@ -540,8 +546,36 @@ def resolve_type(expr: nodes.NodeNG, _depth: int = 0) -> Resolved | None:
                     if target is binding:
                         return resolve_type(item, _depth + 1)
     if isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name):
-        return _instance_attribute_type(expr, _depth)
+        found = _instance_attribute_type(expr, _depth)
+        if found is not None:
+            return found
+    if isinstance(expr, nodes.Attribute) and _is_state(expr.expr):
+        return _state_attribute_type(expr, _depth)
     return None
+
+
+def _is_state(expr: nodes.NodeNG) -> bool:
+    """``request.state``, ``app.state``, ``request.app.state``: Starlette's
+    per-request and per-application attribute bags."""
+    return isinstance(expr, nodes.Attribute) and expr.attrname == "state"
+
+
+def _state_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
+    """``request.state.db`` where the module assigns ``<x>.state.db = value``
+    (a middleware, a lifespan, a dependency): the type of that value, when
+    every such assignment agrees."""
+    found = set()
+    for assign in expr.root().nodes_of_class(nodes.AssignAttr):
+        if assign.attrname != expr.attrname or not _is_state(assign.expr):
+            continue
+        statement = assign.parent
+        value = statement.value if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else None
+        if isinstance(statement, nodes.AnnAssign):
+            found.add(_annotation_type(statement.annotation))
+        elif value is not None:
+            found.add(resolve_type(value, depth + 1))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
 
 
 def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:

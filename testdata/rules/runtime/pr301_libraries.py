@@ -62,7 +62,7 @@ async def httpx2_calls(url: str):
 async def compressed(path: str):
     with gzip.open(path, "rt") as f:  # PR301[MEDIUM]: 10 "file IO"
         f.read()  # PR305[MEDIUM]: 9 "compression"
-    bz2.open(path).read()  # PR301[MEDIUM]: 5
+    bz2.open(path).read()  # PR305[MEDIUM]: 5 # PR301[MEDIUM]: 5
     lzma.open(path)  # PR301[MEDIUM]: 5
 
 

@@ -14,9 +14,8 @@ app.state.cache = redis.Redis()
 class DbSessionMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next):
         request.state.db = SessionLocal()
-        response = await call_next(request)
-        request.state.db.commit()  # PR301[MEDIUM]: 9 "database IO"
-        return response
+        request.state.db.execute("set statement_timeout = 1000")  # PR301[MEDIUM]: 9 "database IO"
+        return await call_next(request)
 
 
 @app.get("/users/{user_id}")
