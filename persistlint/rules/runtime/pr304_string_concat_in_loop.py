@@ -81,7 +81,7 @@ def check(node: nodes.AugAssign | nodes.Assign, ctx):
     more = f" (and {len(sites) - 1} more concatenations in this loop)" if len(sites) > 1 else ""
     yield Finding.at(
         node, Severity.LOW if small else Severity.MEDIUM,
-        f"String built with {_form(node, target.name)} in a loop: {target.name} is copied on every "
+        f"String built in a loop ({_form(node, target.name)}): {target.name} is copied on every "
         "iteration (quadratic)" + (f"; at most {iterations} iterations" if small else "") + more,
         "collect the parts in a list and \"\".join(...) them after the loop, or write to io.StringIO")
 
