@@ -421,6 +421,13 @@ def _annotation_type(annotation: nodes.NodeNG | None) -> Resolved | None:
     if annotation is None:
         return None
     if isinstance(annotation, nodes.Const) and isinstance(annotation.value, str):
+        head, _, rest = annotation.value.partition(".")
+        if head.isidentifier() and all(part.isidentifier() for part in rest.split(".") if rest):
+            # ``"S3Client"``: look the name up where the annotation is written
+            # (a ``TYPE_CHECKING`` import), not in a detached parse of the string
+            imported = imported_name(annotation.scope(), head)
+            if imported:
+                return Resolved(_canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
         try:
             annotation = astroid.extract_node(annotation.value)
         except _INFERENCE_ERRORS + (SyntaxError,):

@@ -246,5 +246,3 @@ def short(expr: nodes.NodeNG, limit: int = 60) -> str:
     """An expression as written, on one line, shortened for a message."""
     text = expr.as_string().replace("\n", " ")
     return text if len(text) <= limit else text[:limit - 3] + "..."
-
-

@@ -45,7 +45,10 @@ Calls handed to a thread (`asyncio.to_thread(load_settings, path)`,
 
 ## Severity
 As the blocking operation at the end of the chain: HIGH for IO, sleeps and
-password hashing in a request handler, MEDIUM otherwise.
+password hashing in a request handler, MEDIUM otherwise. LOW in startup and
+shutdown code, and LOW when a link of the chain is cached
+(`functools.lru_cache`, `functools.cache`): it blocks on its first call
+only, and the message says so.
 
 ## References
 - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)

@@ -5,12 +5,16 @@ import gzip
 import io
 import lzma
 import os.path
+from typing import TYPE_CHECKING
 
 import aioboto3
 import boto3
 import httpx2
 from botocore.client import BaseClient
 from fastapi import FastAPI
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.client import S3Client
 
 app = FastAPI()
 s3 = boto3.client("s3")
@@ -33,6 +37,11 @@ async def object_store(key: str, data: bytes):
 async def typed_client(client: BaseClient, key: str):
     client.delete_object(Bucket="media", Key=key)  # PR301[MEDIUM]: 5
     client.can_paginate("list_objects_v2")  # ok: PR301
+
+
+async def typed_by_string(client: "S3Client", key: str):
+    client.head_object(Bucket="media", Key=key)  # PR301[MEDIUM]: 5
+    client.get_paginator("list_objects_v2")  # ok: PR301
 
 
 async def async_object_store(key: str):
