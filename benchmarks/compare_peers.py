@@ -9,7 +9,7 @@ Runs, on the same trees:
 
 and prints, for every line any of them reports, what each found. It exits
 non-zero when a peer's blocking-call finding (flake8-async ASYNC2xx, ruff
-ASYNC2xx) has no persistlint PR301/PR303/PR307 on the same line, or a ruff
+ASYNC2xx) has no persistlint PR301/PR303/PR305/PR307 on the same line, or a ruff
 "needless list comprehension" finding (C419, C403, C404, C411) has no PR302,
 except for two documented differences:
 
@@ -61,7 +61,7 @@ DEFAULT_PATHS = (REPO / "testdata" / "rules" / "runtime", REPO / "testdata" / "p
 
 TOOLS = ("flake8-async", "ruff", "persistlint")
 PEER_BLOCKING = re.compile(r"^ASYNC2\d\d$")
-PERSISTLINT_BLOCKING = {"PR301", "PR303", "PR307"}
+PERSISTLINT_BLOCKING = {"PR301", "PR303", "PR305", "PR307"}
 RUFF_NEEDLESS_LIST = {"C419", "C403", "C404", "C411"}
 
 _FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) (?P<text>.*)$")
@@ -250,7 +250,7 @@ def _verdict(path: str, line: int, found: dict[str, list[str]]) -> str:
         return "persistlint only" if ours else "context only"
     gaps = []
     if peer_blocking and not ours & PERSISTLINT_BLOCKING:
-        gaps.append(f"{','.join(sorted(peer_blocking))} without PR301/PR303/PR307")
+        gaps.append(f"{','.join(sorted(peer_blocking))} without PR301/PR303/PR305/PR307")
     if needless_list and "PR302" not in ours:
         gaps.append(f"{','.join(sorted(needless_list))} without PR302")
     if not gaps:

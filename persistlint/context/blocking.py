@@ -419,13 +419,24 @@ def big_input(call: nodes.Call, qualname: str, ctx) -> str | None:
     thread hop that would replace it."""
     if qualname in _FILE_PARSERS:
         return "a file"
-    if ctx.loops_around(call):
+    if any(_parses_back_to_back(loop) for loop in ctx.loops_around(call)):
         return "one parse per item of a loop"
     argument = call.args[0] if call.args else next(
         (k.value for k in call.keywords or () if k.arg in {"s", "text", "markup"}), None)
     if argument is None:
         return None
     return _origin(argument, qualname in _HTML_PARSERS, ctx, 0)
+
+
+def _parses_back_to_back(loop: nodes.NodeNG) -> bool:
+    """A loop whose iterations follow each other without giving the event
+    loop back: not ``async for`` (each item is one message received), and no
+    ``await`` in its body (each parse then sits between two waits)."""
+    if isinstance(loop, nodes.AsyncFor):
+        return False
+    body = loop.body if isinstance(loop, (nodes.For, nodes.While)) else [loop]
+    return not any(True for statement in body
+                   for _ in statement.nodes_of_class((nodes.Await, nodes.AsyncFor, nodes.AsyncWith)))
 
 
 def _origin(expr: nodes.NodeNG, html: bool, ctx, depth: int) -> str | None:

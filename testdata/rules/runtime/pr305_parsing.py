@@ -87,3 +87,14 @@ async def per_item(messages: list[bytes]):
     for message in messages:
         events.append(json.loads(message))  # PR305[MEDIUM]: 23 "per item"
     return [json.loads(m) for m in messages] + events  # PR305[MEDIUM]: 13
+
+
+async def listen(stream, queue):
+    async for message in stream:
+        json.loads(message)  # ok: PR305
+    while True:
+        raw = await queue.get()
+        json.loads(raw)  # ok: PR305
+    for key in ("a", "b"):
+        value = await queue.get(key)
+        json.loads(value)  # ok: PR305
