@@ -34,6 +34,11 @@ def test_library_entries(qualname, expected):
     assert blocking.kind_of(qualname) is expected
 
 
+def test_async_path_reads_are_file_work_for_transactions():
+    assert blocking.external_kind("anyio.Path.read_text") == "file"
+    assert blocking.kind_of("anyio.Path.read_text") is None  # awaited: the event loop stays free
+
+
 def test_boto3_is_network_for_transactions_too():
     assert blocking.external_kind("mypy_boto3_s3.client.S3Client.put_object") == "network"
     assert blocking.external_kind("aiobotocore.client.AioBaseClient.put_object") == "network"

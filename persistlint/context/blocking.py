@@ -285,6 +285,7 @@ ASYNC_METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
         "httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession")},
     **{cls: (Kind.NETWORK, None) for cls in (
         "redis.asyncio.Redis", "redis.asyncio.client.Redis", "aiosmtplib.SMTP")},
+    **{cls: (Kind.FILE, _PATH_IO) for cls in ("anyio.Path", "aiopath.AsyncPath", "trio.Path")},
 }
 ASYNC_FUNCTIONS: dict[str, Kind] = {
     "asyncio.sleep": Kind.SLEEP, "anyio.sleep": Kind.SLEEP, "trio.sleep": Kind.SLEEP,
@@ -464,7 +465,7 @@ def _origin(expr: nodes.NodeNG, html: bool, ctx, depth: int) -> str | None:
     if _service_call(owner, method) or owner.startswith(ASYNC_SERVICE_CLIENTS):
         return "an object-store download"
     kind = kind_of(qualname)
-    if kind is Kind.FILE or kind is Kind.COMPRESSION:
+    if kind is Kind.FILE or kind is Kind.COMPRESSION or external_kind(qualname) == "file":
         return "a file"
     if kind is Kind.HTTP or external_kind(qualname) == "network":
         return "a scraped page" if html else None  # JSON from an API is one response

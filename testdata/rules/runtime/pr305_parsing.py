@@ -5,6 +5,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import anyio
 import boto3
 import httpx
 from bs4 import BeautifulSoup
@@ -63,6 +64,7 @@ async def from_files(path: Path, name: str):
     text = path.read_bytes()  # PR301[MEDIUM]: 12
     json.loads(text)  # PR305[MEDIUM]: 5
     ET.parse(name)  # PR305[MEDIUM]: 5
+    json.loads(await anyio.Path(name).read_text())  # PR305[MEDIUM]: 5 "a file"
 
 
 async def from_object_store(key: str):
