@@ -338,7 +338,7 @@ class Blocking:
 
 def classify(call: nodes.Call, ctx) -> Blocking | None:
     """The blocking operation ``call`` performs, or None."""
-    found = _reflection(call, ctx) or ctx.resolve(call)
+    found = _reflection(call, ctx) or _resource_client(call, ctx) or ctx.resolve(call)
     if found is None:
         return None
     kind = kind_of(found.qualname)
@@ -352,6 +352,19 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
         if why is None:
             return None
     return Blocking(kind, found.qualname, found.evidence, label(call), why)
+
+
+def _resource_client(call: nodes.Call, ctx) -> Resolved | None:
+    """``s3.meta.client.upload_file(...)``: the client under a boto3 resource."""
+    func = call.func
+    holder = func.expr if isinstance(func, nodes.Attribute) else None
+    if not (isinstance(holder, nodes.Attribute) and holder.attrname == "client"
+            and isinstance(holder.expr, nodes.Attribute) and holder.expr.attrname == "meta"):
+        return None
+    resource = ctx.type_of(holder.expr.expr)
+    if resource is None or not _service_call(resource.qualname, "load"):
+        return None
+    return Resolved(f"{SYNC_SERVICE_CLIENTS[1]}.{func.attrname}", resource.evidence)
 
 
 # ---------------------------------------------------------------- schema reflection

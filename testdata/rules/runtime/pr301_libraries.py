@@ -32,6 +32,9 @@ async def object_store(key: str, data: bytes):
     local.send_message(QueueUrl="q", MessageBody="m")  # PR301[MEDIUM]: 5
     boto3.session.Session().client("s3").list_objects_v2(Bucket="media")  # PR301[MEDIUM]: 5
     boto3.resource("dynamodb").Table("t").get_item(Key={"id": key})  # PR301[MEDIUM]: 5
+    resource = boto3.resource("s3")
+    resource.meta.client.upload_file("/tmp/x", "media", key)  # PR301[MEDIUM]: 5
+    resource.meta.client.generate_presigned_url("get_object")  # ok: PR301
 
 
 async def typed_client(client: BaseClient, key: str):
