@@ -37,6 +37,7 @@ def inside(node: nodes.NodeNG, ancestor: nodes.NodeNG) -> bool:
 class ExecutionKind(enum.Enum):
     REQUEST_HANDLER = "request_handler"
     BACKGROUND = "background"
+    STARTUP = "startup"  # lifespan, startup and shutdown hooks: run before or after serving
     UNKNOWN = "unknown"  # treated as background by the rules
 
 
@@ -49,6 +50,10 @@ class Execution:
     @property
     def is_request_handler(self) -> bool:
         return self.kind is ExecutionKind.REQUEST_HANDLER
+
+    @property
+    def is_startup(self) -> bool:
+        return self.kind is ExecutionKind.STARTUP
 
 
 UNKNOWN_EXECUTION = Execution(ExecutionKind.UNKNOWN)

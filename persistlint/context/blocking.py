@@ -17,7 +17,7 @@ import functools
 import attrs
 from astroid import nodes
 
-from persistlint.context.infer import own_nodes
+from persistlint.context.infer import Resolved, dotted_import, lookup_qualname, own_nodes
 from persistlint.diagnostic import Evidence, Severity
 
 
@@ -36,6 +36,7 @@ class Kind(enum.Enum):
     INPUT = ("PR301", "console input", "use await asyncio.to_thread(input, ...)")
     SLEEP = ("PR303", "sleep", "use await asyncio.sleep({delay})")
     CPU = ("PR305", "CPU-bound work", "use await asyncio.to_thread({call}) or a process pool")
+    COMPRESSION = ("PR305", "compression", "use await asyncio.to_thread({call}) or a process pool")
     PASSWORD_HASH = ("PR305", "password hashing, slow by design",
                      "use await asyncio.to_thread({call}) or a process pool")
 
@@ -47,16 +48,12 @@ class Kind(enum.Enum):
     def severity(self, in_request_handler: bool) -> Severity:
         """RULES.md: IO and sleeps are HIGH in a request handler; CPU work is
         MEDIUM, except password hashing, slow by design, in a handler."""
-        if self is Kind.CPU:
+        if self in (Kind.CPU, Kind.COMPRESSION):
             return Severity.MEDIUM
         return Severity.HIGH if in_request_handler else Severity.MEDIUM
 
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-_FILE_METHODS = frozenset({
-    "read", "read1", "readinto", "readinto1", "readline", "readlines", "write", "writelines",
-    "flush", "truncate", "close", "seek", "detach",
-})
 _DB_EXECUTE = frozenset({"execute", "executemany", "executescript", "callproc", "commit", "rollback",
                          "copy_from", "copy_to", "copy_expert"})
 _SESSION_IO = frozenset({"execute", "scalars", "scalar", "get", "commit", "flush", "refresh", "rollback",
@@ -75,12 +72,17 @@ _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathl
 #: class qualname -> (kind, methods that block; None: every method but the
 #: ones in NON_BLOCKING_METHODS).
 METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
-    **{cls: (Kind.FILE, _FILE_METHODS) for cls in (
-        # the concrete file classes only: the io base classes (io.IOBase,
-        # io.BufferedIOBase, ...) are also those of in-memory io.BytesIO/StringIO
+    # every method of a file object goes to its file descriptor (but the
+    # metadata ones in NON_BLOCKING_METHODS). The concrete file classes only:
+    # the io base classes (io.IOBase, io.BufferedIOBase, ...) are also those
+    # of in-memory io.BytesIO/StringIO.
+    **{cls: (Kind.FILE, None) for cls in (
         "io.TextIOWrapper", "io.BufferedReader", "io.BufferedWriter", "io.BufferedRandom",
-        "io.BufferedRWPair", "io.FileIO", "gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile",
-        "tempfile._TemporaryFileWrapper")},
+        "io.BufferedRWPair", "io.FileIO", "tempfile._TemporaryFileWrapper")},
+    # compressed streams: the work is the (de)compression, on a file
+    # (``gzip.open(path)``, whose opening is file IO) or in memory
+    # (``gzip.GzipFile(fileobj=io.BytesIO())``)
+    **{cls: (Kind.COMPRESSION, None) for cls in ("gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile")},
     **{cls: (Kind.FILE, _PATH_IO) for cls in _PATH_CLASSES},
     "subprocess.Popen": (Kind.PROCESS_WAIT, frozenset({"wait", "communicate"})),
     "requests.Session": (Kind.HTTP, _HTTP_VERBS | {"send"}),
@@ -111,6 +113,8 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
         "execute", "scalar", "scalars", "exec_driver_sql", "commit", "rollback"})),
     "sqlalchemy.Engine": (Kind.DATABASE, frozenset({"connect", "begin", "raw_connection"})),
     "sqlalchemy.Transaction": (Kind.DATABASE, frozenset({"commit", "rollback"})),
+    # schema reflection through ``inspect(engine)`` (see _reflection)
+    "sqlalchemy.engine.reflection.Inspector": (Kind.DATABASE, None),
     **{cls: (Kind.DATABASE, _DB_EXECUTE) for cls in (
         "psycopg2.connection", "psycopg2.cursor", "psycopg.Connection", "psycopg.Cursor",
         "pymysql.connection", "pymysql.cursor", "pymysql.connections.Connection",
@@ -123,8 +127,10 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
     "argon2.PasswordHasher": (Kind.PASSWORD_HASH, frozenset({"hash", "verify", "check_needs_rehash"})),
 }
 
-#: Methods of an "every method blocks" class that do no IO.
-NON_BLOCKING_METHODS = frozenset({"pubsub", "pipeline", "from_url", "set_debuglevel", "__init__"})
+#: Methods of an "every method blocks" class that do no IO: client
+#: factories, and file-object metadata answered without waiting.
+NON_BLOCKING_METHODS = frozenset({"pubsub", "pipeline", "from_url", "set_debuglevel", "__init__",
+                                  "fileno", "readable", "writable", "seekable", "isatty"})
 
 _OS_FILESYSTEM = (
     "listdir", "scandir", "stat", "lstat", "fstat", "statvfs", "remove", "unlink", "rmdir",
@@ -162,6 +168,7 @@ FUNCTIONS: dict[str, Kind] = {
     **{f"tempfile.{name}": Kind.FILE for name in (
         "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")},
     "tarfile.open": Kind.FILE,
+    **{f"{module}.open": Kind.FILE for module in ("gzip", "bz2", "lzma")},
     "zipfile.ZipFile": Kind.FILE,
     **{f"subprocess.{name}": Kind.PROCESS for name in (
         "run", "call", "check_call", "check_output", "getoutput", "getstatusoutput", "Popen")},
@@ -193,7 +200,7 @@ FUNCTIONS: dict[str, Kind] = {
        for name in ("parse", "fromstring", "document_fromstring", "fragment_fromstring")},
     "xml.dom.minidom.parse": Kind.CPU, "xml.dom.minidom.parseString": Kind.CPU,
     "bs4.BeautifulSoup": Kind.CPU,
-    **{f"{module}.{name}": Kind.CPU for module in ("zlib", "gzip", "bz2", "lzma")
+    **{f"{module}.{name}": Kind.COMPRESSION for module in ("zlib", "gzip", "bz2", "lzma")
        for name in ("compress", "decompress")},
     **{f"bcrypt.{name}": Kind.PASSWORD_HASH for name in ("hashpw", "checkpw", "kdf")},
     "hashlib.pbkdf2_hmac": Kind.PASSWORD_HASH, "hashlib.scrypt": Kind.PASSWORD_HASH,
@@ -220,11 +227,43 @@ _PASSLIB_METHODS = frozenset({"hash", "verify", "encrypt", "genhash"})
 _LITERAL_ARGUMENT_OK = frozenset({"json.loads", "pickle.loads"})
 
 
+#: Object-store and cloud service clients: every public method but the local
+#: ones calls the service over the network. boto3/botocore clients (and the
+#: ``mypy_boto3_*`` annotations of them) block; aiobotocore's are awaited.
+SYNC_SERVICE_CLIENTS = ("botocore.client.BaseClient", "boto3.BaseClient")
+_TYPED_BOTO3_CLIENTS = "mypy_boto3_"
+ASYNC_SERVICE_CLIENTS = ("aiobotocore.", "aioboto3.")
+_LOCAL_CLIENT_METHODS = frozenset({"close", "aclose", "meta", "get_paginator", "get_waiter",
+                                   "generate_presigned_url", "generate_presigned_post",
+                                   "can_paginate", "exceptions"})
+#: ``boto3.resource("s3")``: its lowercase methods call the service; the
+#: capitalised ones (``Bucket("b")``, ``Table("t")``) make a sub-resource
+#: locally, whose lowercase methods call the service again.
+SERVICE_RESOURCES = ("boto3.resources.base.ServiceResource", "boto3.ServiceResource")
+#: what astroid infers for them: classes boto3 makes inside its factory
+_INFERRED_RESOURCE = "boto3.resources.factory.ResourceFactory.load_from_definition."
+_LOCAL_RESOURCE_METHODS = frozenset({"meta", "get_available_subresources"})
+
+
+def _service_call(owner: str, method: str) -> bool:
+    """Whether ``owner.method`` is a synchronous call of a cloud service."""
+    if method.startswith("_"):
+        return False
+    if owner in SYNC_SERVICE_CLIENTS or (owner.startswith(_TYPED_BOTO3_CLIENTS) and owner.endswith("Client")):
+        return method not in _LOCAL_CLIENT_METHODS
+    if owner in SERVICE_RESOURCES or owner.startswith(tuple(f"{r}." for r in SERVICE_RESOURCES)) \
+            or owner.startswith(_INFERRED_RESOURCE):
+        return method[:1].islower() and method not in _LOCAL_RESOURCE_METHODS
+    return False
+
+
 def kind_of(qualname: str) -> Kind | None:
     """The blocking kind of the callable named ``qualname``, if any."""
     if qualname in FUNCTIONS:
         return FUNCTIONS[qualname]
     owner, _, method = qualname.rpartition(".")
+    if _service_call(owner, method):
+        return Kind.NETWORK
     if owner in METHODS:
         kind, methods = METHODS[owner]
         if methods is None:
@@ -246,19 +285,13 @@ ASYNC_METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
         "httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession")},
     **{cls: (Kind.NETWORK, None) for cls in (
         "redis.asyncio.Redis", "redis.asyncio.client.Redis", "aiosmtplib.SMTP")},
+    **{cls: (Kind.FILE, _PATH_IO) for cls in ("anyio.Path", "aiopath.AsyncPath", "trio.Path")},
 }
 ASYNC_FUNCTIONS: dict[str, Kind] = {
     "asyncio.sleep": Kind.SLEEP, "anyio.sleep": Kind.SLEEP, "trio.sleep": Kind.SLEEP,
     "aiofiles.open": Kind.FILE, "asyncio.open_connection": Kind.NETWORK,
     "aiohttp.request": Kind.HTTP, "aiosmtplib.send": Kind.NETWORK,
 }
-#: Service clients (boto3/botocore and their async twins) whose every method
-#: but these calls the service over the network.
-SERVICE_CLIENTS = ("boto3.BaseClient", "botocore.client.BaseClient", "aiobotocore.")
-_LOCAL_CLIENT_METHODS = frozenset({"close", "aclose", "meta", "get_paginator", "get_waiter",
-                                   "generate_presigned_url", "generate_presigned_post",
-                                   "can_paginate", "exceptions"})
-
 #: What a transaction held across an operation waits for.
 EXTERNAL_OF_KIND = {Kind.HTTP: "network", Kind.NETWORK: "network", Kind.FILE: "file", Kind.SLEEP: "sleep"}
 
@@ -276,7 +309,7 @@ def external_kind(qualname: str) -> str | None:
             kind = async_kind if not method.startswith("_") and method not in NON_BLOCKING_METHODS else None
         else:
             kind = async_kind if method in methods else None
-    if kind is None and owner.startswith(SERVICE_CLIENTS) and method not in _LOCAL_CLIENT_METHODS \
+    if kind is None and owner.startswith(ASYNC_SERVICE_CLIENTS) and method not in _LOCAL_CLIENT_METHODS \
             and not method.startswith("_"):
         return "network"
     if kind is None and owner.endswith("Stub") and owner.rpartition(".")[0].endswith("_grpc"):
@@ -292,6 +325,7 @@ class Blocking:
     qualname: str
     evidence: Evidence
     label: str  # as written, e.g. ``input_path.read_bytes()``
+    why: str = ""  # what makes parsing heavy here (``a file``), for parsers
 
     def recommendation(self, call: nodes.Call) -> str:
         func = call.func.as_string()
@@ -304,7 +338,7 @@ class Blocking:
 
 def classify(call: nodes.Call, ctx) -> Blocking | None:
     """The blocking operation ``call`` performs, or None."""
-    found = ctx.resolve(call)
+    found = _reflection(call, ctx) or _resource_client(call, ctx) or ctx.resolve(call)
     if found is None:
         return None
     kind = kind_of(found.qualname)
@@ -312,7 +346,189 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
         return None
     if found.qualname in _LITERAL_ARGUMENT_OK and call.args and _is_literal(call.args[0]):
         return None
-    return Blocking(kind, found.qualname, found.evidence, label(call))
+    why = ""
+    if found.qualname in PARSERS:
+        why = big_input(call, found.qualname, ctx)
+        if why is None:
+            return None
+    return Blocking(kind, found.qualname, found.evidence, label(call), why)
+
+
+def _resource_client(call: nodes.Call, ctx) -> Resolved | None:
+    """``s3.meta.client.upload_file(...)``: the client under a boto3 resource."""
+    func = call.func
+    holder = func.expr if isinstance(func, nodes.Attribute) else None
+    if not (isinstance(holder, nodes.Attribute) and holder.attrname == "client"
+            and isinstance(holder.expr, nodes.Attribute) and holder.expr.attrname == "meta"):
+        return None
+    resource = ctx.type_of(holder.expr.expr)
+    if resource is None or not _service_call(resource.qualname, "load"):
+        return None
+    return Resolved(f"{SYNC_SERVICE_CLIENTS[1]}.{func.attrname}", resource.evidence)
+
+
+# ---------------------------------------------------------------- schema reflection
+
+_SYNC_ENGINES = frozenset({"sqlalchemy.Engine", "sqlalchemy.engine.Engine", "sqlalchemy.engine.base.Engine",
+                           "sqlalchemy.Connection", "sqlalchemy.engine.Connection",
+                           "sqlalchemy.engine.base.Connection"})
+INSPECTOR = "sqlalchemy.engine.reflection.Inspector"
+_INSPECT = "sqlalchemy.inspect"
+
+
+def _reflection(call: nodes.Call, ctx) -> Resolved | None:
+    """``inspect(engine)`` connects, and the inspector it returns queries the
+    catalog on every ``get_*``/``has_*`` call; ``inspect(obj)`` of a model or
+    an instance is in-memory and not reported."""
+    func = call.func
+    if isinstance(func, nodes.Attribute) and func.attrname.startswith(("get_", "has_", "reflect_")):
+        receiver = _assigned_value(func.expr) if isinstance(func.expr, nodes.Name) else func.expr
+        if isinstance(receiver, nodes.Call) and _inspects_engine(receiver, ctx):
+            return Resolved(f"{INSPECTOR}.{func.attrname}", ctx.resolve(receiver).evidence)
+        return None
+    if call.args and _inspects_engine(call, ctx):
+        return Resolved(f"{INSPECTOR}.from_engine", ctx.resolve(call).evidence)
+    return None
+
+
+def _inspects_engine(call: nodes.Call, ctx) -> bool:
+    found = ctx.resolve(call)
+    if found is None or found.qualname != _INSPECT or not call.args:
+        return False
+    subject = ctx.type_of(call.args[0])
+    return subject is not None and subject.qualname in _SYNC_ENGINES
+
+
+# ---------------------------------------------------------------- parsing
+
+#: Parsers whose cost grows with the input (RULES.md PR305): CPU work worth
+#: a thread only when the input is big by construction.
+_STRING_PARSERS = frozenset({
+    "json.loads", "bs4.BeautifulSoup", "xml.dom.minidom.parseString",
+    *(f"{module}.{name}" for module in ("lxml.etree", "xml.etree.ElementTree", "xml.etree.cElementTree")
+      for name in ("fromstring", "XML", "HTML", "fromstringlist")),
+    *(f"lxml.html.{name}" for name in ("fromstring", "document_fromstring", "fragment_fromstring")),
+})
+#: Parsers that read a file (or a stream) by definition.
+_FILE_PARSERS = frozenset({
+    "json.load", "xml.dom.minidom.parse", "lxml.html.parse",
+    *(f"{module}.{name}" for module in ("lxml.etree", "xml.etree.ElementTree", "xml.etree.cElementTree")
+      for name in ("parse", "iterparse")),
+})
+PARSERS = _STRING_PARSERS | _FILE_PARSERS
+_HTML_PARSERS = frozenset({"bs4.BeautifulSoup", "lxml.etree.HTML", "xml.etree.ElementTree.HTML",
+                           *(f"lxml.html.{name}" for name in ("fromstring", "document_fromstring",
+                                                              "fragment_fromstring"))})
+#: Reading the content of a value on its way to the parser.
+_CONTENT_CALLS = frozenset({"read", "decode", "text", "json", "getvalue", "strip"})
+_CONTENT_ATTRIBUTES = frozenset({"text", "content", "body", "data"})
+_BLOB_TYPES = frozenset({"LargeBinary", "BLOB", "BYTEA", "PickleType", "BinaryField", "LONGBLOB", "bytes"})
+
+
+def big_input(call: nodes.Call, qualname: str, ctx) -> str | None:
+    """Why the input of parser ``call`` is big by construction, or None:
+    a file, an object-store download, a blob column, a page fetched for
+    scraping, or one parse per item of a loop. One request body, API
+    response, queue message or settings string costs less to parse than the
+    thread hop that would replace it."""
+    if qualname in _FILE_PARSERS:
+        return "a file"
+    if any(_parses_back_to_back(loop) for loop in ctx.loops_around(call)):
+        return "one parse per item of a loop"
+    argument = call.args[0] if call.args else next(
+        (k.value for k in call.keywords or () if k.arg in {"s", "text", "markup"}), None)
+    if argument is None:
+        return None
+    return _origin(argument, qualname in _HTML_PARSERS, ctx, 0)
+
+
+def _parses_back_to_back(loop: nodes.NodeNG) -> bool:
+    """A loop whose iterations follow each other without giving the event
+    loop back: not ``async for`` (each item is one message received), and no
+    ``await`` in its body (each parse then sits between two waits)."""
+    if isinstance(loop, nodes.AsyncFor):
+        return False
+    body = loop.body if isinstance(loop, (nodes.For, nodes.While)) else [loop]
+    return not any(True for statement in body
+                   for _ in statement.nodes_of_class((nodes.Await, nodes.AsyncFor, nodes.AsyncWith)))
+
+
+def _origin(expr: nodes.NodeNG, html: bool, ctx, depth: int) -> str | None:
+    """Where the data ``expr`` holds comes from, when that makes it big."""
+    if depth > 4:
+        return None
+    if isinstance(expr, nodes.Await):
+        return _origin(expr.value, html, ctx, depth + 1)
+    if isinstance(expr, nodes.Name):
+        value = _assigned_value(expr)
+        return _origin(value, html, ctx, depth + 1) if value is not None else None
+    if isinstance(expr, nodes.Subscript):
+        return _origin(expr.value, html, ctx, depth + 1)
+    if isinstance(expr, nodes.Attribute):
+        if _is_blob_column(expr, ctx):
+            return "a blob column"
+        if expr.attrname in _CONTENT_ATTRIBUTES:
+            return _origin(expr.expr, html, ctx, depth + 1)
+        return None
+    if not isinstance(expr, nodes.Call):
+        return None
+    found = ctx.resolve(expr)
+    qualname = found.qualname if found is not None else ""
+    owner, _, method = qualname.rpartition(".")
+    if _service_call(owner, method) or owner.startswith(ASYNC_SERVICE_CLIENTS):
+        return "an object-store download"
+    kind = kind_of(qualname)
+    if kind is Kind.FILE or kind is Kind.COMPRESSION or external_kind(qualname) == "file":
+        return "a file"
+    if kind is Kind.HTTP or external_kind(qualname) == "network":
+        return "a scraped page" if html else None  # JSON from an API is one response
+    if isinstance(expr.func, nodes.Attribute) and expr.func.attrname in _CONTENT_CALLS:
+        return _origin(expr.func.expr, html, ctx, depth + 1)
+    return None
+
+
+def _assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
+    """The value of the one plain assignment that binds ``name`` in its scope."""
+    try:
+        _, bindings = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return None
+    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
+        return None
+    statement = bindings[0].parent
+    if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and statement.value is not None \
+            and (not isinstance(statement, nodes.Assign) or len(statement.targets) == 1):
+        return statement.value
+    return None
+
+
+def _is_blob_column(attribute: nodes.Attribute, ctx) -> bool:
+    """``report.payload`` where the model maps ``payload`` to a binary
+    column (``mapped_column(LargeBinary)``, ``Mapped[bytes]``,
+    ``models.BinaryField()``)."""
+    owner = ctx.type_of(attribute.expr)
+    klass = lookup_qualname(owner.qualname) if owner is not None else None
+    if not isinstance(klass, nodes.ClassDef):
+        return False
+    for binding in klass.locals.get(attribute.attrname, []):
+        statement = binding.parent
+        written = [statement.value] if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else []
+        if isinstance(statement, nodes.AnnAssign):
+            written.append(statement.annotation)
+        names = {n.name if isinstance(n, nodes.Name) else n.attrname
+                 for value in written if value is not None
+                 for n in value.nodes_of_class((nodes.Name, nodes.Attribute))}
+        if names & _BLOB_TYPES:
+            return True
+    return False
+
+
+def is_sync_library_function(operation: Blocking) -> bool:
+    """A module function of the table (``os.path.isfile``) found by
+    inference or import, not a method: awaiting its result does not make
+    the call itself asynchronous. An awaited *method* is taken as async: its
+    receiver is likely the async twin of the class it resolved to."""
+    return operation.qualname in FUNCTIONS and operation.evidence >= Evidence.IMPORT_ALIAS
 
 
 def label(call: nodes.Call) -> str:
@@ -361,6 +577,7 @@ class Once:
 
     memoised: bool = False
     lines: tuple[int, ...] = attrs.field(default=(), converter=tuple)
+    decorator: str = ""  # the cache decorator, qualified when known (``functools.lru_cache``)
 
 
 def blocking_operations(function: nodes.FunctionDef, fctx) -> list[BlockingOp]:
@@ -380,22 +597,28 @@ def blocking_operations(function: nodes.FunctionDef, fctx) -> list[BlockingOp]:
 
 
 def runs_once(function: nodes.FunctionDef) -> Once | None:
-    memoised = any(is_cache_decorator(d) for d in (function.decorators.nodes if function.decorators else ()))
+    caches = [d for d in (function.decorators.nodes if function.decorators else ()) if is_cache_decorator(d)]
     lines = sorted({call.lineno for call in own_nodes(function, nodes.Call)
                     if in_lazy_initialisation(call, function)}) if _cache_targets(function) else []
-    if not memoised and not lines:
+    if not caches and not lines:
         return None
-    return Once(memoised, tuple(lines))
+    return Once(bool(caches), tuple(lines), _decorator_name(caches[0]) if caches else "")
 
 
-def repeated_calls(functions: dict):
+def _decorator_name(decorator: nodes.NodeNG) -> str:
+    func = decorator.func if isinstance(decorator, nodes.Call) else decorator
+    return dotted_import(func) or func.as_string()
+
+
+def repeated_calls(functions: dict, through_cache: bool = False):
     """For :func:`persistlint.context.callgraph.chains`: follow only the
     calls that block again on later uses: not the ones made on first use
-    only, nor calls of a memoised function."""
+    only, nor (unless ``through_cache``) calls of a memoised function."""
     def follow(caller, call) -> bool:
         once_lines = caller.once.lines if caller.once else ()
         callee = functions.get(call.callee)
-        return call.line not in once_lines and not (callee is not None and callee.is_memoised)
+        memoised = callee is not None and callee.is_memoised
+        return call.line not in once_lines and (through_cache or not memoised)
 
     return follow
 

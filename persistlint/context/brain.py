@@ -771,11 +771,12 @@ def connect(database, **kw): return Connection()
 
 _BOTO3 = """
 class BaseClient: pass
+class ServiceResource: pass
 def client(service_name, **kw): return BaseClient()
-def resource(service_name, **kw): return BaseClient()
+def resource(service_name, **kw): return ServiceResource()
 class Session:
     def client(self, service_name, **kw): return BaseClient()
-    def resource(self, service_name, **kw): return BaseClient()
+    def resource(self, service_name, **kw): return ServiceResource()
 """
 
 _ASYNCIO = """

@@ -189,6 +189,8 @@ def _collect_entrypoints(fctx: FileContext, context: ProjectContext) -> None:
                 return
         for qualname, found in execution.registrations(fctx.module, fctx.resolve):
             context.entrypoints.setdefault(qualname, _entry(found, fctx.relpath, 0))
+        for qualname, found in execution.startup_hooks(fctx.module, fctx.resolve):
+            context.entrypoints[qualname] = _entry(found, fctx.relpath, 0)
     except RecursionError:
         context.problems.append(f"{fctx.relpath}: too deeply nested to find entry points")
 

@@ -112,6 +112,16 @@ OFFLOAD_CALLS: dict[str, int] = {
 }
 _OFFLOAD_METHOD_NAMES = frozenset({"run_in_executor"})
 
+#: Application classes whose keywords name startup and shutdown code.
+APPLICATION_CLASSES = frozenset({
+    "fastapi.FastAPI", "fastapi.APIRouter", "fastapi._Router", "starlette.applications.Starlette",
+    "starlette.routing.Router", "litestar.Litestar",
+})
+_STARTUP_KEYWORDS = frozenset({"lifespan", "on_startup", "on_shutdown"})
+_STARTUP_EVENTS = frozenset({"startup", "shutdown"})
+#: aiohttp ``app.on_startup.append(fn)`` signals
+_STARTUP_SIGNALS = frozenset({"on_startup", "on_shutdown", "on_cleanup", "cleanup_ctx"})
+
 _GUESSED_ROUTERS = frozenset({"app", "router", "api", "bp", "blueprint", "routes", "api_router", "v1"})
 
 Resolver = Callable[[nodes.Call], Resolved | None]
@@ -155,6 +165,8 @@ def classify_decorated(function: nodes.FunctionDef, resolve: Resolver,
     """The execution context a function's own decorators or class give it."""
     if function.decorators is not None:
         for decorator in function.decorators.nodes:
+            if _is_startup_event_decorator(decorator):
+                return Execution(ExecutionKind.STARTUP, Evidence.INFERRED, "on_event")
             target = _decorator_target(decorator, resolve)
             if target is not None:
                 owner, _, method = target.qualname.rpartition(".")
@@ -257,3 +269,58 @@ def registrations(module: nodes.Module, resolve: Resolver) -> Iterable[tuple[str
         target = infer.resolve_callee(argument)
         if target is not None:
             yield target.qualname, Execution(kind, min(found.evidence, target.evidence), found.qualname)
+
+
+# ---------------------------------------------------------------- startup and shutdown code
+
+def _is_startup_event_decorator(decorator: nodes.NodeNG) -> bool:
+    """``@app.on_event("startup")`` / ``("shutdown")``."""
+    return isinstance(decorator, nodes.Call) and isinstance(decorator.func, nodes.Attribute) \
+        and decorator.func.attrname == "on_event" and bool(decorator.args) \
+        and isinstance(decorator.args[0], nodes.Const) and decorator.args[0].value in _STARTUP_EVENTS
+
+
+def startup_hooks(module: nodes.Module, resolve: Resolver) -> Iterable[tuple[str, Execution]]:
+    """Functions that ``module`` registers to run at startup or shutdown:
+    ``FastAPI(lifespan=fn)``, ``Starlette(on_startup=[fn], on_shutdown=[fn])``,
+    ``app.add_event_handler("startup", fn)``, aiohttp's
+    ``app.on_startup.append(fn)``."""
+    for call in module.nodes_of_class(nodes.Call):
+        for argument, via in _startup_arguments(call, resolve):
+            for item in argument.elts if isinstance(argument, (nodes.List, nodes.Tuple)) else [argument]:
+                target = _function_named(item)
+                if target is not None:
+                    yield target, Execution(ExecutionKind.STARTUP, Evidence.INFERRED, via)
+
+
+def _startup_arguments(call: nodes.Call, resolve: Resolver) -> Iterable[tuple[nodes.NodeNG, str]]:
+    func = call.func
+    if isinstance(func, nodes.Attribute) and func.attrname == "append" and call.args \
+            and isinstance(func.expr, nodes.Attribute) and func.expr.attrname in _STARTUP_SIGNALS:
+        yield call.args[0], func.expr.attrname
+    elif isinstance(func, nodes.Attribute) and func.attrname == "add_event_handler" and len(call.args) >= 2 \
+            and isinstance(call.args[0], nodes.Const) and call.args[0].value in _STARTUP_EVENTS:
+        yield call.args[1], "add_event_handler"
+    elif call.keywords and any(k.arg in _STARTUP_KEYWORDS for k in call.keywords):
+        found = resolve(call)
+        leaf = (found.qualname if found else func.as_string()).rpartition(".")[2]
+        if (found is not None and found.qualname in APPLICATION_CLASSES) \
+                or leaf in {c.rpartition(".")[2] for c in APPLICATION_CLASSES}:
+            for keyword in call.keywords:
+                if keyword.arg in _STARTUP_KEYWORDS:
+                    yield keyword.value, keyword.arg
+
+
+def _function_named(expr: nodes.NodeNG) -> str | None:
+    """The qualified name of the project function ``expr`` names (also when
+    a decorator such as ``asynccontextmanager`` wraps it)."""
+    if isinstance(expr, nodes.Name):
+        try:
+            _, bindings = expr.lookup(expr.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            bindings = ()
+        for binding in bindings:
+            if isinstance(binding, nodes.FunctionDef):
+                return binding.qname()
+    target = infer.resolve_callee(expr)
+    return target.qualname if target is not None else None

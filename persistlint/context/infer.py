@@ -385,6 +385,12 @@ FACTORY_RESULTS = {
     "smtplib.SMTP": "smtplib.SMTP",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
     "ftplib.FTP": "ftplib.FTP",
+    # boto3 builds its client and resource classes at run time
+    **{f"{factory}.client": "boto3.BaseClient" for factory in (
+        "boto3", "boto3.session.Session", "boto3.Session", "botocore.session.Session")},
+    "botocore.session.Session.create_client": "boto3.BaseClient",
+    **{f"{factory}.resource": "boto3.ServiceResource" for factory in (
+        "boto3", "boto3.session.Session", "boto3.Session")},
 }
 
 #: pathlib operations that give a path again. astroid cannot follow
@@ -419,6 +425,13 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
     if annotation is None or _depth > 8:
         return None
     if isinstance(annotation, nodes.Const) and isinstance(annotation.value, str):
+        head, _, rest = annotation.value.partition(".")
+        if head.isidentifier() and all(part.isidentifier() for part in rest.split(".") if rest):
+            # ``"S3Client"``: look the name up where the annotation is written
+            # (a ``TYPE_CHECKING`` import), not in a detached parse of the string
+            imported = imported_name(annotation.scope(), head)
+            if imported:
+                return Resolved(_canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
         try:
             annotation = astroid.extract_node(annotation.value)
         except _INFERENCE_ERRORS + (SyntaxError,):
@@ -578,7 +591,11 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
             if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.target is binding:
                 return _element_type(parent.iter)
     if isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name):
-        return _instance_attribute_type(expr, _depth)
+        found = _instance_attribute_type(expr, _depth)
+        if found is not None:
+            return found
+    if isinstance(expr, nodes.Attribute) and _is_state(expr.expr):
+        return _state_attribute_type(expr, _depth)
     return None
 
 
@@ -653,6 +670,29 @@ def _collection_element(annotation: nodes.NodeNG | None) -> Resolved | None:
     if isinstance(inner, nodes.Tuple):
         inner = inner.elts[0] if inner.elts else None
     return _annotation_type(inner)
+
+def _is_state(expr: nodes.NodeNG) -> bool:
+    """``request.state``, ``app.state``, ``request.app.state``: Starlette's
+    per-request and per-application attribute bags."""
+    return isinstance(expr, nodes.Attribute) and expr.attrname == "state"
+
+
+def _state_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
+    """``request.state.db`` where the module assigns ``<x>.state.db = value``
+    (a middleware, a lifespan, a dependency): the type of that value, when
+    every such assignment agrees."""
+    found = set()
+    for assign in expr.root().nodes_of_class(nodes.AssignAttr):
+        if assign.attrname != expr.attrname or not _is_state(assign.expr):
+            continue
+        statement = assign.parent
+        value = statement.value if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else None
+        if isinstance(statement, nodes.AnnAssign):
+            found.add(_annotation_type(statement.annotation))
+        elif value is not None:
+            found.add(resolve_type(value, depth + 1))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
 
 
 def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:

@@ -191,18 +191,55 @@ def _limited(iterable: nodes.NodeNG, _depth: int = 0) -> bool:
 
 
 def _small(iterable) -> bool:
+    found = iteration_bound(iterable) if isinstance(iterable, nodes.NodeNG) else None
+    return found is not None and found <= 10
+
+
+def iteration_bound(iterable: nodes.NodeNG) -> int | None:
+    """How many items iterating ``iterable`` provably yields at most: a
+    literal, ``range`` of constants, a slice with constant bounds
+    (``rows[:10]``), ``enumerate``/``reversed``/``sorted`` of those, ``zip``
+    (its shortest), ``itertools.islice(x, n)``; None when not provable."""
     if isinstance(iterable, (nodes.List, nodes.Tuple, nodes.Set)):
-        return len(iterable.elts) <= 10 and not any(isinstance(e, nodes.Starred) for e in iterable.elts)
+        if any(isinstance(e, nodes.Starred) for e in iterable.elts):
+            return None
+        return len(iterable.elts)
     if isinstance(iterable, nodes.Dict):
-        return len(iterable.items) <= 10
-    if isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
-            and iterable.func.name == "range" and iterable.args \
-            and all(isinstance(a, nodes.Const) and isinstance(a.value, int) for a in iterable.args):
-        values = [a.value for a in iterable.args]
-        start, stop = (0, values[0]) if len(values) == 1 else (values[0], values[1])
-        step = values[2] if len(values) > 2 and values[2] else 1
-        return len(range(start, stop, step)) <= 10
-    return False
+        return len(iterable.items)
+    if isinstance(iterable, nodes.Const) and isinstance(iterable.value, (str, bytes)):
+        return len(iterable.value)
+    if isinstance(iterable, nodes.Subscript) and isinstance(iterable.slice, nodes.Slice):
+        return _slice_length(iterable.slice)
+    if not isinstance(iterable, nodes.Call) or not iterable.args or iterable.keywords:
+        return None
+    name = iterable.func.as_string() if isinstance(iterable.func, (nodes.Name, nodes.Attribute)) else ""
+    if name in {"enumerate", "reversed", "sorted", "list", "tuple"}:
+        return iteration_bound(iterable.args[0])
+    if name == "zip":
+        bounds = [b for b in (iteration_bound(a) for a in iterable.args) if b is not None]
+        return min(bounds) if bounds else None
+    if name in {"islice", "itertools.islice"} and len(iterable.args) == 2:
+        limit = iterable.args[1]
+        return limit.value if isinstance(limit, nodes.Const) and type(limit.value) is int else None
+    if name == "range":
+        values = [a.value for a in iterable.args if isinstance(a, nodes.Const) and type(a.value) is int]
+        if len(values) != len(iterable.args) or len(values) > 3 or (len(values) == 3 and not values[2]):
+            return None
+        return len(range(*values))
+    return None
+
+
+def _slice_length(part: nodes.Slice) -> int | None:
+    """``[:10]``, ``[2:12]``: the most items the slice keeps, with constant
+    non-negative bounds and no step."""
+    if part.step is not None or not (isinstance(part.upper, nodes.Const) and type(part.upper.value) is int):
+        return None
+    lower = part.lower
+    start = 0 if lower is None else lower.value if isinstance(lower, nodes.Const) and type(lower.value) is int \
+        else None
+    if start is None or start < 0 or part.upper.value < 0:
+        return None
+    return max(0, part.upper.value - start)
 
 
 def loop_label(loop: nodes.NodeNG) -> str:
@@ -322,3 +359,4 @@ def over_batches(loop: nodes.NodeNG) -> bool:
     text = " ".join(n.as_string() for n in (iterable, target) if n is not None).lower()
     return any(word in text for word in BATCH_WORDS) or (
         iterable is not None and "page" in re.split(r"\W+", iterable.as_string().lower()))
+

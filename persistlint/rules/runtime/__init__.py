@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 from astroid import nodes
 
-from persistlint.context import blocking
-from persistlint.diagnostic import Finding
+from persistlint.context import Execution, blocking
+from persistlint.diagnostic import Finding, Severity
 
 CATEGORY = "Runtime Performance"
 
@@ -18,16 +18,34 @@ CATEGORY = "Runtime Performance"
 def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding]:
     """The finding of rule ``code`` (PR301/PR303/PR305) for a call on the
     event loop that blocks in the way that rule covers."""
-    if not ctx.in_async(call) or isinstance(call.parent, nodes.Await):
-        return  # an awaited call returns an awaitable: whatever it resolved to, it is async
+    if not ctx.in_async(call):
+        return
     operation = blocking.classify(call, ctx)
     if operation is None or operation.kind.code != code:
         return
+    if isinstance(call.parent, nodes.Await) and not blocking.is_sync_library_function(operation):
+        return  # an awaited method returns an awaitable: its receiver is an async twin of the one resolved
     handler = ctx.execution(call)
-    where = " of a request handler" if handler.is_request_handler else ""
     what = "" if operation.kind is blocking.Kind.SLEEP else f" ({operation.kind.label})"
+    if operation.why:
+        what = f" ({operation.kind.label}: parsing {operation.why})"
     evidence = min(operation.evidence, handler.evidence) if handler.is_request_handler else operation.evidence
     yield Finding.at(
-        call, operation.kind.severity(handler.is_request_handler),
-        f"{title}: {operation.label}{what} blocks the event loop{where}",
+        call, severity_in(handler, operation.kind.severity(handler.is_request_handler)),
+        f"{title}: {operation.label}{what} blocks the event loop{where(handler)}",
         operation.recommendation(call), evidence=evidence)
+
+
+def severity_in(execution: Execution, severity: Severity) -> Severity:
+    """Startup and shutdown code runs before or after serving: blocking
+    there delays the start or the stop, it stalls no request (LOW)."""
+    return Severity.LOW if execution.is_startup else severity
+
+
+def where(execution: Execution) -> str:
+    """How a message names the execution context of a blocking call."""
+    if execution.is_request_handler:
+        return " of a request handler"
+    if execution.is_startup:
+        return " in startup/shutdown code (LOW: it runs before or after serving)"
+    return ""

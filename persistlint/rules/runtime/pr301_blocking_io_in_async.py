@@ -2,13 +2,16 @@
 Checks for synchronous file, network, subprocess and database IO called
 inside an `async def`: `open()` and the file objects it returns, `pathlib.Path`
 reads and writes, `os`/`os.path`/`shutil` file-system calls, `requests`,
-`urllib`, `http.client`, the sync `httpx` API, `urllib3`, sockets, `smtplib`,
-`ftplib`, `subprocess`, `os.system`/`os.spawn*`/`os.wait*`, sync database
-drivers and sync SQLAlchemy sessions, and `input()`.
+`urllib`, `http.client`, the sync `httpx`/`httpx2` API, `urllib3`, sockets,
+`smtplib`, `ftplib`, sync Redis, boto3/botocore clients and resources,
+`subprocess`, `os.system`/`os.spawn*`/`os.wait*`, sync database drivers,
+sync SQLAlchemy sessions and `inspect(engine)` reflection, and `input()`.
 
 Calls count by what they resolve to, through import aliases, assignments
-(`p = Path(x)`, `client = httpx.Client()`, `with open(x) as f`) and
-annotations (`f: TextIOWrapper`, `session: Session`).
+(`p = Path(x)`, `client = httpx.Client()`, `with open(x) as f`),
+annotations (`f: TextIOWrapper`, `session: Session`) and attributes
+(`self.client`, `request.state.db` where the module assigns it). A library
+function stays synchronous when awaited (`await os.path.isfile(p)`).
 
 ## Why is this bad?
 An `async def` runs on the event loop. A synchronous IO call holds the loop
@@ -47,7 +50,9 @@ Functions handed to a thread (`asyncio.to_thread`, `loop.run_in_executor`,
 `httpx.AsyncClient`, `asyncio.create_subprocess_exec` or async drivers.
 
 ## Severity
-HIGH in a request handler; MEDIUM elsewhere.
+HIGH in a request handler; MEDIUM elsewhere; LOW in startup and shutdown
+code (lifespan, `on_event("startup")`, `on_startup`/`on_shutdown` hooks),
+which runs before or after serving.
 
 ## References
 - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)

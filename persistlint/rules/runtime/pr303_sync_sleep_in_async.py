@@ -27,7 +27,8 @@ A sleep handed to a thread (`await asyncio.to_thread(time.sleep, 1)`) or
 inside a nested synchronous function or lambda is not reported.
 
 ## Severity
-HIGH in a request handler; MEDIUM elsewhere.
+HIGH in a request handler; MEDIUM elsewhere; LOW in startup and shutdown
+code.
 
 ## References
 - [asyncio: developing with asyncio, running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)

@@ -1,6 +1,7 @@
 """## What it does
-Checks for a string built with `+=` (or `s = s + ...`) inside a `for` or
-`while` loop, where the string is defined before the loop.
+Checks for a string built with `+=`, `s = s + ...` or, prepending,
+`s = ... + s` inside a `for` or `while` loop, where the string is defined
+before the loop. The message names the form.
 
 ## Why is this bad?
 Strings are immutable: each `+=` may copy everything built so far, so
@@ -26,12 +27,13 @@ def render(rows):
     return "".join(parts)
 ```
 
-A string reset inside the loop, and numbers or lists built with `+=`, are
-not reported.
+A string reset inside the loop, numbers or lists built with `+=`, and
+loops that provably run at most 20 times (a literal, `range(n)` with
+n <= 20, a slice such as `rows[:10]`, `zip` with such a loop) are not
+reported: a handful of copies costs less than the list and the join.
 
 ## Severity
-MEDIUM, or LOW when the loop provably runs fewer than 100 times (a literal
-of fewer than 100 elements, `range(n)` with n < 100).
+MEDIUM, or LOW when the loop provably runs fewer than 100 times.
 
 ## References
 - [Python FAQ: the most efficient way to concatenate many strings](https://docs.python.org/3/faq/programming.html#what-is-the-most-efficient-way-to-concatenate-many-strings-together)
@@ -46,10 +48,13 @@ from astroid import nodes
 
 from persistlint.context import inside
 from persistlint.context.infer import infer_one, param_annotation
+from persistlint.context.loops import iteration_bound
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
 
 SMALL_LOOP = 100
+#: at most this many iterations: not worth reporting (RULES.md PR304)
+TINY_LOOP = 20
 _STATEMENT_LOOPS = (nodes.For, nodes.AsyncFor, nodes.While)
 
 
@@ -70,12 +75,14 @@ def check(node: nodes.AugAssign | nodes.Assign, ctx):
     if sites and sites[0] is not node:
         return  # one finding per string and loop, at its first concatenation
     iterations = _iterations(outside)
+    if iterations is not None and iterations <= TINY_LOOP:
+        return
     small = iterations is not None and iterations < SMALL_LOOP
     more = f" (and {len(sites) - 1} more concatenations in this loop)" if len(sites) > 1 else ""
     yield Finding.at(
         node, Severity.LOW if small else Severity.MEDIUM,
-        f"String built with += in a loop: {target.name} is copied on every iteration (quadratic)"
-        + (f"; at most {iterations} iterations" if small else "") + more,
+        f"String built in a loop ({_form(node, target.name)}): {target.name} is copied on every "
+        "iteration (quadratic)" + (f"; at most {iterations} iterations" if small else "") + more,
         "collect the parts in a list and \"\".join(...) them after the loop, or write to io.StringIO")
 
 
@@ -84,6 +91,16 @@ def _concatenations(name: str, loop: nodes.NodeNG) -> list[nodes.NodeNG]:
     found = [n for n in loop.nodes_of_class((nodes.AugAssign, nodes.Assign))
              if (target := _concatenated_name(n)) is not None and target.name == name]
     return sorted(found, key=lambda n: (n.lineno or 0, n.col_offset or 0))
+
+
+def _form(node: nodes.AugAssign | nodes.Assign, name: str) -> str:
+    """How the string grows: ``x += ...``, ``x = x + ...``, or prepending."""
+    if isinstance(node, nodes.AugAssign):
+        return f"{name} += ..."
+    right = node.value.right
+    if isinstance(right, nodes.Name) and right.name == name:
+        return f"{name} = ... + {name} (prepending)"
+    return f"{name} = {name} + ..."
 
 
 def _concatenated_name(node) -> nodes.AssignName | None:
@@ -161,28 +178,4 @@ def _iterations(loops: list[nodes.NodeNG]) -> int | None:
 def _loop_bound(loop: nodes.NodeNG) -> int | None:
     if not isinstance(loop, (nodes.For, nodes.AsyncFor)):
         return None
-    return _length(loop.iter)
-
-
-def _length(iterable: nodes.NodeNG) -> int | None:
-    """The number of items of a literal, ``range`` of constants, or
-    ``enumerate``/``reversed`` of those; None when not provable."""
-    if isinstance(iterable, (nodes.List, nodes.Tuple, nodes.Set)):
-        return len(iterable.elts)
-    if isinstance(iterable, nodes.Dict):
-        return len(iterable.items)
-    if isinstance(iterable, nodes.Const) and isinstance(iterable.value, (str, bytes)):
-        return len(iterable.value)
-    if not (isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name)
-            and iterable.args and not iterable.keywords):
-        return None
-    if iterable.func.name in {"enumerate", "reversed"}:
-        return _length(iterable.args[0])
-    if iterable.func.name == "range":
-        bounds = [a.value for a in iterable.args if isinstance(a, nodes.Const) and type(a.value) is int]
-        if len(bounds) == len(iterable.args):
-            try:
-                return len(range(*bounds))
-            except ValueError:  # range(..., 0)
-                return None
-    return None
+    return iteration_bound(loop.iter)

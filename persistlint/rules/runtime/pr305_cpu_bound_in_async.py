@@ -1,10 +1,16 @@
 """## What it does
-Checks for CPU-heavy synchronous work inside an `async def`: `json.load`/
-`json.loads` of non-literal data, `pickle.loads`, `PIL.Image`
-open/resize/save, `cv2`, `lxml`/`xml.etree` parsing, `BeautifulSoup(...)`,
-`zlib`/`gzip`/`bz2`/`lzma` (de)compression, password hashing (`bcrypt`,
-`hashlib.pbkdf2_hmac`, `hashlib.scrypt`, `passlib`, `argon2`) and
-`pandas.read_*`.
+Checks for CPU-heavy synchronous work inside an `async def`: `pickle.loads`,
+`PIL.Image` open/resize/save, `cv2`, `zlib`/`gzip`/`bz2`/`lzma`
+(de)compression (also reading and writing a `gzip.GzipFile`, in memory
+too), password hashing (`bcrypt`, `hashlib.pbkdf2_hmac`, `hashlib.scrypt`,
+`passlib`, `argon2`) and `pandas.read_*`.
+
+Parsing (`json.load(s)`, `lxml`/`xml.etree`, `BeautifulSoup(...)`) counts
+only where the input is big by construction: a file, an object-store
+download, a binary column, a page fetched for scraping, or one parse per
+item of a loop; the message says which. One request body, API response
+(`Response.json()`), queue message or settings string costs microseconds,
+less than the thread hop that would replace it: not reported.
 
 ## Why is this bad?
 While the CPU works for one coroutine, the event loop serves nobody else.
@@ -35,7 +41,8 @@ Parsing a literal (`json.loads('{"a": 1}')`) and work handed to a thread
 are not reported.
 
 ## Severity
-HIGH for password hashing in a request handler; MEDIUM otherwise.
+HIGH for password hashing in a request handler; MEDIUM otherwise; LOW in
+startup and shutdown code.
 
 ## References
 - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)

@@ -216,7 +216,9 @@ _CHANGING_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "c
 
 def _changes_inside(names: set[str], region: list[nodes.NodeNG]) -> bool:
     """Whether data reached from ``names`` is changed in ``region``:
-    ``y[0]["k"] = v``, ``item.attr = v``, ``y["k"].append(v)``."""
+    ``y[0]["k"] = v``, ``item.attr = v``, ``y["k"].append(v)``, also
+    through a loop over them (``for row in y: row["k"] = v``)."""
+    names = _with_loop_targets(names, region)
     for node in region:
         if isinstance(node, (nodes.AssignAttr, nodes.DelAttr)):
             target = node.expr
@@ -227,9 +229,30 @@ def _changes_inside(names: set[str], region: list[nodes.NodeNG]) -> bool:
             target = node.func.expr
         else:
             continue
-        while isinstance(target, (nodes.Attribute, nodes.Subscript, nodes.Call)):
-            target = target.func if isinstance(target, nodes.Call) else (
-                target.expr if isinstance(target, nodes.Attribute) else target.value)
+        target = _base_name(target)
         if isinstance(target, nodes.Name) and target.name in names:
             return True
     return False
+
+
+def _base_name(expr: nodes.NodeNG) -> nodes.NodeNG:
+    """``y`` of ``y[0].rows.values()``."""
+    while isinstance(expr, (nodes.Attribute, nodes.Subscript, nodes.Call)):
+        expr = expr.func if isinstance(expr, nodes.Call) else (
+            expr.expr if isinstance(expr, nodes.Attribute) else expr.value)
+    return expr
+
+
+def _with_loop_targets(names: set[str], region: list[nodes.NodeNG]) -> set[str]:
+    """``names`` and the targets of the loops (and comprehensions) in
+    ``region`` that walk data reached from them, to a fixed point: the
+    elements of a deep copy are copies too."""
+    names = set(names)
+    loops = [n for n in region if isinstance(n, (nodes.For, nodes.AsyncFor, nodes.Comprehension))]
+    while True:
+        more = {target.name for loop in loops
+                if isinstance(base := _base_name(loop.iter), nodes.Name) and base.name in names
+                for target in loop.target.nodes_of_class(nodes.AssignName)} - names
+        if not more:
+            return names
+        names |= more

@@ -45,7 +45,10 @@ Calls handed to a thread (`asyncio.to_thread(load_settings, path)`,
 
 ## Severity
 As the blocking operation at the end of the chain: HIGH for IO, sleeps and
-password hashing in a request handler, MEDIUM otherwise.
+password hashing in a request handler, MEDIUM otherwise. LOW in startup and
+shutdown code, and LOW when a link of the chain is cached
+(`functools.lru_cache`, `functools.cache`): it blocks on its first call
+only, and the message says so.
 
 ## References
 - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
@@ -56,9 +59,10 @@ from astroid import nodes
 
 from persistlint.context import callgraph
 from persistlint.context.infer import infer_one
-from persistlint.diagnostic import Effort, Evidence, Finding
+from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
 from persistlint.context import blocking
+from persistlint.rules import runtime
 
 _MAX_CHAINS = 20  # candidate chains compared per call; the graph walk is bounded anyway
 #: Decorators that turn a sync function into an awaitable run in a thread.
@@ -74,35 +78,45 @@ def check(node: nodes.Call, ctx):
     functions = ctx.project.functions
     summary = functions.get(callee.qualname) if callee is not None else None
     caller = ctx.function_of(node)
-    if summary is None or summary.is_async or summary.is_memoised \
-            or _wrapped_in_thread(node) or blocking.in_lazy_initialisation(node, caller):
+    if summary is None or summary.is_async or _wrapped_in_thread(node) \
+            or blocking.in_lazy_initialisation(node, caller):
         return
     handler = ctx.execution(node)
-    found = _worst_chain(functions, callee.qualname, handler.is_request_handler)
-    if found is None:
-        return
+    found = None if summary.is_memoised else _worst_chain(functions, callee.qualname, handler.is_request_handler)
+    cached = None
+    if found is None:  # a cached helper blocks on its first call only: still worth knowing, LOW
+        found = _worst_chain(functions, callee.qualname, handler.is_request_handler, through_cache=True)
+        if found is None:
+            return
+        cached = next(functions[q] for q in found[0] if functions[q].is_memoised)
     chain, worst = found
     kind = blocking.Kind[worst.kind]
     names = [caller.name] + [q.rpartition(".")[2] for q in chain] + [worst.label]
-    where = " of a request handler" if handler.is_request_handler else ""
     evidence = min(callee.evidence, Evidence[worst.evidence])
     if handler.is_request_handler:
         evidence = min(evidence, handler.evidence)
+    severity = runtime.severity_in(handler, kind.severity(handler.is_request_handler))
+    once = ""
+    if cached is not None:
+        severity = Severity.LOW
+        once = (f"; {cached.qualname.rpartition('.')[2]} is cached ({cached.once.decorator}): "
+                "blocks on its first call only")
     written = node.func.as_string()
     yield Finding.at(
-        node, kind.severity(handler.is_request_handler),
+        node, severity,
         f"Transitive blocking call: {' -> '.join(names)} ({kind.label}, "
-        f"{functions[chain[-1]].path}:{worst.line}) blocks the event loop{where}",
+        f"{functions[chain[-1]].path}:{worst.line}) blocks the event loop{runtime.where(handler)}{once}",
         f"offload it with await asyncio.to_thread({written}, ...), or make "
         f"{chain[0].rpartition('.')[2]} async",
         evidence=evidence)
 
 
-def _worst_chain(functions: dict, callee: str, in_handler: bool) -> tuple[list[str], blocking.BlockingOp] | None:
+def _worst_chain(functions: dict, callee: str, in_handler: bool,
+                 through_cache: bool = False) -> tuple[list[str], blocking.BlockingOp] | None:
     """The chain from ``callee`` to a blocking operation whose severity is
     highest (shortest first among equals), with that operation."""
     candidates = [[callee]] if functions[callee].blocks else []
-    follow = blocking.repeated_calls(functions)
+    follow = blocking.repeated_calls(functions, through_cache)
     for index, rest in enumerate(callgraph.chains(functions, callee, lambda s: bool(s.blocks), follow=follow)):
         if index >= _MAX_CHAINS:
             break

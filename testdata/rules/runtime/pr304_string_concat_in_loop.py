@@ -1,21 +1,21 @@
 def render(rows):
     html = ""
     for row in rows:
-        html += f"<tr><td>{row}</td></tr>"  # PR304[MEDIUM]: 9 "html"
+        html += f"<tr><td>{row}</td></tr>"  # PR304[MEDIUM]: 9 "html += ..."
     return html
 
 
 def render_while(lines):
     out = "start"
     while lines:
-        out = out + lines.pop()  # PR304[MEDIUM]: 9
+        out = out + lines.pop()  # PR304[MEDIUM]: 9 "out = out + ..."
     return out
 
 
 def prepend(parts):
     text = ""
     for part in parts:
-        text = part + text  # PR304[MEDIUM]: 9
+        text = part + text  # PR304[MEDIUM]: 9 "text = ... + text (prepending"
     return text
 
 
@@ -28,7 +28,7 @@ def annotated(rows, header: str):
 def small_loops():
     label = ""
     for name in ["a", "b", "c"]:
-        label += name  # PR304[LOW]: 9 "at most 3 iterations"
+        label += name  # ok: PR304
     code = ""
     for i in range(10):
         for j in range(5):
@@ -36,7 +36,26 @@ def small_loops():
     big = ""
     for i in range(1000):
         big += str(i)  # PR304[MEDIUM]: 9
-    return label, code, big
+    twenty = ""
+    for i in range(20):
+        twenty += str(i)  # ok: PR304
+    thirty = ""
+    for i in range(1, 31):
+        thirty += str(i)  # PR304[LOW]: 9 "at most 30 iterations"
+    return label, code, big, twenty, thirty
+
+
+def explicit_bounds(rows, words: list[str]):
+    head = ""
+    for row in rows[:10]:
+        head += str(row)  # ok: PR304
+    pairs = ""
+    for index, _ in zip(range(5), rows):
+        pairs += str(index)  # ok: PR304
+    first = ""
+    for word in words[:50]:
+        first += word  # PR304[LOW]: 9 "at most 50 iterations"
+    return head, pairs, first
 
 
 def nested_reset(groups):

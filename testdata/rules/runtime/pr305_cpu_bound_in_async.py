@@ -22,12 +22,12 @@ hasher = argon2.PasswordHasher()
 
 
 async def process(payload: bytes, text: str):
-    json.loads(payload)  # PR305[MEDIUM]: 5 "json.loads(payload)"
+    json.loads(payload)  # ok: PR305
     json.loads('{"a": 1}')  # ok: PR305
     pickle.loads(payload)  # PR305[MEDIUM]: 5
-    ET.fromstring(text)  # PR305[MEDIUM]: 5
+    ET.fromstring(text)  # ok: PR305
     etree.parse("feed.xml")  # PR305[MEDIUM]: 5
-    BeautifulSoup(text, "html.parser")  # PR305[MEDIUM]: 5
+    BeautifulSoup(text, "html.parser")  # ok: PR305
     zlib.compress(payload)  # PR305[MEDIUM]: 5
     gzip.decompress(payload)  # PR305[MEDIUM]: 5
     image = Image.open("photo.jpg")  # PR305[MEDIUM]: 13
@@ -37,7 +37,7 @@ async def process(payload: bytes, text: str):
     pd.read_csv("data.csv")  # PR305[MEDIUM]: 5
     hashlib.sha256(payload).hexdigest()  # ok: PR305
     json.dumps({"a": 1})  # ok: PR305
-    await asyncio.to_thread(json.loads, payload)  # ok: PR305
+    await asyncio.to_thread(pickle.loads, payload)  # ok: PR305
     await asyncio.to_thread(lambda: zlib.compress(payload))  # ok: PR305
 
 
@@ -53,7 +53,7 @@ async def login(password: str, stored: str):
         return None
     hasher.hash(password)  # PR305[HIGH]: 5
     hashlib.scrypt(password.encode(), salt=b"s", n=2**14, r=8, p=1)  # PR305[HIGH]: 5
-    return json.loads(stored)  # PR305[MEDIUM]: 12
+    return json.loads(stored)  # ok: PR305
 
 
 def sync_parse(payload: bytes):

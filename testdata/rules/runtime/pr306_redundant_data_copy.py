@@ -103,3 +103,29 @@ def deep_copies(config: dict, rows: list[dict]):
     for row in copy.deepcopy(rows):  # PR306[LOW]: 16 "deepcopy"
         print(row["id"], row.get("name"))
     return settings
+
+
+def deep_copy_changed_through_its_elements(rows: list[dict]):
+    snapshot = copy.deepcopy(rows)  # ok: PR306
+    for row in snapshot:
+        row["seen"] = True
+    return len(rows)
+
+
+def deep_copy_changed_through_nested_loops(groups: dict):
+    by_name = copy.deepcopy(groups)  # ok: PR306
+    for _, members in by_name.items():
+        for member in members:
+            member.append("x")
+    return len(groups)
+
+
+def deep_copy_changed_in_a_comprehension(rows: list[dict]):
+    return [item.update(done=True) for item in copy.deepcopy(rows)]  # ok: PR306
+
+
+def deep_copy_only_read_through_its_elements(rows: list[dict]):
+    unchanged = copy.deepcopy(rows)  # PR306[LOW]: 17 "deepcopy"
+    for row in unchanged:
+        print(row["id"])
+    return len(rows)
