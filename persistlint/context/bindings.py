@@ -116,3 +116,27 @@ def assigned_name(expr: nodes.NodeNG, through_await: bool = True) -> str | None:
         if len(targets) == 1 and isinstance(targets[0], nodes.AssignName):
             return targets[0].name
     return None
+
+
+def bindings_of(name: nodes.Name) -> list[nodes.NodeNG]:
+    """The nodes that bind ``name`` where it is read (astroid's lookup),
+    or none on code astroid cannot look up."""
+    try:
+        _, found = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - astroid lookup on odd code
+        return []
+    return list(found)
+
+
+def single_assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
+    """The value of the one plain assignment that binds ``name`` in its
+    scope (``x = value`` or ``x: T = value``), or None when the name is bound
+    otherwise or more than once."""
+    found = bindings_of(name)
+    if len(found) != 1 or not isinstance(found[0], nodes.AssignName):
+        return None
+    statement = found[0].parent
+    if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and statement.value is not None \
+            and (not isinstance(statement, nodes.Assign) or len(statement.targets) == 1):
+        return statement.value
+    return None

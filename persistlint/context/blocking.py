@@ -17,6 +17,7 @@ import functools
 import attrs
 from astroid import nodes
 
+from persistlint.context.bindings import single_assigned_value
 from persistlint.context.infer import Resolved, dotted_import, lookup_qualname, own_nodes
 from persistlint.diagnostic import Evidence, Severity
 
@@ -382,7 +383,7 @@ def _reflection(call: nodes.Call, ctx) -> Resolved | None:
     an instance is in-memory and not reported."""
     func = call.func
     if isinstance(func, nodes.Attribute) and func.attrname.startswith(("get_", "has_", "reflect_")):
-        receiver = _assigned_value(func.expr) if isinstance(func.expr, nodes.Name) else func.expr
+        receiver = single_assigned_value(func.expr) if isinstance(func.expr, nodes.Name) else func.expr
         if isinstance(receiver, nodes.Call) and _inspects_engine(receiver, ctx):
             return Resolved(f"{INSPECTOR}.{func.attrname}", ctx.resolve(receiver).evidence)
         return None
@@ -460,7 +461,7 @@ def _origin(expr: nodes.NodeNG, html: bool, ctx, depth: int) -> str | None:
     if isinstance(expr, nodes.Await):
         return _origin(expr.value, html, ctx, depth + 1)
     if isinstance(expr, nodes.Name):
-        value = _assigned_value(expr)
+        value = single_assigned_value(expr)
         return _origin(value, html, ctx, depth + 1) if value is not None else None
     if isinstance(expr, nodes.Subscript):
         return _origin(expr.value, html, ctx, depth + 1)
@@ -484,21 +485,6 @@ def _origin(expr: nodes.NodeNG, html: bool, ctx, depth: int) -> str | None:
         return "a scraped page" if html else None  # JSON from an API is one response
     if isinstance(expr.func, nodes.Attribute) and expr.func.attrname in _CONTENT_CALLS:
         return _origin(expr.func.expr, html, ctx, depth + 1)
-    return None
-
-
-def _assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
-    """The value of the one plain assignment that binds ``name`` in its scope."""
-    try:
-        _, bindings = name.lookup(name.name)
-    except Exception:  # noqa: BLE001 - astroid lookup on odd code
-        return None
-    if len(bindings) != 1 or not isinstance(bindings[0], nodes.AssignName):
-        return None
-    statement = bindings[0].parent
-    if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and statement.value is not None \
-            and (not isinstance(statement, nodes.Assign) or len(statement.targets) == 1):
-        return statement.value
     return None
 
 

@@ -589,7 +589,7 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
                     if target is binding:
                         return resolve_type(item, _depth + 1)
             if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) and parent.target is binding:
-                return _element_type(parent.iter)
+                return element_type(parent.iter)
     if isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name):
         found = _instance_attribute_type(expr, _depth)
         if found is not None:
@@ -631,7 +631,7 @@ COLLECTIONS = frozenset({"list", "List", "set", "Set", "frozenset", "FrozenSet",
                          "tuple", "Tuple", "QuerySet", "AsyncIterator", "AsyncIterable"})
 
 
-def _element_type(iterable: nodes.NodeNG) -> Resolved | None:
+def element_type(iterable: nodes.NodeNG) -> Resolved | None:
     """``for v in variants`` with ``variants: list[Variant]``, or over a
     project call annotated to return one (``for org in await
     repo.list_all()`` with ``-> list[Org]``): ``Variant``, ``Org``."""

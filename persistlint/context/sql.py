@@ -12,6 +12,7 @@ from sqlparse import tokens as T
 from sqlparse.sql import Function, Identifier, IdentifierList
 
 from persistlint.context import infer
+from persistlint.context.bindings import single_assigned_value
 
 #: What a statement does, by sqlparse's type of its first statement.
 READ, UPDATE, DELETE, INSERT = "SELECT", "UPDATE", "DELETE", "INSERT"
@@ -51,20 +52,9 @@ def sql_of(expr: nodes.NodeNG | None, resolve=None, hole: str = "x", _depth: int
         if isinstance(value, nodes.Const) and isinstance(value.value, str):
             return value.value
         if isinstance(expr, nodes.Name):
-            assigned = _assigned_value(expr)
+            assigned = single_assigned_value(expr)
             if assigned is not None:
                 return sql_of(assigned, resolve, hole, _depth + 1)
-    return None
-
-
-def _assigned_value(name: nodes.Name) -> nodes.NodeNG | None:
-    try:
-        _, assignments = name.lookup(name.name)
-    except Exception:  # noqa: BLE001 - astroid lookup on odd code
-        return None
-    if len(assignments) == 1 and isinstance(assignments[0], nodes.AssignName) \
-            and isinstance(assignments[0].parent, nodes.Assign):
-        return assignments[0].parent.value
     return None
 
 

@@ -506,22 +506,10 @@ def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
 
 
 def _element_type(iterable: nodes.NodeNG, ctx) -> Resolved | None:
-    """``for step in steps`` with ``steps: list[Step]`` (a parameter)."""
-    if not isinstance(iterable, nodes.Name):
-        return None
-    try:
-        _, assignments = iterable.lookup(iterable.name)
-    except Exception:  # noqa: BLE001
-        return None
-    if len(assignments) != 1 or not isinstance(assignments[0].parent, nodes.Arguments):
-        return None
-    annotation = infer.param_annotation(assignments[0])
-    if isinstance(annotation, nodes.Subscript):
-        inner = annotation.slice
-        found = infer.resolve_callee(inner.elts[0] if isinstance(inner, nodes.Tuple) else inner)
-        if found is not None and table_of(found.qualname, ctx):
-            return found.weaker(Evidence.ANNOTATION)
-    return None
+    """``for step in steps`` with ``steps: list[Step]``: the item type of an
+    annotated collection, when it is a mapped model."""
+    found = infer.element_type(iterable)
+    return found if found is not None and table_of(found.qualname, ctx) else None
 
 
 def _selected_model(expr: nodes.NodeNG, ctx) -> Resolved | None:

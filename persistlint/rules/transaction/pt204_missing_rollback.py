@@ -62,7 +62,7 @@ message says who owns the session.
 
 from astroid import nodes
 
-from persistlint.context import inside, infer
+from persistlint.context import bindings, inside, infer
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
 from persistlint.context import transactions
@@ -267,13 +267,8 @@ def used_again(node: nodes.NodeNG, handler: nodes.ExceptHandler, session: nodes.
 
 
 def _binding(session: nodes.NodeNG) -> nodes.NodeNG | None:
-    if not isinstance(session, nodes.Name):
-        return None
-    try:
-        _, assignments = session.lookup(session.name)
-    except Exception:  # noqa: BLE001
-        return None
-    return assignments[-1] if assignments else None
+    found = bindings.bindings_of(session) if isinstance(session, nodes.Name) else []
+    return found[-1] if found else None
 
 
 def _bound_inside(session: nodes.NodeNG, loop: nodes.NodeNG) -> bool:
