@@ -272,7 +272,7 @@ def _documented_difference(path: str, line: int) -> str | None:
     if re.search(r"noqa:[^#]*\bPR3\d\d", comment):
         return "silenced with noqa"
     if _only_not_blocking(source, line):
-        return "no disk or network wait (NOT_BLOCKING in _blocking.py)"
+        return "no disk or network wait (NOT_BLOCKING in context/blocking.py)"
     if re.search(r"ok:\s*PR3\d\d", comment):
         return "deliberate near miss of a persistlint fixture"
     return None
