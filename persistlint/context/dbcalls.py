@@ -84,14 +84,21 @@ DJANGO_PAIR_RESULTS = frozenset({"get_or_create", "update_or_create", "aget_or_c
                                  "aupdate_or_create"})
 DJANGO_MODEL = "django.db.models.Model"
 DJANGO_INSTANCE_WRITES = {"save": SAVE, "asave": SAVE, "delete": DELETE_ROW, "adelete": DELETE_ROW}
-DBAPI_RUNNERS = frozenset({
-    "psycopg2.cursor", "psycopg2.connection", "psycopg2.extensions.cursor",
-    "psycopg.Cursor", "psycopg.Connection", "psycopg.AsyncCursor", "psycopg.AsyncConnection",
-    "sqlite3.Cursor", "sqlite3.Connection", "pymysql.cursor", "pymysql.connection",
-    "MySQLdb.cursor", "MySQLdb.connection", "django.db.CursorWrapper",
-    "aiosqlite.Cursor", "aiosqlite.Connection", "aiosqlite.core.Connection", "aiosqlite.cursor.Cursor",
-    "asyncpg.Connection", "asyncpg.Pool",
+#: DB-API connections: a transaction opens on their first statement.
+DBAPI_CONNECTIONS = frozenset({
+    "psycopg2.connection", "psycopg.Connection", "psycopg.AsyncConnection",
+    "sqlite3.Connection", "pymysql.connection", "MySQLdb.connection",
 })
+DBAPI_CURSORS = frozenset({
+    "psycopg2.cursor", "psycopg2.extensions.cursor", "psycopg.Cursor", "psycopg.AsyncCursor",
+    "sqlite3.Cursor", "pymysql.cursor", "MySQLdb.cursor", "django.db.CursorWrapper",
+})
+#: Connections that run in autocommit mode outside explicit transaction blocks.
+AUTOCOMMIT_CONNECTIONS = frozenset({"asyncpg.Connection", "asyncpg.Pool"})
+AIOSQLITE = frozenset({"aiosqlite.Cursor", "aiosqlite.Connection", "aiosqlite.core.Connection",
+                       "aiosqlite.cursor.Cursor"})
+#: Everything that runs SQL text handed to it.
+DBAPI_RUNNERS = DBAPI_CONNECTIONS | DBAPI_CURSORS | AUTOCOMMIT_CONNECTIONS | AIOSQLITE
 DBAPI_METHODS = frozenset({"execute", "fetch", "fetchrow", "fetchval", "exec_driver_sql",
                            "execute_fetchall"})
 STATEMENT_KINDS = {"sqlalchemy.Select": READ, "sqlalchemy.Update": UPDATE,

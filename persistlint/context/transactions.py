@@ -36,29 +36,18 @@ import sqlparse
 from astroid import nodes
 
 from persistlint.context import blocking, infer, inside, sql
+from persistlint.context.dbcalls import (
+    AUTOCOMMIT_CONNECTIONS, DBAPI_CONNECTIONS, DBAPI_CURSORS, SA_CONNECTIONS, SA_SESSIONS,
+)
 from persistlint.context.models import is_django_model, table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
 
 # ---------------------------------------------------------------- library knowledge
 
-#: ORM sessions and SQLAlchemy connections: autobegin, commit/rollback.
-SESSION_CLASSES = frozenset({
-    "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session",
-    "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.async_scoped_session",
-    "sqlmodel.Session", "sqlmodel.ext.asyncio.session.AsyncSession",
-    "sqlalchemy.Connection", "sqlalchemy.ext.asyncio.AsyncConnection",
-})
-DBAPI_CONNECTIONS = frozenset({
-    "psycopg2.connection", "psycopg.Connection", "psycopg.AsyncConnection",
-    "sqlite3.Connection", "pymysql.connection", "MySQLdb.connection",
-})
-DBAPI_CURSORS = frozenset({
-    "psycopg2.cursor", "psycopg.Cursor", "psycopg.AsyncCursor", "sqlite3.Cursor",
-    "pymysql.cursor", "MySQLdb.cursor", "django.db.CursorWrapper",
-})
-#: Autocommit outside explicit blocks.
-AUTOCOMMIT_CONNECTIONS = frozenset({"asyncpg.Connection", "asyncpg.Pool"})
+#: ORM sessions and SQLAlchemy connections: autobegin, commit/rollback. The
+#: driver tables are the database-call classifier's (one home per fact).
+SESSION_CLASSES = SA_SESSIONS | SA_CONNECTIONS
 
 BEGIN_CALLS = frozenset({
     "sqlalchemy.Engine.begin", "sqlalchemy.ext.asyncio.AsyncEngine.begin",
