@@ -21,8 +21,8 @@ import attrs
 from astroid.exceptions import AstroidSyntaxError, AstroidError
 
 from persistlint import baseline, registry, settings as settings_mod, walker
-from persistlint.context import FileContext, ProjectContext, infer, project_context, results
-from persistlint.context.build import SourceError, read_source
+from persistlint.context import FileContext, ProjectContext, files, infer, project_context, results
+from persistlint.context.files import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
 from persistlint.settings import SettingsError
 
@@ -71,8 +71,10 @@ def analyse(path: str, source: str | None = None,
 def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
              isolated: bool, adopted: bool, tree: ast.Module | None = None) -> list[Diagnostic]:
     real = Path(display) if display not in ("-", "stdin") else Path.cwd() / "stdin.py"
+    absolute = files.resolved(real)
     try:
-        root, settings = settings_mod.resolve(real, overrides, isolated)
+        # the file's directory: the same root, and a link loop as the file cannot stop it
+        root, settings = settings_mod.resolve(absolute.parent, overrides, isolated)
         if adopted:
             baseline.check(settings)
     except SettingsError as exc:
@@ -81,7 +83,6 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
         # flake8 process, or a caller of this function)
         return [walker.internal("PX002", display, 1, 0, f"invalid configuration: {exc}",
                                 "fix the setting named in the message")]
-    absolute = real.resolve()
     try:
         relpath = absolute.relative_to(root).as_posix()
     except ValueError:
@@ -93,7 +94,7 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
         try:
             source = read_source(absolute)
         except SourceError as exc:
-            return [walker.internal("PX001", display, 1, 0, str(exc), "save the file as UTF-8 Python source")]
+            return [walker.internal("PX001", display, 1, 0, str(exc), exc.recommendation)]
     if _FILE_NOQA.search(source) and not _FILE_NOQA.search(source).group("codes"):
         return []
     if "\x00" in source:

@@ -4,16 +4,15 @@ each part of the context for its facts."""
 
 from __future__ import annotations
 
-import io
 import os
 import time
-import tokenize
 from pathlib import Path
 
 from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
 from persistlint.context import knowledge, migrations, models, results, stack, summaries
+from persistlint.context.files import SourceError, printable, read_source, unreadable_reason
 from persistlint.settings import Settings
 
 SKIPPED_DIRS = frozenset({
@@ -29,35 +28,24 @@ MANIFESTS = (
 MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
 
 
-class SourceError(Exception):
-    """A file that cannot be read as Python source; the text is one line."""
-
-
-def read_source(path: Path, data: bytes | None = None) -> str:
-    """Decode a Python file the way the interpreter would (PEP 263)."""
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
-    if b"\x00" in data:
-        raise SourceError("file contains NUL bytes; not Python source")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
-        raise SourceError(f"cannot decode file: {reason}") from None
-
-
 def _is_project(directory: Path) -> bool:
     return any((directory / marker).is_file() for marker in ("pyproject.toml", "setup.cfg"))
 
 
-def project_files(root: Path, settings: Settings) -> list[Path]:
+def project_files(root: Path, settings: Settings, problems: list[str] | None = None) -> list[Path]:
     """Python and SQL files of the project (tests and excludes left out),
-    plus the manifests the stack is read from."""
+    plus the manifests the stack is read from. Entries that cannot be read
+    safely (FIFOs, devices, dangling or looping links, links out of the
+    project, undecodable names) are left out, each noted in ``problems``."""
     found: list[Path] = []
+    problems = [] if problems is None else problems
+
+    def readable(path: Path) -> bool:
+        reason = unreadable_reason(path, root)
+        if reason is not None:
+            problems.append(f"{printable(path.relative_to(root).as_posix())}: {reason}")
+        return reason is None
+
     for directory, subdirs, files in os.walk(root):
         # A directory with a project file of its own is another project: its
         # files are linted with their own root and context.
@@ -68,33 +56,40 @@ def project_files(root: Path, settings: Settings) -> list[Path]:
                 continue
             path = Path(directory, name)
             relative = path.relative_to(root).as_posix()
-            if not settings.skips(relative):
+            if not settings.skips(relative) and readable(path):
                 found.append(path)
     for base in (root, *stack.subprojects(root)):  # a monorepo's services: backend/pyproject.toml
         for pattern in MANIFESTS:
-            found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+            found.extend(sorted(p for p in base.glob(pattern) if os.path.lexists(p) and readable(p)))
     return sorted(set(found))
 
 
 def load_or_build(root: Path, settings: Settings) -> ProjectContext:
-    files = project_files(root, settings)
+    listing_problems: list[str] = []
+    files = project_files(root, settings, listing_problems)
     store = cache.ContextCache(root) if settings.cache else None
-    manifest = cache.manifest(root, files, store.previous_manifest() if store else {})
-    key = cache.key(repr(settings), manifest)
-    if store is not None:
-        with store.locked():
-            data = store.load(key)
-            if data is not None:
-                return ProjectContext.from_json(root, settings, key, data)
-            context = build(root, settings, files, key)
-            store.save(key, manifest, context.to_json())
-            results.ResultCache(root).prune()  # a new project state: drop long-unused file results
-            return context
-    return build(root, settings, files, key)
+    previous, previously_hashed_at = store.previous_manifest() if store else ({}, 0)
+    hashed_at = time.time_ns()
+    manifest = cache.manifest(root, files, previous, previously_hashed_at)
+    key = cache.key("\0".join([repr(settings), *listing_problems]), manifest)
+    if store is None:
+        return build(root, settings, files, key, listing_problems)
+    with store.locked():
+        data = store.load(key)
+        if data is not None:
+            return ProjectContext.from_json(root, settings, key, data)
+        context = build(root, settings, files, key, listing_problems)
+        store.save(key, manifest, context.to_json(), hashed_at)
+        results.ResultCache(root).prune()  # a new project state: drop long-unused file results
+    if store.refused:
+        context.problems.append(cache.REFUSED_NOTE + store.refused)
+    return context
 
 
-def build(root: Path, settings: Settings, files: list[Path], key: str) -> ProjectContext:
+def build(root: Path, settings: Settings, files: list[Path], key: str,
+          listing_problems: list[str] = ()) -> ProjectContext:
     context = ProjectContext(root=root, settings=settings, key=key)
+    context.problems.extend(listing_problems)
     infer.BOUNDARY.activate(root)
 
     context.tech_stack, problems = _part(context, "tech stack", lambda: stack.detect(root),

@@ -1,22 +1,34 @@
 """On-disk cache of the project context, keyed by the content of the files
 it was built from.
 
-The key is a hash of every file's content hash (plus persistlint's version
-and the settings). To avoid re-reading an unchanged tree on every editor
-save, a file whose size and modification time match the previous manifest
-reuses the content hash recorded there.
+The key is a hash of every file's context digest (plus persistlint's
+version and the settings; see :mod:`persistlint.context.incremental`). To avoid re-reading an unchanged tree on every editor
+save, a file whose size, modification time, change time and inode match the
+previous manifest reuses the digest recorded there, unless it changed
+too close to the moment it was hashed to tell (git's "racily clean" case):
+then it is hashed again.
 
 Several flake8 ``-j`` workers may start cold at once: the first takes an
 exclusive lock and builds, the others wait and then read its result.
+
+A checked-out project is untrusted input, and so is its cache folder: every
+file in it is opened without following symbolic links, only regular files
+are read, writes go to a temporary file in the same folder that replaces the
+target atomically, and nothing is ever written outside
+``<root>/.persistlint_cache``. A cache whose content does not have the
+expected shape is discarded and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +43,24 @@ except ImportError:  # pragma: no cover - not on Windows
     fcntl = None
 
 CACHE_DIR = ".persistlint_cache"
-FORMAT = 2  # 2: manifest digests of Python modules are syntax-tree digests
+#: how a context's ``problems`` say that the disk cache was not used (and why)
+REFUSED_NOTE = "cache not used: "
+FORMAT = 3  # 3: syntax-tree digests for Python modules, with ctime and inode
+CONTEXT_FILE = "context.json"
+LOCK_FILE = "lock"
+IGNORE_FILE = ".gitignore"
+MAX_CACHE_FILE_BYTES = 256_000_000  # a cache file larger than this is not ours
+#: a file changed within this many nanoseconds of being hashed may change
+#: again without its timestamps showing it: hash it again next time
+RACY_WINDOW_NS = 2_000_000_000
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted in the cache never blocks open()
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+class CacheUnavailable(Exception):
+    """The cache folder cannot be used; the text is one line for the user."""
 
 
 @functools.cache
@@ -41,31 +70,260 @@ def tool_fingerprint() -> str:
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(__version__.encode())
     for module in sorted(package.rglob("*.py")):
-        stat = module.stat()
-        digest.update(f"{module.relative_to(package)}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+        stat_result = module.stat()
+        digest.update(f"{module.relative_to(package)}\0{stat_result.st_mtime_ns}\0{stat_result.st_size}\0".encode())
     return digest.hexdigest()
 
 
-def manifest(root: Path, files: list[Path], previous: dict[str, list]) -> dict[str, list]:
-    """``{relpath: [mtime_ns, size, context digest]}`` for every file
-    (:func:`persistlint.context.incremental.context_digest`)."""
+# -------------------------------------------------------------- safe file IO
+
+def cache_directory(root: Path) -> Path:
+    """``<root>/.persistlint_cache``, created if missing, with its
+    ``.gitignore``. Raises :class:`CacheUnavailable` when it is a symbolic
+    link or not a directory, or cannot be created."""
+    directory = root / CACHE_DIR
+    try:
+        os.mkdir(directory, 0o755)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise CacheUnavailable(f"{CACHE_DIR} cannot be created ({exc.strerror or exc})") from None
+    try:
+        found = os.lstat(directory)
+    except OSError as exc:
+        raise CacheUnavailable(f"{CACHE_DIR} cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise CacheUnavailable(f"{CACHE_DIR} is a symbolic link; the disk cache is not used")
+    if not stat.S_ISDIR(found.st_mode):
+        raise CacheUnavailable(f"{CACHE_DIR} is not a directory; the disk cache is not used")
+    if not _is_regular(directory / IGNORE_FILE):
+        try:
+            write_atomic(directory, IGNORE_FILE, b"# created by persistlint\n*\n")
+        except OSError as exc:
+            raise CacheUnavailable(f"{CACHE_DIR} is not writable ({exc.strerror or exc})") from None
+    return directory
+
+
+def existing_directory(root: Path) -> Path | None:
+    """``<root>/.persistlint_cache`` when it is a directory (not a link to
+    one); None otherwise, and nothing is created."""
+    path = root / CACHE_DIR
+    try:
+        return path if stat.S_ISDIR(os.lstat(path).st_mode) else None
+    except OSError:
+        return None
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read_cache_file(directory: Path, name: str) -> bytes | None:
+    """The bytes of a regular file in the cache folder; None when it is
+    missing, a link, a FIFO, a directory or anything else, or too large."""
+    try:
+        handle = os.open(directory / name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_CACHE_FILE_BYTES:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(MAX_CACHE_FILE_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def write_atomic(directory: Path, name: str, data: bytes) -> None:
+    """Replace ``directory/name`` with ``data``: written to a temporary file
+    in the same folder, then renamed over the target (a link there is
+    replaced, never followed; a directory there is discarded). The
+    temporary file never outlives the call."""
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        target = directory / name
+        try:
+            os.replace(temporary, target)
+        except IsADirectoryError:
+            _discard(target)
+            os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _discard(path: Path) -> None:
+    """Remove a directory found where a cache file belongs (links inside it
+    are removed, never followed)."""
+    if stat.S_ISDIR(os.lstat(path).st_mode):
+        shutil.rmtree(path)
+
+
+def read_json(directory: Path, name: str) -> Any:
+    """The JSON value of a cache file, or None when it is absent or unreadable."""
+    data = read_cache_file(directory, name)
+    if data is None:
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+
+
+def write_json(directory: Path, name: str, value: Any) -> None:
+    write_atomic(directory, name, json.dumps(value).encode("utf-8"))
+
+
+@contextlib.contextmanager
+def exclusive_lock(directory: Path) -> Iterator[None]:
+    """Hold ``directory/lock`` exclusively for the block (no lock where
+    locking is not possible: the block runs anyway)."""
+    handle = _open_lock(directory) if fcntl is not None else None
+    if handle is None:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)
+
+
+def _open_lock(directory: Path) -> int | None:
+    path = directory / LOCK_FILE
+    flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+    for _ in range(2):
+        try:
+            handle = os.open(path, flags, 0o644)
+        except OSError as exc:
+            if exc.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                return None
+            try:  # a link, directory or FIFO planted as the lock: replace it
+                write_atomic(directory, LOCK_FILE, b"")
+            except OSError:
+                return None
+            continue
+        if stat.S_ISREG(os.fstat(handle).st_mode):
+            return handle
+        os.close(handle)
+        return None
+    return None
+
+
+# -------------------------------------------------------------- validation
+
+def dict_of(shape: Any) -> tuple[str, Any]:
+    return ("dict", shape)
+
+
+def list_of(shape: Any) -> tuple[str, Any]:
+    return ("list", shape)
+
+
+def matches(value: Any, shape: Any) -> bool:
+    """Whether JSON ``value`` has ``shape``: a type (``int`` excludes
+    ``bool``), ``dict_of(shape)``/``list_of(shape)`` for homogeneous
+    containers, a tuple of shapes for any of them, or a dict of required
+    keys to shapes."""
+    if isinstance(shape, dict):
+        return isinstance(value, dict) and all(k in value and matches(value[k], s) for k, s in shape.items())
+    if isinstance(shape, tuple) and shape and shape[0] in ("dict", "list") and len(shape) == 2:
+        kind, inner = shape
+        if kind == "dict":
+            return isinstance(value, dict) and all(isinstance(k, str) and matches(v, inner)
+                                                   for k, v in value.items())
+        return isinstance(value, list) and all(matches(v, inner) for v in value)
+    if isinstance(shape, tuple):
+        return any(matches(value, option) for option in shape)
+    if shape is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, shape)
+
+
+#: ``{relpath: [mtime_ns, size, context digest, ctime_ns, inode]}``
+MANIFEST_SHAPE = dict_of(list)
+#: the context's data fields (see ``ProjectContext.DATA_FIELDS``)
+CONTEXT_SHAPE = {
+    "tech_stack": dict, "db_config": dict, "models": dict_of(dict), "entrypoints": dict_of(dict),
+    "functions": dict_of(dict), "channels": dict, "best_practices": list_of(dict), "problems": list_of(str),
+}
+PAYLOAD_SHAPE = {"format": int, "key": str, "hashed_at": int, "manifest": MANIFEST_SHAPE,
+                 "context": CONTEXT_SHAPE}
+
+
+def _manifest_entry(entry: Any) -> bool:
+    return (len(entry) == 5 and all(matches(entry[i], int) for i in (0, 1, 3, 4))
+            and isinstance(entry[2], str))
+
+
+def valid_payload(data: Any) -> bool:
+    """Whether a context cache file has this version's shape."""
+    return (matches(data, PAYLOAD_SHAPE) and data["format"] == FORMAT
+            and all(_manifest_entry(entry) for entry in data["manifest"].values()))
+
+
+# -------------------------------------------------------------- freshness
+
+def manifest(root: Path, files: list[Path], previous: dict[str, list],
+             hashed_at: int = 0) -> dict[str, list]:
+    """``{relpath: [mtime_ns, size, context digest, ctime_ns, inode]}`` for every file.
+
+    ``previous`` is the manifest recorded at ``hashed_at`` (ns since the
+    epoch): its hash is reused only when the file's timestamps, size and
+    inode all match and the file had not changed within
+    :data:`RACY_WINDOW_NS` of that moment."""
     result: dict[str, list] = {}
     for path in files:
         relative = path.relative_to(root).as_posix()
         try:
-            stat = path.stat()
+            found = os.stat(path)
         except OSError:
             continue
+        if not stat.S_ISREG(found.st_mode):
+            continue
+        current = [found.st_mtime_ns, found.st_size, None, found.st_ctime_ns, found.st_ino]
         known = previous.get(relative)
-        if known and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        if (known and known[:2] == current[:2] and known[3:] == current[3:]
+                and max(found.st_mtime_ns, found.st_ctime_ns) < hashed_at - RACY_WINDOW_NS):
             result[relative] = known
             continue
-        try:
-            digest = incremental.context_digest(path, path.read_bytes())
-        except OSError:
+        digest = file_digest(path)
+        if digest is None:
             continue
-        result[relative] = [stat.st_mtime_ns, stat.st_size, digest]
+        current[2] = digest
+        result[relative] = current
     return result
+
+
+def file_digest(path: Path) -> str | None:
+    """The context digest of a regular file's content
+    (:func:`persistlint.context.incremental.context_digest`); never opens a
+    FIFO or device."""
+    try:
+        handle = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return incremental.context_digest(path, stream.read())
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 def key(settings: str, files: dict[str, list]) -> str:
@@ -75,67 +333,70 @@ def key(settings: str, files: dict[str, list]) -> str:
     return digest.hexdigest()
 
 
+# -------------------------------------------------------------- the context cache
+
 class ContextCache:
     def __init__(self, root: Path) -> None:
-        self.directory = root / CACHE_DIR
-        self.file = self.directory / "context.json"
-        self.usable = True
+        self.root = root
+        self.refused: str | None = None  # why the disk cache is not used
+        self._directory: Path | None = None
+        self._data: Any = None
+        self._read = False
 
-    def _ensure_directory(self) -> bool:
-        if not self.usable:
-            return False
-        try:
-            self.directory.mkdir(exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by persistlint\n*\n", encoding="utf-8")
-            return True
-        except OSError:
-            self.usable = False  # read-only checkout: work without a cache
-            return False
+    def directory(self) -> Path | None:
+        if self._directory is None and self.refused is None:
+            try:
+                self._directory = cache_directory(self.root)
+            except CacheUnavailable as exc:
+                self.refused = str(exc)
+        return self._directory
 
-    def _read(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+    def _payload(self) -> dict[str, Any] | None:
+        if not self._read:
+            self._read = True
+            directory = self._existing_directory()
+            data = read_json(directory, CONTEXT_FILE) if directory else None
+            self._data = data if valid_payload(data) else None
+        return self._data
 
-    def previous_manifest(self) -> dict[str, list]:
-        data = self._read()
-        return data.get("manifest", {}) if data else {}
+    def _existing_directory(self) -> Path | None:
+        """The cache folder if it is there and may be read (never created
+        just to find nothing in it)."""
+        if self._directory is not None:
+            return self._directory
+        path = existing_directory(self.root)
+        if path is None and os.path.lexists(self.root / CACHE_DIR):
+            self.directory()  # records why it is refused
+        return path
+
+    def previous_manifest(self) -> tuple[dict[str, list], int]:
+        """The manifest recorded with the cached context, and when it was hashed."""
+        data = self._payload()
+        return (data["manifest"], data["hashed_at"]) if data else ({}, 0)
 
     def load(self, key: str) -> dict[str, Any] | None:
-        data = self._read()
-        if data and data.get("key") == key:
-            return data.get("context")
+        self._read = False  # another process may have written it meanwhile
+        data = self._payload()
+        if data and data["key"] == key:
+            return data["context"]
         return None
 
-    def save(self, key: str, manifest: dict[str, list], context: dict[str, Any]) -> None:
-        if not self._ensure_directory():
+    def save(self, key: str, manifest: dict[str, list], context: dict[str, Any], hashed_at: int) -> None:
+        directory = self.directory()
+        if directory is None:
             return
-        payload = {"format": FORMAT, "key": key, "manifest": manifest, "context": context}
+        payload = {"format": FORMAT, "key": key, "hashed_at": hashed_at, "manifest": manifest,
+                   "context": context}
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(payload, out)
-            os.replace(temporary, self.file)  # readers see the old or the new file, never half
-        except OSError:
-            self.usable = False
+            write_json(directory, CONTEXT_FILE, payload)
+        except OSError as exc:
+            self.refused = f"{CACHE_DIR}/{CONTEXT_FILE} not written ({exc.strerror or exc})"
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        if fcntl is None or not self._ensure_directory():
+        directory = self.directory()
+        if directory is None:
             yield
             return
-        try:
-            lock = open(self.directory / "lock", "w")  # noqa: SIM115 - held for the block
-        except OSError:
+        with exclusive_lock(directory):
             yield
-            return
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)

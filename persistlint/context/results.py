@@ -17,7 +17,11 @@ with paths relative to the project root. Its key is a hash of:
 Each entry is its own file, ``result-<key>.json`` in the cache folder, written
 to a temporary file and renamed over the target: concurrent writers (flake8
 ``-j`` workers, an editor and a pre-commit run) never see half an entry,
-and two writers of one key write the same text. Entries not used for
+and two writers of one key write the same text. Entries go through the
+cache's safe file IO (:func:`persistlint.context.cache.read_cache_file`,
+:func:`~persistlint.context.cache.write_atomic`): a link is never followed,
+nothing is written outside the cache folder, and an entry without the
+expected shape is a miss. Entries not used for
 :data:`MAX_AGE_SECONDS` are removed when the project context is rebuilt.
 """
 
@@ -27,7 +31,7 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
+import stat
 import time
 from pathlib import Path
 
@@ -41,10 +45,17 @@ FORMAT = 1
 PREFIX = "result-"
 MAX_AGE_SECONDS = 7 * 24 * 3600
 
+#: a diagnostic as ``Diagnostic.to_dict`` writes it
+_DIAGNOSTIC_SHAPE = {"code": str, "severity": str, "path": str, "line": int, "col": int, "issue": str,
+                     "principle": str, "recommendation": str, "effort": str}
+_ENTRY_SHAPE = {"format": int, "diagnostics": cache.list_of(_DIAGNOSTIC_SHAPE)}
+
 
 def file_key(context_key: str, settings: Settings, relpath: str, source: str) -> str:
     digest = hashlib.sha256(
-        f"{FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{settings!r}\0{relpath}\0".encode())
+        # a file name that is not UTF-8 holds surrogates (os.fsdecode)
+        f"{FORMAT}\0{cache.tool_fingerprint()}\0{context_key}\0{settings!r}\0{relpath}\0".encode(
+            "utf-8", "surrogatepass"))
     digest.update(source.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -66,56 +77,52 @@ def lookup(root: Path, settings: Settings, context_key: str, relpath: str,
 
 class ResultCache:
     def __init__(self, root: Path) -> None:
-        self.directory = root / cache.CACHE_DIR
+        self.root = root
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / f"{PREFIX}{key}.json"
+    @staticmethod
+    def _name(key: str) -> str:
+        return f"{PREFIX}{key}.json"
 
     def get(self, key: str) -> list[Diagnostic] | None:
         """The stored diagnostics (paths relative to the root), or None."""
-        entry = self._entry(key)
-        if entry.is_symlink():
+        directory = cache.existing_directory(self.root)
+        if directory is None:
+            return None
+        data = cache.read_json(directory, self._name(key))
+        if not cache.matches(data, _ENTRY_SHAPE) or data["format"] != FORMAT:
             return None
         try:
-            data = json.loads(entry.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return None
             found = [Diagnostic.from_dict(item) for item in data["diagnostics"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (KeyError, ValueError, TypeError):
             return None
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # recently used: kept by the pruning
+        with contextlib.suppress(OSError, NotImplementedError):
+            os.utime(directory / self._name(key), follow_symlinks=False)  # recently used: kept by the pruning
         return found
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        if not cacheable(diagnostics) or not self.directory.is_dir() or self.directory.is_symlink():
+        directory = cache.existing_directory(self.root)
+        if not cacheable(diagnostics) or directory is None:
             return  # the context cache creates the folder; none means no disk cache here
         payload = json.dumps({"format": FORMAT, "diagnostics": [d.to_dict() for d in diagnostics]})
-        temporary = None
-        try:
-            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{PREFIX}", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(payload)
-            os.replace(temporary, self._entry(key))
-            temporary = None
-        except OSError:
-            pass  # a read-only checkout: results are simply not kept
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        with contextlib.suppress(OSError):  # a read-only checkout: results are simply not kept
+            cache.write_atomic(directory, self._name(key), payload.encode("utf-8"))
 
     def prune(self, max_age: float = MAX_AGE_SECONDS) -> None:
-        """Remove entries not used for ``max_age`` seconds."""
+        """Remove entries not used for ``max_age`` seconds (links and
+        anything else that is not a regular file are left alone)."""
+        directory = cache.existing_directory(self.root)
+        if directory is None:
+            return
         limit = time.time() - max_age
         try:
-            entries = list(self.directory.glob(f"{PREFIX}*.json"))
+            names = [name for name in os.listdir(directory) if name.startswith(PREFIX) and name.endswith(".json")]
         except OSError:
             return
-        for entry in entries:
+        for name in names:
             with contextlib.suppress(OSError):
-                if not entry.is_symlink() and entry.stat().st_mtime < limit:
-                    entry.unlink()
+                found = os.lstat(directory / name)
+                if stat.S_ISREG(found.st_mode) and found.st_mtime < limit:
+                    os.unlink(directory / name)
 
 
 def with_path(diagnostics: list[Diagnostic], path: str) -> list[Diagnostic]:

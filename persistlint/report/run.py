@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import tokenize
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,8 @@ from typing import Any
 import attrs
 
 from persistlint import baseline, engine, plugin, registry
-from persistlint.context import ProjectContext, forget_projects, project_context, results
+from persistlint.context import ProjectContext, cache, forget_projects, project_context, results
+from persistlint.context import files as files_mod
 from persistlint.diagnostic import Diagnostic
 from persistlint.report import progress as progress_mod, scoring
 from persistlint.settings import Resolver, Settings, SettingsError, error_line
@@ -104,16 +105,17 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
             raise RunError("reading from stdin is not supported; give file or directory paths")
         if not utils.fnmatch(os.path.basename(display), options.filename):
             continue  # a file named on the command line that is not Python source (notes.txt)
-        absolute = Path(display).resolve()
+        absolute = files_mod.resolved(Path(display))
         try:
-            root, settings = roots.of(absolute)
+            root, settings = roots.of(absolute.parent)  # a link loop as the file cannot stop it
         except SettingsError as exc:
             raise RunError(error_line(exc).removeprefix("persistlint: ")) from None
         relative = _relative(absolute, root)
         if settings.skips(relative):
             skipped += 1
             continue
-        files.append(_File(display, absolute, _relative(absolute, report_root), root, settings))
+        # a name that is not UTF-8 is shown with its odd bytes escaped (\xNN)
+        files.append(_File(display, absolute, files_mod.printable(_relative(absolute, report_root)), root, settings))
     if not files:
         where = " ".join(paths) or "."
         why = (f" ({skipped} skipped as test files or by the exclude setting; --include-tests "
@@ -131,6 +133,10 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
     report_context = (contexts.get((report_root, report_settings.for_analysis))
                       or project_context(report_root, report_settings.for_analysis))
     progress.context_done()
+    for context in contexts.values():  # e.g. a linked cache folder: said once, the report goes on
+        for problem in context.problems:
+            if problem.startswith(cache.REFUSED_NOTE):
+                print(f"persistlint: {problem}", file=sys.stderr)
 
     done: dict[str, list[Diagnostic]] = {}
     todo: list[_File] = []
@@ -173,7 +179,7 @@ def _not_in_baseline(file: _File, diagnostics: list[Diagnostic]) -> list[Diagnos
         return diagnostics
     try:
         lines = read_like_flake8(file.absolute).splitlines()
-    except OSError:
+    except files_mod.SourceError:
         lines = []
     return baseline.adopted(diagnostics, attrs.evolve(file.settings, min_severity=None),
                             baseline.lines_getter(lines))
@@ -294,14 +300,9 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def read_like_flake8(path: Path) -> str:
-    """The text flake8 hands to its plugins (universal newlines; latin-1
-    when the declared or detected encoding fails)."""
-    try:
-        with tokenize.open(path) as handle:
-            return handle.read()
-    except (SyntaxError, UnicodeError):
-        with open(path, encoding="latin-1") as handle:
-            return handle.read()
+    """The text flake8 hands to its plugins for this file."""
+    data, _ = files_mod.read_regular(path)
+    return files_mod.decode_like_flake8(data)
 
 
 class SourceLines:
@@ -331,7 +332,7 @@ def _cached(file: _File, context_key: str) -> list[Diagnostic] | None:
     baseline apply after the cache)."""
     try:
         source = read_like_flake8(file.absolute)
-    except OSError:
+    except files_mod.SourceError:
         return None
     found = results.lookup(file.root, file.settings.for_analysis, context_key,
                            _relative(file.absolute, file.root), source)
@@ -350,7 +351,7 @@ def analyse_file(absolute: Path, relative: str, overrides: dict[str, Any]) -> li
     report root."""
     try:
         source = read_like_flake8(absolute)
-    except OSError:
+    except files_mod.SourceError:
         found = engine.analyse(str(absolute), None, overrides)  # the engine words the PX001
         lines: list[str] = []
     else:
