@@ -484,3 +484,144 @@ def test_subset_schema_is_faithful(full_schema):
             for field_name, real_field in real.fields.items():
                 if graphql.is_required_input_field(real_field):
                     assert field_name in kind.fields, f"{name} lacks required {field_name}"
+
+
+# -- a misbehaving Linear -------------------------------------------------------------
+
+WRONG_BODIES = {
+    "null": None,
+    "a number": 42,
+    "data null": {"data": None},
+    "data empty": {"data": {}},
+    "nodes a string": {"data": {"teams": {"nodes": "oops"}}},
+    "a node without id": {"data": {"teams": {"nodes": [{"key": "SHOP", "name": "Shop"}]}}},
+    "errors a number": {"errors": 5},
+}
+
+
+@pytest.mark.parametrize("body", WRONG_BODIES)
+def test_an_http_200_answer_of_the_wrong_shape_is_one_line(fake, project, waits, body):
+    fake.faults.append({"operation": "TeamByKeyOrName", "kind": "status", "status": 200,
+                        "body": WRONG_BODIES[body]})
+    result = report(project)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    [error] = [line for line in result.stderr.splitlines() if "Linear" in line and "saved" not in line]
+    assert error.startswith("persistlint: Linear: TeamByKeyOrName: ")
+    assert saved_report(project).exists()
+    assert fake.issues == []
+
+
+@pytest.mark.parametrize("operation, data", [
+    ("IssueCreate", {"issueCreate": {"success": True, "issue": 5}}),
+    ("Labels", {"issueLabels": {"nodes": [{"id": "l-1", "name": None, "team": None}]}}),
+    ("EpicProject", {"projects": {"nodes": [{"id": 7, "name": "Epic 0"}]}}),
+])
+def test_later_answers_are_checked_too(fake, project, waits, operation, data):
+    fake.faults.append({"operation": operation, "kind": "status", "status": 200, "body": {"data": data}})
+    result = report(project)
+    assert result.exit_code == 2, result.output
+    assert f"Linear: {operation}: the Linear API answered with data of an unexpected shape" in result.stderr
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://api.linear.app/graphql", True),
+    ("http://127.0.0.1:8080/graphql", True),
+    ("http://127.8.9.10/graphql", True),
+    ("http://[::1]:9000/graphql", True),
+    ("http://localhost/graphql", True),
+    ("http://api.linear.app/graphql", False),
+    ("http://10.0.0.5/graphql", False),
+    ("http://localhost.example.com/graphql", False),
+    ("ftp://127.0.0.1/graphql", False),
+    ("api.linear.app/graphql", False),
+])
+def test_the_key_is_never_sent_in_clear_text_to_a_remote_host(url, allowed):
+    if allowed:
+        linear.check_endpoint(url)
+    else:
+        with pytest.raises(linear.LinearError, match="only sent over https://"):
+            linear.check_endpoint(url)
+
+
+def test_a_plain_http_remote_endpoint_is_refused_before_any_request(project, monkeypatch):
+    monkeypatch.setenv("LINEAR_API_URL", "http://linear.example.com/graphql")
+    monkeypatch.setenv("LINEAR_API_KEY", KEY)
+    result = report(project)
+    assert result.exit_code == 2
+    assert "LINEAR_API_URL http://linear.example.com refused" in result.stderr
+    assert KEY not in result.stderr
+    assert saved_report(project).exists()
+
+
+class _Dripping:
+    """A server on 127.0.0.1 that accepts a request, then answers one byte
+    every ``interval`` seconds (each read is quick; the whole answer never
+    comes)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.requests = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.requests += 1
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+            try:
+                connection.sendall(head)
+                while not self.stopped.wait(self.interval):
+                    connection.sendall(b" ")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.listener.close()
+
+
+def test_a_dripping_server_cannot_hold_the_command(project, tmp_path):
+    """The real command in a subprocess: each request past its deadline is
+    abandoned, and the run gives up at its own deadline."""
+    import os
+    import subprocess
+    import sys
+
+    server = _Dripping(interval=0.3)
+    environment = {**os.environ, "LINEAR_API_URL": f"http://127.0.0.1:{server.port}/graphql",
+                   "LINEAR_API_KEY": KEY, linear.REQUEST_DEADLINE_ENV: "1", linear.RUN_DEADLINE_ENV: "4"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "from persistlint.cli import main; main()", "report", str(project),
+             "--date", DATE, "--linear", "-o", str(tmp_path / "audit.md")],
+            capture_output=True, text=True, env=environment, timeout=120, cwd=tmp_path)
+    finally:
+        server.close()
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("persistlint: Linear:")]
+    assert "TeamByKeyOrName: no complete answer" in error and "run deadline of 4s" in error
+    assert (tmp_path / "audit.md").exists()
+    assert server.requests >= 2  # the first request timed out and was retried
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "soon", "inf"])
+def test_a_bad_deadline_is_one_line(fake, project, monkeypatch, value):
+    monkeypatch.setenv(linear.RUN_DEADLINE_ENV, value)
+    result = report(project)
+    assert result.exit_code == 2
+    assert f"{linear.RUN_DEADLINE_ENV}: expected a positive number of seconds, got {value!r}" in result.stderr
+    assert fake.requests == []

@@ -36,6 +36,7 @@ from typing import Any
 
 from persistlint import __version__
 from persistlint.context import incremental
+from persistlint.shape import dict_of, list_of, matches
 
 try:
     import fcntl
@@ -223,34 +224,6 @@ def _open_lock(directory: Path) -> int | None:
 
 
 # -------------------------------------------------------------- validation
-
-def dict_of(shape: Any) -> tuple[str, Any]:
-    return ("dict", shape)
-
-
-def list_of(shape: Any) -> tuple[str, Any]:
-    return ("list", shape)
-
-
-def matches(value: Any, shape: Any) -> bool:
-    """Whether JSON ``value`` has ``shape``: a type (``int`` excludes
-    ``bool``), ``dict_of(shape)``/``list_of(shape)`` for homogeneous
-    containers, a tuple of shapes for any of them, or a dict of required
-    keys to shapes."""
-    if isinstance(shape, dict):
-        return isinstance(value, dict) and all(k in value and matches(value[k], s) for k, s in shape.items())
-    if isinstance(shape, tuple) and shape and shape[0] in ("dict", "list") and len(shape) == 2:
-        kind, inner = shape
-        if kind == "dict":
-            return isinstance(value, dict) and all(isinstance(k, str) and matches(v, inner)
-                                                   for k, v in value.items())
-        return isinstance(value, list) and all(matches(v, inner) for v in value)
-    if isinstance(shape, tuple):
-        return any(matches(value, option) for option in shape)
-    if shape is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, shape)
-
 
 #: ``{relpath: [mtime_ns, size, context digest, ctime_ns, inode]}``
 MANIFEST_SHAPE = dict_of(list)

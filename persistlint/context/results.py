@@ -37,6 +37,7 @@ from pathlib import Path
 
 import attrs
 
+from persistlint import shape
 from persistlint.context import cache
 from persistlint.diagnostic import Diagnostic
 from persistlint.settings import Settings
@@ -48,7 +49,7 @@ MAX_AGE_SECONDS = 7 * 24 * 3600
 #: a diagnostic as ``Diagnostic.to_dict`` writes it
 _DIAGNOSTIC_SHAPE = {"code": str, "severity": str, "path": str, "line": int, "col": int, "issue": str,
                      "principle": str, "recommendation": str, "effort": str}
-_ENTRY_SHAPE = {"format": int, "diagnostics": cache.list_of(_DIAGNOSTIC_SHAPE)}
+_ENTRY_SHAPE = {"format": int, "diagnostics": shape.list_of(_DIAGNOSTIC_SHAPE)}
 
 
 def file_key(context_key: str, settings: Settings, relpath: str, source: str) -> str:
@@ -89,7 +90,7 @@ class ResultCache:
         if directory is None:
             return None
         data = cache.read_json(directory, self._name(key))
-        if not cache.matches(data, _ENTRY_SHAPE) or data["format"] != FORMAT:
+        if not shape.matches(data, _ENTRY_SHAPE) or data["format"] != FORMAT:
             return None
         try:
             found = [Diagnostic.from_dict(item) for item in data["diagnostics"]]

@@ -20,6 +20,19 @@ prefix of Linear's OAuth tokens) is sent with ``Bearer``, a value already
 starting with ``Bearer `` is sent as is, anything else bare. The key is never
 printed, logged or written.
 
+Only ``https://`` endpoints get the key, or plain ``http://`` to a loopback
+address (``127.0.0.0/8``, ``::1``, ``localhost``, for a local proxy or test
+server). Every answer's shape is checked before use: an answer that is not
+what the operation asked for is a one-line error, never a traceback.
+
+Deadlines: every request has a total deadline (not only a per-read
+timeout, which a server sending one byte at a time never hits), and so does
+the whole run, retries and waits included: ``PERSISTLINT_LINEAR_REQUEST_DEADLINE``
+(default :data:`REQUEST_DEADLINE` seconds) and
+``PERSISTLINT_LINEAR_RUN_DEADLINE`` (default :data:`RUN_DEADLINE`). A request
+past its deadline counts as a network error (retried; a create looks before
+it repeats); past the run's deadline the command gives up.
+
 Retries: network errors, HTTP 5xx and rate limiting (HTTP 400 or 429 whose
 GraphQL errors say RATELIMITED in ``extensions.code`` or ``extensions.type``)
 are retried up to :data:`ATTEMPTS` times with exponential backoff; a rate
@@ -30,10 +43,14 @@ project, and GraphQL errors in an HTTP 200 answer fail at once.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import math
 import os
 import re
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -41,6 +58,7 @@ from typing import Any
 import attrs
 
 from persistlint.diagnostic import Severity
+from persistlint.shape import list_of, matches
 from persistlint.report.model import Report
 
 DEFAULT_URL = "https://api.linear.app/graphql"
@@ -53,7 +71,11 @@ PRIORITY = {Severity.CRITICAL: 1, Severity.HIGH: 2, Severity.MEDIUM: 3, Severity
 ATTEMPTS = 5
 BASE_DELAY = 1.0  # seconds; doubled after each failed attempt
 MAX_DELAY = 30.0
-TIMEOUT = 30
+TIMEOUT = 30  # per socket read
+REQUEST_DEADLINE = 60.0  # seconds for one request, answer included
+RUN_DEADLINE = 300.0  # seconds for all requests, retries and waits of one run
+REQUEST_DEADLINE_ENV = "PERSISTLINT_LINEAR_REQUEST_DEADLINE"
+RUN_DEADLINE_ENV = "PERSISTLINT_LINEAR_RUN_DEADLINE"
 RATE_LIMITED = "RATELIMITED"
 AUTH_CODES = frozenset({"AUTHENTICATION_ERROR", "FORBIDDEN", "UNAUTHENTICATED"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -86,6 +108,21 @@ DOCUMENTS: dict[str, str] = {
     "IssueUpdate": """mutation IssueUpdate($id: String!, $input: IssueUpdateInput!) {
   issueUpdate(id: $id, input: $input) { success issue { id identifier url } }
 }""",
+}
+
+
+_TEAMS = {"teams": {"nodes": list_of({"id": str})}}
+_ISSUE = (None, {"id": str, "identifier": (str, None), "url": (str, None)})
+# What each document's ``data`` must look like before anything reads it.
+ANSWER_SHAPES: dict[str, Any] = {
+    "TeamById": _TEAMS,
+    "TeamByKeyOrName": _TEAMS,
+    "EpicProject": {"projects": {"nodes": list_of({"id": str, "name": str})}},
+    "Labels": {"issueLabels": {"nodes": list_of({"id": str, "name": str, "team": (None, {"id": str})})}},
+    "LabelCreate": {"issueLabelCreate": {"success": bool, "issueLabel": (None, {"id": str})}},
+    "IssueByTitle": {"issues": {"nodes": list_of({"id": str, "identifier": (str, None), "url": (str, None)})}},
+    "IssueCreate": {"issueCreate": {"success": bool, "issue": _ISSUE}},
+    "IssueUpdate": {"issueUpdate": {"success": bool, "issue": _ISSUE}},
 }
 
 
@@ -170,6 +207,42 @@ def authorization(key: str) -> str:
     return key
 
 
+def check_endpoint(url: str) -> None:
+    """Refuse to send the key in clear text: ``https://``, or ``http://`` to
+    a loopback address only."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and _is_loopback(host):
+        return
+    shown = f"{parts.scheme}://{host}" if parts.scheme else repr(url[:40])
+    raise LinearError(f"LINEAR_API_URL {shown} refused: the API key is only sent over https:// "
+                      f"(or plain http:// to 127.0.0.1, ::1 or localhost)")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.rstrip(".").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def deadline_from_environment(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise LinearError(f"{name}: expected a positive number of seconds, got {text!r}")
+    return seconds
+
+
 # -- transport ------------------------------------------------------------------------
 
 class Client:
@@ -177,17 +250,27 @@ class Client:
 
     def __init__(self, url: str, api_key: str, *, sleep: Callable[[float], Any] | None = None,
                  attempts: int = ATTEMPTS, max_delay: float = MAX_DELAY,
-                 clock: Callable[[], float] = time.time) -> None:
-        from gql import Client as GqlClient
-        from gql.transport.requests import RequestsHTTPTransport
-
+                 clock: Callable[[], float] = time.time, request_deadline: float = REQUEST_DEADLINE,
+                 run_deadline: float = RUN_DEADLINE) -> None:
         self.sleep = sleep or pause
         self.attempts = attempts
         self.max_delay = max_delay
         self.clock = clock
+        self.request_deadline = request_deadline
+        self.run_deadline = run_deadline
+        self._run_ends = time.monotonic() + run_deadline
+        self._url = url
+        self._headers = {"Authorization": authorization(api_key)}
         self._status: int | None = None
-        self._transport = RequestsHTTPTransport(
-            url=url, headers={"Authorization": authorization(api_key)}, timeout=TIMEOUT, retries=0)
+        self._session = None
+        self._new_transport()
+
+    def _new_transport(self) -> None:
+        from gql import Client as GqlClient
+        from gql.transport.requests import RequestsHTTPTransport
+
+        self._transport = RequestsHTTPTransport(url=self._url, headers=self._headers,
+                                                timeout=min(TIMEOUT, self.request_deadline), retries=0)
         self._client = GqlClient(transport=self._transport, fetch_schema_from_transport=False)
         self._session = None
 
@@ -195,6 +278,9 @@ class Client:
         if self._session is not None:
             self._client.close_sync()
             self._session = None
+
+    def _remaining(self) -> float:
+        return self._run_ends - time.monotonic()
 
     def execute(self, name: str, variables: dict[str, Any],
                 before_retry: Callable[[], dict | None] | None = None) -> dict:
@@ -207,14 +293,46 @@ class Client:
                     landed = before_retry()
                     if landed is not None:
                         return landed
-                return self._send(name, variables)
+                return self._within_deadline(name, variables)
             except _Retryable as exc:
                 if attempt == self.attempts:
                     raise LinearError(f"{name}: {exc.reason}; gave up after {self.attempts} attempts") from None
                 backoff = BASE_DELAY * 2 ** (attempt - 1)
-                delay = exc.delay if exc.delay is not None else backoff
-                self.sleep(max(0.0, min(delay, self.max_delay)))
+                delay = max(0.0, min(exc.delay if exc.delay is not None else backoff, self.max_delay))
+                if delay >= self._remaining():
+                    raise LinearError(f"{name}: {exc.reason}; gave up at the run deadline of "
+                                      f"{self.run_deadline:g}s") from None
+                self.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _within_deadline(self, name: str, variables: dict[str, Any]) -> dict:
+        """``_send`` in a worker thread, waited for at most the request's
+        deadline (and what is left of the run's): a server that answers one
+        byte at a time cannot hold the command. A request past its deadline
+        is abandoned with its connection."""
+        remaining = self._remaining()
+        if remaining <= 0:
+            raise LinearError(f"{name}: not sent: the run deadline of {self.run_deadline:g}s has passed")
+        limit = min(self.request_deadline, remaining)
+        outcome: dict[str, Any] = {}
+
+        def send() -> None:
+            try:
+                outcome["data"] = self._send(name, variables)
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=send, name=f"linear-{name}", daemon=True)
+        worker.start()
+        worker.join(limit)
+        if worker.is_alive():
+            self._new_transport()  # the stuck one stays with the abandoned thread
+            if limit < self.request_deadline:
+                raise LinearError(f"{name}: no complete answer before the run deadline of {self.run_deadline:g}s")
+            raise _Retryable(f"no complete answer within {limit:g}s")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["data"]
 
     def _connect(self):
         if self._session is None:
@@ -233,7 +351,7 @@ class Client:
         self._status = None
         request = GraphQLRequest(DOCUMENTS[name], variable_values=variables, operation_name=name)
         try:
-            return self._connect().execute(request)
+            data = self._connect().execute(request)
         except TransportConnectionFailed:
             self.close()
             raise _Retryable("network error (cannot reach the Linear API)") from None
@@ -242,12 +360,19 @@ class Client:
             self._classify(status, [])
             raise LinearError(f"{name}: HTTP {status}") from None
         except TransportQueryError as exc:
-            self._classify(self._status, exc.errors or [])
-            raise LinearError(f"{name}: {_first_message(exc.errors)}") from None
+            errors = exc.errors if isinstance(exc.errors, list) else []
+            self._classify(self._status, errors)
+            raise LinearError(f"{name}: {_first_message(errors)}") from None
         except TransportProtocolError:
             if self._status and self._status >= 500:
                 raise _Retryable(f"HTTP {self._status}") from None
             raise LinearError(f"{name}: not a GraphQL answer (HTTP {self._status})") from None
+        except (TypeError, AttributeError, KeyError, ValueError, AssertionError):
+            # gql trips over JSON that is not a GraphQL answer at all (null, 42, {"data": null})
+            raise LinearError(f"{name}: not a GraphQL answer (HTTP {self._status})") from None
+        if not matches(data, ANSWER_SHAPES[name]):
+            raise LinearError(f"{name}: the Linear API answered with data of an unexpected shape")
+        return data
 
     def _classify(self, status: int | None, errors: list) -> None:
         """Raise what a failed answer means; return if it is a plain failure."""
@@ -334,7 +459,10 @@ def file_report(report: Report, description: str, *, root: Path, team: str | Non
             key = os.environ.get("LINEAR_API_KEY", "").strip()
             if not key:
                 raise LinearError("LINEAR_API_KEY is not set")
-            client = Client(url, key)
+            check_endpoint(url)
+            client = Client(url, key,
+                            request_deadline=deadline_from_environment(REQUEST_DEADLINE_ENV, REQUEST_DEADLINE),
+                            run_deadline=deadline_from_environment(RUN_DEADLINE_ENV, RUN_DEADLINE))
     try:
         return _file(client, report, description, team_ref)
     finally:
