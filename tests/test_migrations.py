@@ -259,3 +259,83 @@ def test_trigger_tables_map_to_models_without_the_registry(tmp_path):
     ctx = FileContext(module, path, "shop/models.py", project, Settings(), source)
     assert [model_lookups.table_of(f"shop.models.{name}", ctx) for name in ("Job", "Ticket", "Invoice", "Base")] \
         == ["jobs", "support_tickets", "shop_invoice", None]
+
+
+# ---------------------------------------------------------------- SQL that cannot be delimited
+
+UNTERMINATED = {
+    "dollar quote": "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN PERFORM pg_notify('a', 'x');",
+    "tagged dollar quote": "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN RETURN NEW; END;",
+    "single quote": "INSERT INTO notes VALUES ('it is;",
+    "quoted identifier": 'CREATE TABLE "odd;',
+}
+
+
+@pytest.mark.parametrize("start", UNTERMINATED)
+def test_nothing_after_an_unterminated_quote_is_registered(tmp_path, start):
+    """PostgreSQL reads everything after an unterminated ``$$`` or quote as
+    part of the string: the triggers written after it never exist."""
+    write(tmp_path, {"schema.sql": f"""\
+        CREATE TRIGGER before_it AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION g();
+        {UNTERMINATED[start]}
+        CREATE TRIGGER after_it AFTER UPDATE ON jobs FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE TRIGGER also_after AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f();
+        """})
+    triggers, problems = scan_tree(tmp_path)
+    assert set(triggers) == {"before_it"}
+    [problem] = problems
+    assert problem.startswith("schema.sql:2: unterminated ")
+    assert problem.endswith("skipped from there to the end")
+
+
+def test_a_statement_that_fails_skips_only_itself(tmp_path, monkeypatch):
+    """An error inside one delimited statement (here sqlparse's own limit)
+    costs that statement, named with its line, not the ones after it."""
+    real = migrations._words
+
+    def limited(statement):
+        if "first" in statement:
+            raise migrations.SQLParseError("Maximum number of tokens exceeded")
+        return real(statement)
+
+    monkeypatch.setattr(migrations, "_words", limited)
+    write(tmp_path, {"schema.sql": """\
+        CREATE TRIGGER first AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION g();
+
+        CREATE TRIGGER second AFTER INSERT ON b FOR EACH ROW EXECUTE FUNCTION g();
+        """})
+    triggers, problems = scan_tree(tmp_path)
+    assert set(triggers) == {"second"}
+    assert problems == ["schema.sql:1: SQL not understood (SQLParseError); skipped"]
+
+
+def test_an_unterminated_dollar_quote_in_a_migration_through_the_cli(tmp_path):
+    """The sample project with a migration whose function body never ends:
+    its trigger is not registered, and the context says why and where."""
+    import json
+    import shutil
+
+    from tests import harness
+
+    shop = Path(shutil.copytree(harness.TESTDATA / "projects" / "shop", tmp_path / "shop"))
+    (shop / "alembic" / "versions" / "0003_broken.py").write_text(textwrap.dedent('''\
+        from alembic import op
+
+        revision = "0003"
+        down_revision = "0002"
+
+
+        def upgrade():
+            op.execute("""
+                CREATE FUNCTION notify_orders() RETURNS trigger AS $$
+                BEGIN PERFORM pg_notify('orders', NEW.id::text);
+                CREATE TRIGGER orders_notify AFTER UPDATE ON orders
+                    FOR EACH ROW EXECUTE FUNCTION notify_orders();
+            """)
+        '''), encoding="utf-8")
+    result = harness.persistlint("context", "--rebuild", str(shop), cwd=shop)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [t["name"] for t in data["db_config"]["triggers"]] == ["job_progress_trigger"]
+    assert "alembic/versions/0003_broken.py:9: unterminated $$ quote in SQL; skipped from there to the end" \
+        in data["problems"]

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import attrs
 import sqlparse
 from sqlparse import lexer
+from sqlparse.exceptions import SQLParseError
 from sqlparse import tokens as T
 
 #: Cheap pre-filter: only files mentioning one of these are parsed (a test on
@@ -103,7 +104,7 @@ def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
         for text in source.texts:
             try:
                 state.apply(text, source.relpath, problems)
-            except (RecursionError, MemoryError, ValueError, IndexError) as exc:
+            except (RecursionError, MemoryError, ValueError, IndexError, SQLParseError) as exc:
                 problems.append(f"{source.relpath}:{text.line}: SQL not understood "
                                 f"({exc.__class__.__name__}); skipped")
     return state.triggers(), problems
@@ -317,35 +318,49 @@ class _Schema:
         self._functions: dict[str, _Function] = {}
 
     def apply(self, text: SqlText, relpath: str, problems: list[str]) -> None:
+        """Replay one piece of SQL. A statement that cannot be understood is
+        skipped; from an unterminated quote or ``$$`` on, nothing can be
+        delimited any more (the database would read the rest as part of the
+        string), so that statement and all after it are skipped."""
         offset = 0
         for statement in sqlparse.split(text.sql):
             position = text.sql.find(statement, offset)
             if position >= 0:
                 offset = position + len(statement)
             line = text.line + text.sql.count("\n", 0, max(position, 0)) + _leading_newlines(statement)
-            words = _words(statement.replace("{}", HOLE))
-            if not words:
-                continue
-            head = " ".join(w.upper() for w in words[:6])
-            if re.match(r"CREATE( OR REPLACE)?( CONSTRAINT)? TRIGGER\b", head):
-                trigger = _parse_create_trigger(words)
-                if trigger is None:
-                    problems.append(f"{relpath}:{line}: CREATE TRIGGER not understood; skipped")
-                    continue
-                trigger["source"] = f"{relpath}:{line}"
-                self._triggers[(trigger["name"], trigger["table"])] = trigger
-            elif re.match(r"CREATE( OR REPLACE)? (FUNCTION|PROCEDURE)\b", head):
-                function = _parse_create_function(statement, words)
-                if function is not None:
-                    self._functions[function.name] = function
-            elif re.match(r"DROP TRIGGER\b", head):
-                self._drop_trigger(words)
-            elif re.match(r"DROP (FUNCTION|PROCEDURE)\b", head):
-                self._drop_function(words)
-            elif re.match(r"DROP TABLE\b", head):
-                self._drop_table(words)
-            elif re.match(r"ALTER (TRIGGER|FUNCTION|PROCEDURE)\b", head):
-                self._rename(words)
+            quote = _unterminated_quote(statement)
+            if quote is not None:
+                problems.append(f"{relpath}:{line}: unterminated {quote} in SQL; skipped from there to the end")
+                return
+            try:
+                self._apply_statement(statement, relpath, line, problems)
+            except (RecursionError, MemoryError, ValueError, IndexError, SQLParseError) as exc:
+                problems.append(f"{relpath}:{line}: SQL not understood ({exc.__class__.__name__}); skipped")
+
+    def _apply_statement(self, statement: str, relpath: str, line: int, problems: list[str]) -> None:
+        words = _words(statement.replace("{}", HOLE))
+        if not words:
+            return
+        head = " ".join(w.upper() for w in words[:6])
+        if re.match(r"CREATE( OR REPLACE)?( CONSTRAINT)? TRIGGER\b", head):
+            trigger = _parse_create_trigger(words)
+            if trigger is None:
+                problems.append(f"{relpath}:{line}: CREATE TRIGGER not understood; skipped")
+                return
+            trigger["source"] = f"{relpath}:{line}"
+            self._triggers[(trigger["name"], trigger["table"])] = trigger
+        elif re.match(r"CREATE( OR REPLACE)? (FUNCTION|PROCEDURE)\b", head):
+            function = _parse_create_function(statement, words)
+            if function is not None:
+                self._functions[function.name] = function
+        elif re.match(r"DROP TRIGGER\b", head):
+            self._drop_trigger(words)
+        elif re.match(r"DROP (FUNCTION|PROCEDURE)\b", head):
+            self._drop_function(words)
+        elif re.match(r"DROP TABLE\b", head):
+            self._drop_table(words)
+        elif re.match(r"ALTER (TRIGGER|FUNCTION|PROCEDURE)\b", head):
+            self._rename(words)
 
     def _drop_trigger(self, words: list[str]) -> None:
         rest = _skip(words[2:], "IF", "EXISTS")
@@ -432,6 +447,18 @@ def _tokens(sql: str) -> list[_Token]:
     needs the tree)."""
     return [_Token(ttype, value) for ttype, value in lexer.tokenize(sql)
             if ttype not in T.Whitespace and ttype not in T.Comment]
+
+
+_QUOTES = {"'": "quote (')", '"': 'quoted identifier (")', "`": "quoted identifier (`)", "$": "$$ quote"}
+
+
+def _unterminated_quote(statement: str) -> str | None:
+    """What an unterminated string starts with, if the statement has one
+    (sqlparse lexes the opening mark as an error token)."""
+    for ttype, value in lexer.tokenize(statement):
+        if ttype in T.Error and value in _QUOTES:
+            return _QUOTES[value]
+    return None
 
 
 def _words(statement: str) -> list[str]:
