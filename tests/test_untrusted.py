@@ -282,3 +282,62 @@ def test_bom_and_a_contradicting_coding_cookie_give_one_answer(shop):
     from_report = {(str(f["line"]), f["code"]) for f in findings(data)
                    if f["path"] == "app/legacy.py" and f["code"][:2] in ("PR", "PX")}
     assert from_flake8 == from_report == {("6", "PR303")}
+
+
+# ---------------------------------------------------------------- manifests
+
+def context_of(shop: Path) -> dict:
+    result = harness.persistlint("context", "--rebuild", ".", cwd=shop, timeout=RUN_LIMIT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def test_requirement_includes_stay_inside_the_project(shop):
+    outside = shop.parent / "outside.txt"
+    outside.write_text("celery==5.3\n", encoding="utf-8")  # read, it would add a task queue
+    (shop / "requirements").mkdir()
+    (shop / "requirements" / "linked.txt").symlink_to(outside)
+    with open(shop / "requirements.txt", "a", encoding="utf-8") as out:
+        out.write("-r /etc/passwd\n--requirement=/proc/self/environ\n-r ../outside.txt\n"
+                  "-r requirements/linked.txt\n")
+    data = context_of(shop)
+    assert "task_queue" not in data["tech_stack"]
+    problems = data["problems"]
+    for name in ("/etc/passwd", "/proc/self/environ", "../outside.txt"):
+        assert f"requirements.txt: included file {name} is outside the project; not read" in problems
+    assert any(p.startswith("requirements/linked.txt: symbolic link to a file outside the project")
+               for p in problems), problems
+    assert data["tech_stack"]["orm"]["name"] == "SQLAlchemy"  # the rest still read
+
+
+def test_oversized_texts_are_read_in_part_with_a_note(shop):
+    from persistlint.context import stack
+
+    cap = stack.MAX_MANIFEST_BYTES
+    with open(shop / "docs" / "project" / "tech_stack.md", "a", encoding="utf-8") as out:
+        out.write(("filler naming MySQL, which is not used\n" * (cap // 20)))
+    with open(shop / "docker-compose.yml", "a", encoding="utf-8") as out:
+        out.write("# " + "x" * cap + "\n")
+    data = context_of(shop)
+    assert data["tech_stack"]["db"]["name"] == "PostgreSQL"  # from the part that was read
+    for name in ("docs/project/tech_stack.md", "docker-compose.yml"):
+        assert f"{name}: larger than {cap} bytes; only the first {cap} read" in data["problems"]
+
+
+def test_the_context_build_has_a_time_budget(shop):
+    """A budget too small for anything: the context says it is partial, and
+    flake8 still runs to the end."""
+    with open(shop / "pyproject.toml", "a", encoding="utf-8") as out:
+        out.write("\n[tool.persistlint]\ntime_budget = 0.000001\n")
+    data = context_of(shop)
+    assert any(p.startswith("context build time budget of ") and "the context is partial" in p
+               for p in data["problems"]), data["problems"]
+    result = flake8(shop, "--select=PX")
+    assert "time budget" in result.stdout
+
+
+def test_context_schema_covers_every_context_field():
+    from persistlint.context import ProjectContext
+
+    assert set(cache.CONTEXT_SHAPE) == set(ProjectContext.DATA_FIELDS)

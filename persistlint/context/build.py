@@ -26,6 +26,30 @@ MANIFESTS = (
     "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini", "prisma/schema.prisma", "schema.prisma",
 )
 MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
+#: the whole context build may take this many times the per-file time budget
+CONTEXT_BUDGET_FACTOR = 12
+
+
+class _Budget:
+    """The context build's time budget. Once spent, the parts not yet
+    computed are left out (each keeps its empty default) and one problem
+    says so: the context is partial, never lost."""
+
+    def __init__(self, context: ProjectContext, seconds: float) -> None:
+        self.context = context
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.noted = False
+
+    def spent(self, what: str) -> bool:
+        if time.monotonic() <= self.ends:
+            return False
+        if not self.noted:
+            self.noted = True
+            self.context.problems.append(
+                f"context build time budget of {self.seconds:g}s spent: {what} and the parts after it "
+                f"left out; the context is partial")
+        return True
 
 
 def _is_project(directory: Path) -> bool:
@@ -91,35 +115,39 @@ def build(root: Path, settings: Settings, files: list[Path], key: str,
     context = ProjectContext(root=root, settings=settings, key=key)
     context.problems.extend(listing_problems)
     infer.BOUNDARY.activate(root)
+    budget = _Budget(context, settings.time_budget * CONTEXT_BUDGET_FACTOR)
 
-    context.tech_stack, problems = _part(context, "tech stack", lambda: stack.detect(root),
-                                         ({"db": None, "orm": None, "async": None, "web": None}, []))
+    def part(name, compute, fallback):
+        return _bounded_part(context, budget, name, compute, fallback)
+
+    context.tech_stack, problems = part("tech stack", lambda: stack.detect(root),
+                                        ({"db": None, "orm": None, "async": None, "web": None}, []))
     context.problems.extend(problems)
 
-    file_contexts = _parse_modules(root, settings, files, context)
+    file_contexts = _parse_modules(root, settings, files, context, budget)
 
-    triggers, problems = _part(context, "triggers", lambda: migrations.scan(
+    triggers, problems = part("triggers", lambda: migrations.scan(
         root, [p for p in files if p.suffix in CONTEXT_SUFFIXES]), ([], []))
     context.problems.extend(problems)
 
-    context.models, db_settings, problems = _part(context, "models", lambda: models.scan(file_contexts),
-                                                  ({}, {}, []))
+    context.models, db_settings, problems = part("models", lambda: models.scan(file_contexts),
+                                                 ({}, {}, []))
     context.problems.extend(problems)
     context.db_config = {**db_settings, "triggers": triggers}
     stack.complete_from_code(context.tech_stack, context.models, db_settings)
 
     for fctx in file_contexts:
-        _part(context, f"entry points of {fctx.relpath}", lambda: _collect_entrypoints(fctx, context), None)
+        part(f"entry points of {fctx.relpath}", lambda: _collect_entrypoints(fctx, context), None)
     context.memo["summaries.property_names"] = _property_names(file_contexts)
-    context.functions = _part(context, "function summaries", lambda: summaries.build(file_contexts), {})
+    context.functions = part("function summaries", lambda: summaries.build(file_contexts), {})
     for qualname, entry in context.entrypoints.items():
         defined = context.functions.get(qualname)
         if defined is not None:  # registered elsewhere: point at the definition
             entry["path"], entry["line"] = defined.path, defined.line
-    _part(context, "handler chains",
-          lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
+    part("handler chains",
+         lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
 
-    context.best_practices = _part(context, "best practices", lambda: knowledge.references_for(
+    context.best_practices = part("best practices", lambda: knowledge.references_for(
         context.tech_stack, context.db_config), [])
     return context
 
@@ -135,10 +163,12 @@ def _property_names(file_contexts: list[FileContext]) -> set[str]:
     return names
 
 
-def _part(context: ProjectContext, name: str, compute, fallback):
+def _bounded_part(context: ProjectContext, budget: _Budget, name: str, compute, fallback):
     """One part of the context. A part that fails on odd project files is
     a noted problem, not a lost context: the other parts and every rule
-    still work."""
+    still work. Past the build's time budget, parts are not computed."""
+    if budget.spent(name):
+        return fallback
     try:
         return compute()
     except Exception as exc:  # noqa: BLE001 - never crash the host
@@ -147,12 +177,14 @@ def _part(context: ProjectContext, name: str, compute, fallback):
 
 
 def _parse_modules(root: Path, settings: Settings, files: list[Path],
-                   context: ProjectContext) -> list[FileContext]:
+                   context: ProjectContext, budget: _Budget) -> list[FileContext]:
     file_contexts = []
     for path in files:
         if path.suffix != ".py":
             continue
         relative = path.relative_to(root).as_posix()
+        if budget.spent(f"parsing {relative}"):
+            break
         try:
             if path.stat().st_size > MAX_MODULE_BYTES:
                 context.problems.append(f"{relative}: larger than {MAX_MODULE_BYTES} bytes; left out of the context")

@@ -132,7 +132,7 @@ def decode_like_flake8(data: bytes) -> str:
     universal newlines and without the BOM."""
     try:
         with io.TextIOWrapper(io.BytesIO(data), encoding=_declared_encoding(data),
-                                    line_buffering=True) as stream:
+                              line_buffering=True) as stream:
             text = stream.read()
     except (SyntaxError, UnicodeError, LookupError):
         with io.TextIOWrapper(io.BytesIO(data), encoding="latin-1") as stream:

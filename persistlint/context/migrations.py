@@ -35,8 +35,13 @@ from typing import Any, NamedTuple
 import attrs
 import sqlparse
 from sqlparse import lexer
-from sqlparse.exceptions import SQLParseError
 from sqlparse import tokens as T
+from sqlparse.exceptions import SQLParseError
+
+from persistlint.context.files import SourceError, read_text
+
+#: a schema dump may be large; past this it is read in part (the cut is noted)
+MAX_SQL_BYTES = 4_000_000
 
 #: Cheap pre-filter: only files mentioning one of these are parsed (a test on
 #: the text, comments included).
@@ -85,10 +90,13 @@ def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
         except ValueError:
             relpath = path.name
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            problems.append(f"{relpath}: cannot read ({exc.strerror or exc})")
+            text, capped = read_text(path, MAX_SQL_BYTES, errors="replace")
+        except SourceError as exc:
+            problems.append(f"{relpath}: {exc}")
             continue
+        if capped:
+            problems.append(f"{relpath}: larger than {MAX_SQL_BYTES} bytes; only the first {MAX_SQL_BYTES} "
+                            f"read for triggers")
         if not TRIGGER_WORDS.search(text):
             continue
         try:

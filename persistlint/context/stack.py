@@ -41,7 +41,12 @@ import attrs
 import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 
+from persistlint.context import files
+
 KEYS = ("db", "orm", "async", "web")
+#: manifests, compose files and tech_stack.md are a few kilobytes; past
+#: this they are data (and reading them would cost more than the analysis)
+MAX_MANIFEST_BYTES = 512 * 1024
 EXTRA_KEYS = ("cache", "task_queue", "migrations")
 
 
@@ -213,12 +218,22 @@ class _Stack:
             return path.as_posix()
 
     def read_text(self, path: Path) -> str | None:
+        """A manifest's text: regular files inside the project only, at
+        most :data:`MAX_MANIFEST_BYTES` of it; each refusal or cut is a problem."""
+        refused = files.unreadable_reason(path, self.root)
+        if refused is not None:
+            self.problems.append(f"{self.relative(path)}: {refused}")
+            return None
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+            text, capped = files.read_text(path, MAX_MANIFEST_BYTES)
+        except (files.SourceError, UnicodeDecodeError) as exc:
+            reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc).removeprefix("cannot read file: ")
             self.problems.append(f"{self.relative(path)}: cannot read ({reason})")
             return None
+        if capped:
+            self.problems.append(f"{self.relative(path)}: larger than {MAX_MANIFEST_BYTES} bytes; "
+                                 f"only the first {MAX_MANIFEST_BYTES} read")
+        return text
 
     def offer(self, source: str, hits: Iterable[tuple[Technology, str | None]]) -> None:
         """One source's findings: per key its best-ranked technology, taken
@@ -393,12 +408,17 @@ def _requirements(base: Path, stack: _Stack) -> None:
             stack.offer(stack.relative(path), hits)
 
 
-def _requirements_file(path: Path, stack: _Stack, seen: set[Path],
-                       included_from: Path | None = None) -> Iterator[tuple[Technology, str | None]]:
-    resolved = path.resolve()
+def _requirements_file(path: Path, stack: _Stack, seen: set[Path], included_from: Path | None = None,
+                       written: str = "") -> Iterator[tuple[Technology, str | None]]:
+    resolved = files.resolved(path)
     if resolved in seen:
         return
     seen.add(resolved)
+    if included_from is not None and not _inside(resolved, stack.root):
+        # -r /etc/passwd, -r ../../secrets.txt, or a link leading out: never read
+        stack.problems.append(f"{stack.relative(included_from)}: included file {files.printable(written)} "
+                              f"is outside the project; not read")
+        return
     if not path.is_file():
         stack.problems.append(f"{stack.relative(included_from or path)}: included file "
                               f"{stack.relative(path)} not found")
@@ -412,11 +432,19 @@ def _requirements_file(path: Path, stack: _Stack, seen: set[Path],
             continue
         include = re.match(r"^(?:-r|--requirement)(?:\s+|=)?(\S+)", line)
         if include:
-            yield from _requirements_file(path.parent / include.group(1), stack, seen, path)
+            yield from _requirements_file(path.parent / include.group(1), stack, seen, path, include.group(1))
             continue
         if line.startswith("-"):
             continue  # -e, -c, --index-url and other options
         yield from _requirement_hits(line.split(";")[0].strip() if "@" not in line else line)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(files.resolved(root))
+    except ValueError:
+        return False
+    return True
 
 
 def _logical_lines(text: str) -> Iterator[str]:
@@ -503,10 +531,13 @@ def _setup_cfg(base: Path, stack: _Stack) -> None:
     path = base / "setup.cfg"
     if not path.is_file():
         return
+    text = stack.read_text(path)
+    if text is None:
+        return
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
-    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
         stack.problems.append(f"{stack.relative(path)}: not a valid config file ({exc.__class__.__name__})")
         return
     lines = []

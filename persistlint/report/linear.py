@@ -57,12 +57,14 @@ from typing import Any
 
 import attrs
 
+from persistlint.context import files
 from persistlint.diagnostic import Severity
 from persistlint.shape import list_of, matches
 from persistlint.report.model import Report
 
 DEFAULT_URL = "https://api.linear.app/graphql"
 BOARD = Path("docs/tasks/kanban_board.md")
+MAX_BOARD_BYTES = 1_000_000
 TITLE = "Persistence & Performance Audit: {date}"
 PROJECT_PREFIX = "Epic 0"
 LABELS = ("refactoring", "performance", "audit")
@@ -155,14 +157,21 @@ _PLACEHOLDER = re.compile(r"^(|-+|n/?a|none|tbd|todo|[<\[{].*[>\]}])$", re.I)
 _BOARD_KEYS = ("team uuid", "team id", "team key")
 
 
-def board_team(root: Path) -> str | None:
+def board_team(root: Path, echo: Callable[[str], Any] | None = None) -> str | None:
     """The team named by the board's "Linear Configuration" table: its Team
     UUID, else Team ID, else Team Key. Both table shapes are read: one
-    ``| Setting | Value |`` row per key, or the keys as column headers."""
-    try:
-        text = (root / BOARD).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    ``| Setting | Value |`` row per key, or the keys as column headers.
+    The board is read like the context's files: a regular file inside the
+    project, its first :data:`MAX_BOARD_BYTES` only (``echo`` is told of a cut)."""
+    path = root / BOARD
+    if not os.path.lexists(path) or files.unreadable_reason(path, root) is not None:
         return None
+    try:
+        text, capped = files.read_text(path, MAX_BOARD_BYTES)
+    except (files.SourceError, UnicodeDecodeError):
+        return None
+    if capped and echo is not None:
+        echo(f"persistlint: {BOARD} is larger than {MAX_BOARD_BYTES} bytes; only the first {MAX_BOARD_BYTES} read")
     values = _configuration_table(text)
     for key in _BOARD_KEYS:
         value = values.get(key)
@@ -319,7 +328,7 @@ class Client:
         def send() -> None:
             try:
                 outcome["data"] = self._send(name, variables)
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting thread
                 outcome["error"] = exc
 
         worker = threading.Thread(target=send, name=f"linear-{name}", daemon=True)
@@ -330,9 +339,9 @@ class Client:
             if limit < self.request_deadline:
                 raise LinearError(f"{name}: no complete answer before the run deadline of {self.run_deadline:g}s")
             raise _Retryable(f"no complete answer within {limit:g}s")
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["data"]
+        if "data" in outcome:
+            return outcome["data"]
+        raise outcome.get("error") or LinearError(f"{name}: the request stopped without an answer")
 
     def _connect(self):
         if self._session is None:
@@ -447,7 +456,7 @@ def file_report(report: Report, description: str, *, root: Path, team: str | Non
     """File (or update) the report's issue; None when there is nothing to file."""
     if not report.findings:
         return None
-    team_ref = team or board_team(root)
+    team_ref = team or board_team(root, echo)
     if not team_ref:
         raise LinearError(f"no Linear team: give --linear-team or fill the Linear Configuration "
                           f"table of {BOARD}")
