@@ -341,3 +341,17 @@ def test_context_schema_covers_every_context_field():
     from persistlint.context import ProjectContext
 
     assert set(cache.CONTEXT_SHAPE) == set(ProjectContext.DATA_FIELDS)
+
+
+def test_a_function_summary_of_the_wrong_shape_is_rebuilt(shop):
+    assert CRITICAL_PT201 in flake8(shop).stdout
+
+    def damage(data):
+        for summary in data["context"]["functions"].values():
+            summary.clear()
+            summary["queries"] = "oops"
+
+    _damage_context(shop, damage)
+    result = flake8(shop)
+    assert CRITICAL_PT201 in result.stdout
+    assert "PX001" not in result.stdout

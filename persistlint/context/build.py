@@ -101,7 +101,10 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     with store.locked():
         data = store.load(key)
         if data is not None:
-            return ProjectContext.from_json(root, settings, key, data)
+            try:
+                return ProjectContext.from_json(root, settings, key, data)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # a body of the right outline but wrong inside: rebuilt and replaced below
         context = build(root, settings, files, key, listing_problems)
         store.save(key, manifest, context.to_json(), hashed_at)
         results.ResultCache(root).prune()  # a new project state: drop long-unused file results
