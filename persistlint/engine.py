@@ -160,7 +160,10 @@ def _walked(display: str, source: str, absolute: Path, root: Path, relpath: str,
 
     fctx = FileContext(module, absolute, relpath, project, settings.for_analysis, source)
     rules = list(registry.all_rules().values())
-    diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
+    try:
+        diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
+    finally:
+        infer.release_trees()  # this file's tree and what inference cached on it
     diagnostics.sort()
     return diagnostics, True
 

@@ -97,7 +97,7 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     manifest = cache.manifest(root, files, previous, previously_hashed_at)
     key = cache.key("\0".join([repr(settings), *listing_problems]), manifest)
     if store is None:
-        return build(root, settings, files, key, listing_problems)
+        return _build_holding_trees(root, settings, files, key, listing_problems)
     with store.locked():
         data = store.load(key)
         if data is not None:
@@ -105,12 +105,19 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
                 return ProjectContext.from_json(root, settings, key, data)
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a body of the right outline but wrong inside: rebuilt and replaced below
-        context = build(root, settings, files, key, listing_problems)
+        context = _build_holding_trees(root, settings, files, key, listing_problems)
         store.save(key, manifest, context.to_json(), hashed_at)
         results.ResultCache(root).prune()  # a new project state: drop long-unused file results
     if store.refused:
         context.problems.append(cache.REFUSED_NOTE + store.refused)
     return context
+
+
+def _build_holding_trees(*args) -> ProjectContext:
+    """The build reads across every module at once; afterwards only a few
+    trees stay in memory for the files linted next."""
+    with infer.holding_trees():
+        return build(*args)
 
 
 def build(root: Path, settings: Settings, files: list[Path], key: str,

@@ -18,10 +18,12 @@ Three jobs:
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import threading
 import warnings
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,6 +138,7 @@ class _Boundary:
                         module = MANAGER.ast_from_file(str(path), modname, fallback=False)
                         if text is not None:
                             _SOURCE_DIGESTS[module] = _digest(text)
+                        _keep_project_module(modname, module)
                         return module
         raise astroid.AstroidBuildingError(f"no project module {modname}")
 
@@ -192,8 +195,90 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
 
 
 # (path, root, source digest) -> module: the context builder and the linter see
-# the same file once per process, whichever comes first.
-_BUILT: dict[tuple[str, str, str], nodes.Module] = {}
+# the same file once per process, whichever comes first. Bounded, like the
+# project modules kept for imports: a process linting a thousand files must
+# not hold a thousand trees (see release_trees).
+_BUILT: OrderedDict[tuple[str, str, str], nodes.Module] = OrderedDict()
+MAX_BUILT_MODULES = 16
+#: project modules kept in astroid's cache for the imports of later files;
+#: the oldest are dropped beyond this (rebuilt from source if imported again)
+MAX_PROJECT_MODULES = 96
+_PROJECT_MODULES: OrderedDict[str, None] = OrderedDict()
+_HOLDING = [0]  # > 0 while the context build needs every module at once
+
+
+def _keep_project_module(name: str, module: nodes.Module) -> None:
+    MANAGER.astroid_cache[name] = module
+    _PROJECT_MODULES[name] = None
+    _PROJECT_MODULES.move_to_end(name)
+    _trim()
+
+
+def _trim() -> None:
+    if _HOLDING[0]:
+        return
+    while len(_BUILT) > MAX_BUILT_MODULES:
+        _BUILT.popitem(last=False)
+    while len(_PROJECT_MODULES) > MAX_PROJECT_MODULES:
+        name, _ = _PROJECT_MODULES.popitem(last=False)
+        module = MANAGER.astroid_cache.get(name)
+        if module is not None and name not in brain.STUBS:
+            del MANAGER.astroid_cache[name]
+
+
+@contextlib.contextmanager
+def holding_trees() -> Iterator[None]:
+    """Keep every module built in the block (the context build reads across
+    all of them); the bounds apply again after it."""
+    _HOLDING[0] += 1
+    try:
+        yield
+    finally:
+        _HOLDING[0] -= 1
+        _trim()
+
+
+def release_trees() -> None:
+    """After one file is analysed, let go of its tree: astroid's inference
+    cache and its node-keyed lookup caches are cleared (each entry holds a
+    node, so a whole module), the tracebacks of failed imports astroid
+    remembers (their frames hold the modules being inferred) are dropped,
+    and the module caches are trimmed to their bounds. What the next file
+    imports is still there or rebuilt; results do not depend on it."""
+    forget_inferences()
+    _trim()
+
+
+def forget_inferences() -> None:
+    """Clear what astroid remembers about inferred nodes (also between the
+    modules of one context build: each entry holds a node, so a tree)."""
+    from astroid.context import _invalidate_cache
+
+    _invalidate_cache()
+    for cached in _NODE_KEYED_CACHES:
+        cached.cache_clear()
+    for found in MANAGER._mod_file_cache.values():
+        _drop_frames(found)
+
+
+def _drop_frames(error: object, depth: int = 0) -> None:
+    """Cut an exception (and those it wraps) from the frames it was raised in."""
+    if not isinstance(error, BaseException) or depth > 8:
+        return
+    error.__traceback__ = None
+    for wrapped in (getattr(error, "error", None), error.__context__, error.__cause__):
+        _drop_frames(wrapped, depth + 1)
+
+
+def _node_keyed_caches() -> list:
+    from astroid.nodes import ClassDef
+    from astroid.nodes._base_nodes import LookupMixIn
+
+    found = [getattr(LookupMixIn, "lookup", None), getattr(ClassDef, "_metaclass_lookup_attribute", None)]
+    return [cached for cached in found if hasattr(cached, "cache_clear")]
+
+
+_NODE_KEYED_CACHES = _node_keyed_caches()
 
 
 def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -> nodes.Module:
@@ -211,6 +296,7 @@ def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -
         if imported is not None and _SOURCE_DIGESTS.get(imported) == key[-1] \
                 and Path(imported.file).resolve() == path.resolve():
             _BUILT[key] = imported  # already built, from this very text, when another module imported it
+            _trim()
             return imported
         with warnings.catch_warnings(record=True) as caught:
             # astroid leaves nodes too deep to transform untransformed and
@@ -224,8 +310,11 @@ def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -
         if _is_under(path, root) and _saved_text(path) == source:
             # the saved file (not an editor's buffer): imports of it use this
             # module instead of parsing the file again, or an outdated one
-            MANAGER.astroid_cache[name] = module
             _SOURCE_DIGESTS[module] = key[-1]
+            _keep_project_module(name, module)
+        _trim()
+    else:
+        _BUILT.move_to_end(key)
     return module
 
 
@@ -859,13 +948,15 @@ def _own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
     return (node for node in _own_body(function) if isinstance(node, kinds))
 
 
-# function -> every node of its own body in traversal order: rules and
-# summaries ask the same function for its calls, names, loops... many times.
-_OWN_BODIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Every node of a function's own body in traversal order, kept on the
+# function node itself: rules and summaries ask the same function for its
+# calls, names, loops... many times. (Not a WeakKeyDictionary: its values
+# would reach the key through their parents and keep every tree alive.)
+_OWN_BODY = "_persistlint_own_body"
 
 
 def _own_body(function: nodes.FunctionDef) -> list[nodes.NodeNG]:
-    body = _OWN_BODIES.get(function)
+    body = function.__dict__.get(_OWN_BODY)
     if body is None:
         body = []
         stack = list(function.body)
@@ -876,7 +967,7 @@ def _own_body(function: nodes.FunctionDef) -> list[nodes.NodeNG]:
                 if not isinstance(child, (nodes.FunctionDef, nodes.AsyncFunctionDef,
                                           nodes.ClassDef, nodes.Lambda)):
                     stack.append(child)
-        _OWN_BODIES[function] = body
+        function.__dict__[_OWN_BODY] = body
     return body
 
 

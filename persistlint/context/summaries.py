@@ -440,6 +440,7 @@ def build(file_contexts: list[FileContext]) -> dict[str, FunctionSummary]:
             except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
                 fctx.project.problems.append(
                     f"{fctx.relpath}:{function.lineno}: cannot summarise: {exc.__class__.__name__}: {exc}")
+        infer.forget_inferences()  # the next module's inferences start afresh: bounded memory
     functions = {name: attrs.evolve(summary,
                                     calls=[c for c in _defined_calls(summary.calls, functions)],
                                     offloads=[q for q in summary.offloads if q in functions])
