@@ -317,7 +317,7 @@ class SourceLines:
         if path not in self._files:
             try:
                 self._files[path] = read_like_flake8(self.root / path).splitlines()
-            except OSError:
+            except (OSError, files_mod.SourceError):
                 self._files[path] = None
         lines = self._files[path]
         return lines[number - 1] if lines and 0 < number <= len(lines) else None
