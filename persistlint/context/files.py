@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -64,9 +65,11 @@ def unreadable_reason(path: Path, root: Path) -> str | None:
         try:
             target = path.resolve(strict=True)
             found = os.stat(target)
-        except RuntimeError:
+        except RuntimeError:  # Python < 3.13 reports a link loop so
             return "symbolic link loop; left out of the context"
         except OSError as exc:
+            if exc.errno == errno.ELOOP:  # Python 3.13 and later
+                return "symbolic link loop; left out of the context"
             return f"dangling symbolic link ({exc.strerror or exc}); left out of the context"
         try:
             target.relative_to(root.resolve())
