@@ -318,8 +318,7 @@ def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Ope
 
 def _callee_text(call: nodes.Call) -> str:
     text = call.func.as_string() if isinstance(call.func, (nodes.Name, nodes.Attribute)) else "query"
-    text = " ".join(text.split())
-    return text if len(text) <= 40 else text[:37] + "..."
+    return blocking.shorten(text, 40)
 
 
 def constructions(function: nodes.FunctionDef, fctx: FileContext) -> list[str]:
