@@ -75,13 +75,15 @@ class ProjectContext:
     #: qualname -> :class:`persistlint.context.summaries.FunctionSummary`
     functions: dict[str, Any] = attrs.Factory(dict)
     channels: dict[str, Any] = attrs.Factory(dict)
+    #: module -> name -> entry: :mod:`persistlint.context.symbols`
+    symbols: dict[str, Any] = attrs.Factory(dict)
     best_practices: list[dict[str, str]] = attrs.Factory(list)
     problems: list[str] = attrs.Factory(list)
     # derived at run time from the data above, never serialised
     memo: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     DATA_FIELDS = ("tech_stack", "db_config", "models", "entrypoints", "functions",
-                   "channels", "best_practices", "problems")
+                   "channels", "symbols", "best_practices", "problems")
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.DATA_FIELDS}
@@ -133,14 +135,16 @@ _PROJECTS_LOCK = threading.RLock()
 def project_context(root: Path, settings: Settings) -> ProjectContext:
     """The project's context, built at most once per process (flake8 makes a
     plugin object per file; the on-disk cache serves later processes)."""
-    from persistlint.context import build  # the builder imports the rules
+    from persistlint.context import build, symbols  # the builder imports the rules
 
     with _PROJECTS_LOCK:
         key = (root, settings)
         context = _PROJECTS.get(key)
         if context is None:
+            symbols.ACTIVE.use(root, None)  # a build infers from the trees alone
             context = build.load_or_build(root, settings)
             _PROJECTS[key] = context
+        symbols.ACTIVE.use(root, context.symbols)
         return context
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
-from persistlint.context import knowledge, migrations, models, results, stack, summaries
+from persistlint.context import knowledge, migrations, models, results, stack, summaries, symbols
 from persistlint.context.files import SourceError, printable, read_source, unreadable_reason
 from persistlint.settings import Settings
 
@@ -99,10 +99,11 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     if store is None:
         return _build_holding_trees(root, settings, files, key, listing_problems)
     with store.locked():
-        data = store.load(key)
-        if data is not None:
+        with infer.collection_paused():
+            data = store.load(key)
             try:
-                return ProjectContext.from_json(root, settings, key, data)
+                if data is not None:
+                    return ProjectContext.from_json(root, settings, key, data)
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a body of the right outline but wrong inside: rebuilt and replaced below
         context = _build_holding_trees(root, settings, files, key, listing_problems)
@@ -125,6 +126,7 @@ def build(root: Path, settings: Settings, files: list[Path], key: str,
     context = ProjectContext(root=root, settings=settings, key=key)
     context.problems.extend(listing_problems)
     infer.BOUNDARY.activate(root)
+    symbols.ACTIVE.use(root, None)  # the build infers from the trees, not from an older index
     budget = _Budget(context, settings.time_budget * CONTEXT_BUDGET_FACTOR)
 
     def part(name, compute, fallback):
@@ -156,6 +158,7 @@ def build(root: Path, settings: Settings, files: list[Path], key: str,
             entry["path"], entry["line"] = defined.path, defined.line
     part("handler chains",
          lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
+    context.symbols = part("symbol index", lambda: symbols.build(file_contexts, context.functions), {})
 
     context.best_practices = part("best practices", lambda: knowledge.references_for(
         context.tech_stack, context.db_config), [])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import gc
 import hashlib
 import threading
 import warnings
@@ -35,7 +36,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.util import UninferableBase, safe_infer
 
-from persistlint.context import astbuild, brain
+from persistlint.context import astbuild, brain, symbols
 from persistlint.diagnostic import Evidence
 
 MANAGER = AstroidManager()
@@ -43,6 +44,7 @@ MANAGER = AstroidManager()
 # astroid's own Uninferable, plus the errors inference may raise on odd code.
 _INFERENCE_ERRORS = (AstroidError, RecursionError, AttributeError, TypeError,
                      ValueError, KeyError, IndexError, StopIteration)
+INFERENCE_ERRORS = _INFERENCE_ERRORS
 
 
 @attrs.frozen
@@ -88,12 +90,14 @@ class _Boundary:
         with self.lock:
             if self.installed:
                 return
+            with collection_paused(freeze=True):
+                AstroidBuilder(MANAGER)  # astroid builds its ``builtins`` module on first use
             # stubs are built on first use (see built_stub): a process that
             # lints one file needs a few of them, not all
             self.pending_stubs = brain.stub_sources()
             MANAGER.module_denylist = _DenyOutsideBoundary(self)
             AstroidManager.brain["module_denylist"] = MANAGER.module_denylist
-            MANAGER.register_failed_import_hook(self._project_module)
+            MANAGER.register_failed_import_hook(self.project_module)
             self.installed = True
 
     def add_root(self, root: Path) -> None:
@@ -127,7 +131,7 @@ class _Boundary:
                     and any(_is_under(Path(file), other) for other in self.roots):
                 del MANAGER.astroid_cache[name]
 
-    def _project_module(self, modname: str) -> nodes.Module:
+    def project_module(self, modname: str) -> nodes.Module:
         parts = modname.split(".")
         for root in list(self.roots):  # noqa: PR306 - a snapshot: another thread may activate a root
             for base in (root, root / "src"):
@@ -141,6 +145,26 @@ class _Boundary:
                         _keep_project_module(modname, module)
                         return module
         raise astroid.AstroidBuildingError(f"no project module {modname}")
+
+
+@contextlib.contextmanager
+def collection_paused(freeze: bool = False) -> Iterator[None]:
+    """Make objects that live as long as the process (astroid's
+    ``builtins`` module, a context read from the cache) without the cyclic
+    garbage collector scanning them again and again while they are made:
+    tens of thousands of nodes and summaries that are never garbage.
+    ``freeze``: afterwards move everything alive into the collector's
+    permanent generation (once per process: astroid's bootstrap), so later
+    collections skip it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        if freeze:
+            gc.freeze()
 
 
 def _is_under(path: Path, root: Path) -> bool:
@@ -205,6 +229,8 @@ MAX_BUILT_MODULES = 16
 MAX_PROJECT_MODULES = 96
 _PROJECT_MODULES: OrderedDict[str, None] = OrderedDict()
 _HOLDING = [0]  # > 0 while the context build needs every module at once
+#: modules linted from a text other than the saved file's (an editor's buffer)
+_BUFFERS: set[str] = set()
 
 
 def _keep_project_module(name: str, module: nodes.Module) -> None:
@@ -312,6 +338,9 @@ def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -
             # module instead of parsing the file again, or an outdated one
             _SOURCE_DIGESTS[module] = key[-1]
             _keep_project_module(name, module)
+            _BUFFERS.discard(name)
+        else:
+            _BUFFERS.add(name)  # its saved text is not what is linted: never built for lookups
         _trim()
     else:
         _BUILT.move_to_end(key)
@@ -353,7 +382,7 @@ def _qname(value) -> str | None:
     if isinstance(value, astroid.bases.UnboundMethod):
         value = value._proxied
     if isinstance(value, (nodes.FunctionDef, nodes.ClassDef, nodes.Module)):
-        return _canonical(value.qname())
+        return canonical(value.qname())
     return None
 
 
@@ -375,7 +404,7 @@ _CANONICAL_PREFIXES = {
 }
 
 
-def _canonical(qualname: str) -> str:
+def canonical(qualname: str) -> str:
     for prefix, replacement in _CANONICAL_PREFIXES.items():
         if qualname.startswith(prefix):
             return replacement + qualname[len(prefix):]
@@ -427,20 +456,23 @@ def dotted_import(expr: nodes.NodeNG) -> str | None:
 
 def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
     """What a called expression is: a function, method or class."""
+    indexed = _indexed_definition(func)
+    if indexed is not None:
+        return Resolved(indexed, Evidence.INFERRED)
     value = infer_one(func)
     name = _qname(value) if value is not None else None
     if name:
         return Resolved(name, Evidence.INFERRED)
     if isinstance(value, astroid.bases.Instance) and not isinstance(value, nodes.Const):
         # calling an instance: ``SessionLocal()`` is ``async_sessionmaker.__call__``
-        return Resolved(_canonical(value._proxied.qname()) + ".__call__", Evidence.INFERRED)
+        return Resolved(canonical(value._proxied.qname()) + ".__call__", Evidence.INFERRED)
     static = dotted_import(func)
     if static:
-        return Resolved(_canonical(static), Evidence.IMPORT_ALIAS)
+        return Resolved(canonical(static), Evidence.IMPORT_ALIAS)
     if isinstance(func, nodes.Attribute):
         owner = infer_one(func.expr)
         if isinstance(owner, nodes.ClassDef):  # ``Repo.from_session``: a classmethod
-            return Resolved(f"{_canonical(owner.qname())}.{func.attrname}", Evidence.INFERRED)
+            return Resolved(f"{canonical(owner.qname())}.{func.attrname}", Evidence.INFERRED)
         receiver = resolve_type(func.expr)
         if receiver is not None:
             return Resolved(f"{receiver.qualname}.{func.attrname}", receiver.evidence)
@@ -451,6 +483,41 @@ def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
 
 def resolve_call(call: nodes.Call) -> Resolved | None:
     return resolve_callee(call.func)
+
+
+def active_symbols() -> symbols.Index | None:
+    """The symbol index of the project being linted (None while its
+    context is being built: the build infers from the trees alone)."""
+    return symbols.ACTIVE.get(BOUNDARY.roots[0] if BOUNDARY.roots else None)
+
+
+def _indexed_definition(func: nodes.NodeNG) -> str | None:
+    """A bare name bound once, by ``from m import f``, to a project function
+    or class the symbol index describes: what inference would name it,
+    without building ``m``."""
+    index = active_symbols()
+    if not index or not isinstance(func, nodes.Name):
+        return None
+    try:
+        _, assignments = func.lookup(func.name)
+    except _INFERENCE_ERRORS:
+        return None
+    if len(assignments) != 1 or not isinstance(assignments[0], nodes.ImportFrom):
+        return None
+    imported = imported_name(func, func.name)
+    return symbols.definition(index, imported, func.root().name) if imported else None
+
+
+def _indexed_returns(callee: Resolved, at: nodes.NodeNG, what: str = "returns"):
+    """What the symbol index says the project function ``callee`` returns
+    (see :func:`symbols.returns`), weakened by how ``callee`` is known."""
+    found = symbols.returns(active_symbols(), callee.qualname, at.root().name, what)
+    if found is symbols.UNKNOWN or found is None:
+        return found
+    qualname, evidence = found
+    if qualname in SELF_TYPES:
+        return symbols.UNKNOWN  # the receiver decides: read the definition
+    return Resolved(qualname, min(evidence, callee.evidence))
 
 
 BUILTIN_CALLS = frozenset({"open", "input", "print", "len", "list", "dict", "set", "tuple",
@@ -520,7 +587,7 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
             # (a ``TYPE_CHECKING`` import), not in a detached parse of the string
             imported = imported_name(annotation.scope(), head)
             if imported:
-                return Resolved(_canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
+                return Resolved(canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
         try:
             annotation = astroid.extract_node(annotation.value)
         except _INFERENCE_ERRORS + (SyntaxError,):
@@ -544,10 +611,10 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
         return _annotation_type(alias, _depth + 1)
     value = infer_one(annotation)
     if isinstance(value, nodes.ClassDef):
-        return Resolved(_canonical(value.qname()), Evidence.ANNOTATION)
+        return Resolved(canonical(value.qname()), Evidence.ANNOTATION)
     static = dotted_import(annotation)
     if static:
-        return Resolved(_canonical(static), Evidence.ANNOTATION)
+        return Resolved(canonical(static), Evidence.ANNOTATION)
     return None
 
 
@@ -636,7 +703,7 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
         return _awaited_type(expr.value, _depth)
     value = infer_one(expr)
     if isinstance(value, astroid.bases.Instance) and not isinstance(value, nodes.Const):
-        qualname = _canonical(value._proxied.qname())
+        qualname = canonical(value._proxied.qname())
         if qualname not in {"builtins.object", "builtins.NoneType"}:
             return Resolved(qualname, Evidence.INFERRED)
     path = _path_arithmetic_type(expr, _depth)
@@ -648,6 +715,9 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
             return None
         if callee.qualname in FACTORY_RESULTS:
             return Resolved(FACTORY_RESULTS[callee.qualname], callee.evidence)
+        indexed = _indexed_returns(callee, expr)
+        if indexed is not symbols.UNKNOWN:
+            return indexed
         function = lookup_method(callee.qualname)
         if isinstance(function, nodes.FunctionDef):
             found = returned_type(function)
@@ -700,7 +770,7 @@ def _receiver_class(call: nodes.Call, function: nodes.FunctionDef, depth: int) -
         return Resolved(klass.qname(), Evidence.ANNOTATION) if isinstance(klass, nodes.ClassDef) else None
     value = infer_one(receiver)
     if isinstance(value, nodes.ClassDef):
-        return Resolved(_canonical(value.qname()), Evidence.INFERRED)
+        return Resolved(canonical(value.qname()), Evidence.INFERRED)
     return resolve_type(receiver, depth + 1)
 
 
@@ -728,10 +798,13 @@ def element_type(iterable: nodes.NodeNG) -> Resolved | None:
         iterable = iterable.value
     if isinstance(iterable, nodes.Call):
         callee = resolve_call(iterable)
+        indexed = _indexed_returns(callee, iterable, "element") if callee else symbols.UNKNOWN
+        if indexed is not symbols.UNKNOWN:
+            return indexed
         function = lookup_method(callee.qualname) if callee else None
         if not isinstance(function, nodes.FunctionDef):
             return None
-        found = _collection_element(function.returns)
+        found = collection_element(function.returns)
         return found.weaker(callee.evidence) if found else None
     if not isinstance(iterable, nodes.Name):
         return None
@@ -744,10 +817,10 @@ def element_type(iterable: nodes.NodeNG) -> Resolved | None:
         annotation = binding.parent.annotation
     else:
         return None
-    return _collection_element(annotation)
+    return collection_element(annotation)
 
 
-def _collection_element(annotation: nodes.NodeNG | None) -> Resolved | None:
+def collection_element(annotation: nodes.NodeNG | None) -> Resolved | None:
     """``X`` of a collection annotation: ``list[X]``, ``Sequence[X]``..."""
     if not isinstance(annotation, nodes.Subscript):
         return None
@@ -910,6 +983,9 @@ def _awaited_type(call: nodes.NodeNG, depth: int) -> Resolved | None:
     if not isinstance(call, nodes.Call):
         return None
     callee = resolve_call(call)
+    indexed = _indexed_returns(callee, call) if callee else symbols.UNKNOWN
+    if indexed is not symbols.UNKNOWN:
+        return indexed
     function = lookup_qualname(callee.qualname) if callee else None
     if isinstance(function, nodes.FunctionDef):
         found = returned_type(function)
@@ -923,7 +999,7 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
     parts = qualname.split(".")
     for cut in range(len(parts) - 1, 0, -1):
         name = ".".join(parts[:cut])
-        module = MANAGER.astroid_cache.get(name) or BOUNDARY.built_stub(name)
+        module = MANAGER.astroid_cache.get(name) or BOUNDARY.built_stub(name) or _indexed_module(name)
         if module is None:
             continue
         node = module
@@ -941,6 +1017,20 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
                     return None
         return node
     return None
+
+
+def _indexed_module(name: str) -> nodes.Module | None:
+    """A project module the symbol index describes, built now: a name
+    resolved from the index (not by inference, which would have built it)
+    may still be looked up for its definition. Never an editor's buffer:
+    its saved text is not what is being linted."""
+    index = active_symbols()
+    if not index or name not in index or name in _BUFFERS:
+        return None
+    try:
+        return BOUNDARY.project_module(name)
+    except (astroid.AstroidBuildingError, *_INFERENCE_ERRORS, SyntaxError, OSError):
+        return None
 
 
 def _own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:

@@ -38,8 +38,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import attrs
-import yaml
-from packaging.requirements import InvalidRequirement, Requirement
 
 from persistlint.context import files
 
@@ -361,6 +359,10 @@ def _normalise_name(name: str) -> str:
 
 def _requirement_hits(requirement: str) -> list[tuple[Technology, str | None]]:
     """What one PEP 508 requirement string says."""
+    # imported here: a process that reads the stack from the cached context
+    # (the editor's lint-on-save) never parses a manifest
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         parsed = Requirement(requirement)
     except InvalidRequirement:
@@ -642,6 +644,8 @@ _ENV_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)\}")
 
 
 def _compose_files(base: Path, stack: _Stack) -> None:
+    import yaml  # only when the stack is read (see _requirement_hits)
+
     files = sorted({p for pattern in _COMPOSE_PATTERNS for p in base.glob(pattern) if p.is_file()})
     for path in files:
         text = stack.read_text(path)
