@@ -25,6 +25,7 @@ Usage::
     python benchmarks/bench.py --modules 600 --keep benchmarks/corpus
     python benchmarks/bench.py --only editor   # just the scenarios named so
     python benchmarks/bench.py --profile       # cProfile of one cold in-process pass
+    python benchmarks/bench.py --profile --only editor   # ... of one editor run, warm context
 
 Not a test: the figures depend on the machine. Compare ratios, not seconds.
 """
@@ -450,6 +451,16 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
     return rows
 
 
+def compiled(package: Path) -> None:
+    """Write the bytecode of persistlint's modules, as ``pip install`` does:
+    flake8's own modules are compiled, and an editable install run with
+    ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile persistlint's
+    in every timed process."""
+    import compileall
+
+    compileall.compile_dir(str(package), quiet=1)
+
+
 def table(rows: list[tuple[str, float, float, float, float]]) -> None:
     """All ratios in one markdown table (ratio = persistlint / plain flake8)."""
     print("\n| scenario | plain flake8 | with persistlint | time ratio | peak memory ratio |")
@@ -478,6 +489,30 @@ def profile(corpus: Path, top: int) -> None:
     stats.sort_stats("tottime").print_stats(top)
 
 
+def profile_editor(corpus: Path, top: int) -> None:
+    """cProfile of one editor run (a fresh flake8 process on one buffer)
+    with a warm context: imports, astroid's bootstrap, the context read
+    from the cache, and the analysis."""
+    from persistlint import cli
+
+    compiled(Path(cli.__file__).parent)
+    measure(flake8(WITH_PERSISTLINT, "1"), corpus)  # warms the context
+    scratch = Path(tempfile.mkdtemp(prefix="persistlint-bench-profile-"))
+    try:
+        script, buffer = scratch / "flake8_with.py", scratch / "buffer.py"
+        script.write_text(_FLAKE8_WITH, encoding="utf-8")
+        buffer.write_text((corpus / EDITED_FILE).read_text(encoding="utf-8") + "# typed\n", encoding="utf-8")
+        with open(buffer, "rb") as feed:
+            done = subprocess.run([sys.executable, "-m", "cProfile", "-s", "cumulative", str(script),
+                                   *editor(WITH_PERSISTLINT)[3:]], cwd=corpus, stdin=feed,
+                                  capture_output=True, text=True, check=False)
+        lines = done.stdout.splitlines()
+        header = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+        print("\n".join(lines[max(0, header - 4):header + 1 + top]))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", type=int, default=2000, help="corpus size in modules (default 2000)")
@@ -487,7 +522,7 @@ def main() -> None:
     parser.add_argument("--jobs", default=str(os.cpu_count() or 1), help="the -j of the parallel runs")
     parser.add_argument("--no-report", action="store_true", help="skip the persistlint report runs")
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold pass instead")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold pass instead (with --only editor: of one editor run)")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
 
@@ -502,11 +537,15 @@ def main() -> None:
         count = generate(corpus, args.modules, args.seed)
         lines = sum(p.read_text(encoding="utf-8").count("\n") for p in corpus.rglob("*.py"))
         print(f"corpus: {count} modules, {lines} lines in {corpus}")
+        if args.profile and "editor" in args.only:
+            profile_editor(corpus, args.top)
+            return
         if args.profile:
             profile(corpus, args.top)
             return
         from persistlint import cli
 
+        compiled(Path(cli.__file__).parent)
         with_report = not args.no_report and "report" in cli.main.commands
         table(run_all(corpus, args.jobs, with_report, args.only))
     finally:

@@ -42,9 +42,8 @@ from persistlint.diagnostic import Evidence
 MANAGER = AstroidManager()
 
 # astroid's own Uninferable, plus the errors inference may raise on odd code.
-_INFERENCE_ERRORS = (AstroidError, RecursionError, AttributeError, TypeError,
+INFERENCE_ERRORS = (AstroidError, RecursionError, AttributeError, TypeError,
                      ValueError, KeyError, IndexError, StopIteration)
-INFERENCE_ERRORS = _INFERENCE_ERRORS
 
 
 @attrs.frozen
@@ -369,7 +368,7 @@ def infer_one(node: nodes.NodeNG):
     """``safe_infer`` that also swallows the errors odd code provokes."""
     try:
         value = safe_infer(node)
-    except _INFERENCE_ERRORS:
+    except INFERENCE_ERRORS:
         return None
     if value is None or isinstance(value, UninferableBase):
         return None
@@ -418,7 +417,7 @@ def imported_name(name_node: nodes.NodeNG, name: str) -> str | None:
     (following simple local aliases ``nap = time.sleep``), or None."""
     try:
         _, assignments = name_node.lookup(name)
-    except _INFERENCE_ERRORS:
+    except INFERENCE_ERRORS:
         return None
     for assign in assignments:
         if isinstance(assign, nodes.ImportFrom):
@@ -428,7 +427,7 @@ def imported_name(name_node: nodes.NodeNG, name: str) -> str | None:
                     if assign.level:
                         try:
                             module = assign.root().relative_to_absolute_name(module, assign.level)
-                        except _INFERENCE_ERRORS:
+                        except INFERENCE_ERRORS:
                             return None
                     return f"{module}.{original}" if module else original
         if isinstance(assign, nodes.Import):
@@ -500,7 +499,7 @@ def _indexed_definition(func: nodes.NodeNG) -> str | None:
         return None
     try:
         _, assignments = func.lookup(func.name)
-    except _INFERENCE_ERRORS:
+    except INFERENCE_ERRORS:
         return None
     if len(assignments) != 1 or not isinstance(assignments[0], nodes.ImportFrom):
         return None
@@ -590,7 +589,7 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
                 return Resolved(canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
         try:
             annotation = astroid.extract_node(annotation.value)
-        except _INFERENCE_ERRORS + (SyntaxError,):
+        except INFERENCE_ERRORS + (SyntaxError,):
             return None
         return _annotation_type(annotation, _depth + 1) if annotation is not None else None
     if isinstance(annotation, nodes.BinOp) and annotation.op == "|":
@@ -630,7 +629,7 @@ def _type_alias_value(annotation: nodes.NodeNG) -> nodes.NodeNG | None:
                          if (alias or name) == annotation.name), None)
         try:
             module = binding.do_import_module(binding.modname)
-        except _INFERENCE_ERRORS:
+        except INFERENCE_ERRORS:
             return None
         found = module.locals.get(original or "", [])
         binding = found[-1] if found else None
@@ -657,7 +656,7 @@ def _binding(name: nodes.Name) -> nodes.NodeNG | None:
     already filters by control flow where it can)."""
     try:
         _, assignments = name.lookup(name.name)
-    except _INFERENCE_ERRORS:
+    except INFERENCE_ERRORS:
         return None
     return assignments[-1] if len(assignments) >= 1 else None
 
@@ -1006,7 +1005,7 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
         for attr in parts[cut:]:
             try:
                 found = node.getattr(attr) if isinstance(node, nodes.ClassDef) else node.locals.get(attr)
-            except _INFERENCE_ERRORS:
+            except INFERENCE_ERRORS:
                 return None
             if not found:
                 return None
@@ -1029,7 +1028,7 @@ def _indexed_module(name: str) -> nodes.Module | None:
         return None
     try:
         return BOUNDARY.project_module(name)
-    except (astroid.AstroidBuildingError, *_INFERENCE_ERRORS, SyntaxError, OSError):
+    except (astroid.AstroidBuildingError, *INFERENCE_ERRORS, SyntaxError, OSError):
         return None
 
 

@@ -82,23 +82,22 @@ def _entry(scope: nodes.NodeNG, bindings: list, functions: dict[str, Any], infer
     if len(bindings) != 1:
         return None
     node = bindings[0]
-    if not _infers_to_itself(node, scope):
-        pass
-    elif isinstance(node, nodes.FunctionDef):
-        try:
-            found = infer.returned_type(node)
-            element = infer.collection_element(node.returns)
-        except (RecursionError, *infer.INFERENCE_ERRORS):
-            return None
-        qualname = infer.canonical(node.qname())
-        return {"kind": "function", "qualname": qualname, "returns": _typed(found),
-                "element": _typed(element), "summary": qualname in functions}
-    elif isinstance(scope, nodes.Module):
-        return {"kind": "class", "qualname": infer.canonical(node.qname())}
     if isinstance(node, nodes.ImportFrom) and isinstance(scope, nodes.Module):
         target = _import_target(node, bindings, scope)
         return {"kind": "alias", "qualname": target} if target else None
-    return None
+    if not _infers_to_itself(node, scope):
+        return None
+    if isinstance(node, nodes.ClassDef):
+        return {"kind": "class", "qualname": infer.canonical(node.qname())} \
+            if isinstance(scope, nodes.Module) else None
+    try:
+        found = infer.returned_type(node)
+        element = infer.collection_element(node.returns)
+    except (RecursionError, *infer.INFERENCE_ERRORS):
+        return None
+    qualname = infer.canonical(node.qname())
+    return {"kind": "function", "qualname": qualname, "returns": _typed(found),
+            "element": _typed(element), "summary": qualname in functions}
 
 
 def _infers_to_itself(node: nodes.NodeNG, scope: nodes.NodeNG) -> bool:
