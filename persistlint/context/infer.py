@@ -230,6 +230,9 @@ _PROJECT_MODULES: OrderedDict[str, None] = OrderedDict()
 _HOLDING = [0]  # > 0 while the context build needs every module at once
 #: modules linted from a text other than the saved file's (an editor's buffer)
 _BUFFERS: set[str] = set()
+#: project modules inference would have built for an answer the symbol index
+#: gave instead: a later lookup of a name in one of them builds it then
+_ANSWERED: set[str] = set()
 
 
 def _keep_project_module(name: str, module: nodes.Module) -> None:
@@ -504,18 +507,23 @@ def _indexed_definition(func: nodes.NodeNG) -> str | None:
     if len(assignments) != 1 or not isinstance(assignments[0], nodes.ImportFrom):
         return None
     imported = imported_name(func, func.name)
-    return symbols.definition(index, imported, func.root().name) if imported else None
+    return symbols.definition(index, imported, func.root().name, _ANSWERED) if imported else None
 
 
 def _indexed_returns(callee: Resolved, at: nodes.NodeNG, what: str = "returns"):
     """What the symbol index says the project function ``callee`` returns
     (see :func:`symbols.returns`), weakened by how ``callee`` is known."""
-    found = symbols.returns(active_symbols(), callee.qualname, at.root().name, what)
+    index = active_symbols()
+    found = symbols.returns(index, callee.qualname, at.root().name, what)
     if found is symbols.UNKNOWN or found is None:
         return found
     qualname, evidence = found
     if qualname in SELF_TYPES:
         return symbols.UNKNOWN  # the receiver decides: read the definition
+    for name in (callee.qualname, qualname):  # reading the definition would build both
+        module = symbols.module_of(index, name)
+        if module is not None:
+            _ANSWERED.add(module)
     return Resolved(qualname, min(evidence, callee.evidence))
 
 
@@ -1019,12 +1027,12 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
 
 
 def _indexed_module(name: str) -> nodes.Module | None:
-    """A project module the symbol index describes, built now: a name
-    resolved from the index (not by inference, which would have built it)
-    may still be looked up for its definition. Never an editor's buffer:
-    its saved text is not what is being linted."""
+    """A project module the symbol index answered for instead of inference
+    (which would have built it), built now that a name in it is looked up:
+    lookups find what they found before the index. Never an editor's
+    buffer: its saved text is not what is being linted."""
     index = active_symbols()
-    if not index or name not in index or name in _BUFFERS:
+    if not index or name not in index or name not in _ANSWERED or name in _BUFFERS:
         return None
     try:
         return BOUNDARY.project_module(name)

@@ -149,14 +149,17 @@ class _Active:
 ACTIVE = _Active()
 
 
-def entry_of(index: Index, qualname: str, asked_from: str) -> dict | None:
+def entry_of(index: Index, qualname: str, asked_from: str, visited: set[str] | None = None) -> dict | None:
     """The entry of ``qualname`` in the module that defines it (the longest
     module prefix the index has), following aliases; None when unknown or
-    when that module is ``asked_from`` (the file being linted)."""
+    when that module is ``asked_from`` (the file being linted). The modules
+    read on the way are added to ``visited``."""
     for _ in range(8):  # alias chains are short; a cycle is unknown
         module, name = _split(index, qualname)
         if module is None or module == asked_from:
             return None
+        if visited is not None:
+            visited.add(module)
         entry = index[module].get(name)
         if entry is None or entry["kind"] != "alias":
             return entry
@@ -173,12 +176,18 @@ def _split(index: Index, qualname: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def definition(index: Index | None, qualname: str, asked_from: str) -> str | None:
+def module_of(index: Index, qualname: str) -> str | None:
+    """The indexed module ``qualname`` is defined in (its longest prefix)."""
+    return _split(index, qualname)[0]
+
+
+def definition(index: Index | None, qualname: str, asked_from: str,
+               visited: set[str] | None = None) -> str | None:
     """What inference names the project function or class ``qualname``
     (an imported name) stands for, or None when the index cannot say."""
     if not index:
         return None
-    entry = entry_of(index, qualname, asked_from)
+    entry = entry_of(index, qualname, asked_from, visited)
     if entry is None or entry["kind"] not in ("function", "class"):
         return None
     return entry["qualname"]
