@@ -231,6 +231,7 @@ MANIFEST_SHAPE = dict_of(list)
 CONTEXT_SHAPE = {
     "tech_stack": dict, "db_config": dict, "models": dict_of(dict), "entrypoints": dict_of(dict),
     "functions": dict_of(dict), "channels": dict, "best_practices": list_of(dict), "problems": list_of(str),
+    "symbols": dict_of(dict_of({"kind": str, "qualname": str})),
 }
 PAYLOAD_SHAPE = {"format": int, "key": str, "hashed_at": int, "manifest": MANIFEST_SHAPE,
                  "context": CONTEXT_SHAPE}

@@ -203,5 +203,10 @@ def returns(index: Index | None, qualname: str, asked_from: str, what: str = "re
     entry = entry_of(index, qualname, asked_from)
     if entry is None or entry["kind"] != "function" or entry["qualname"] != qualname:
         return UNKNOWN
-    found = entry[what]
-    return (found[0], Evidence[found[1]]) if found else None
+    found = entry.get(what)
+    if found is None:
+        return None
+    if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], str)
+            and found[1] in Evidence.__members__):
+        return UNKNOWN  # not what this version writes: infer
+    return found[0], Evidence[found[1]]

@@ -69,7 +69,9 @@ def build(request: Request) -> Report:
                                 progress=progress.for_stream())
     except run.RunError as exc:
         raise ReportError(str(exc)) from None
-    return model.make(date, str(collected.root), collected.context.to_json(), collected.diagnostics,
+    context = collected.context.to_json()
+    context.pop("symbols", None)  # the linter's own index, not a fact for readers of the report
+    return model.make(date, str(collected.root), context, collected.diagnostics,
                       checked=collected.selected, hidden_by_baseline=collected.hidden_by_baseline,
                       below_floor=collected.below_floor)
 
