@@ -35,6 +35,10 @@ class Kind(enum.Enum):
                 "use an async driver (AsyncSession, asyncpg, psycopg AsyncConnection) "
                 "or await asyncio.to_thread({call})")
     INPUT = ("PR301", "console input", "use await asyncio.to_thread(input, ...)")
+    IMPORT = ("PR301", "import machinery, reading files",
+              "do it once at module level, or await asyncio.to_thread({call})")
+    THREAD_WAIT = ("PR301", "waiting on a thread",
+                   "await asyncio.wrap_future(...) for a concurrent future, or await asyncio.to_thread({call})")
     SLEEP = ("PR303", "sleep", "use await asyncio.sleep({delay})")
     CPU = ("PR305", "CPU-bound work", "use await asyncio.to_thread({call}) or a process pool")
     COMPRESSION = ("PR305", "compression", "use await asyncio.to_thread({call}) or a process pool")
@@ -86,6 +90,12 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
     **{cls: (Kind.COMPRESSION, None) for cls in ("gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile")},
     **{cls: (Kind.FILE, _PATH_IO) for cls in _PATH_CLASSES},
     "subprocess.Popen": (Kind.PROCESS_WAIT, frozenset({"wait", "communicate"})),
+    # the thread's primitives wait for another thread: the loop waits with them
+    **{cls: (Kind.THREAD_WAIT, frozenset({"result", "exception"}))
+       for cls in ("concurrent.futures.Future", "concurrent.futures._base.Future")},
+    "threading.Thread": (Kind.THREAD_WAIT, frozenset({"join"})),
+    **{cls: (Kind.THREAD_WAIT, frozenset({"wait"})) for cls in (
+        "threading.Event", "threading.Condition", "threading.Barrier")},
     "requests.Session": (Kind.HTTP, _HTTP_VERBS | {"send"}),
     "requests.sessions.Session": (Kind.HTTP, _HTTP_VERBS | {"send"}),
     **{cls: (Kind.HTTP, _HTTP_VERBS | {"send", "stream", "close"})
@@ -157,6 +167,12 @@ NOT_BLOCKING = frozenset({
     "io.TextIOWrapper.seekable", "io.TextIOWrapper.isatty",
 })
 
+#: Library calls that read a file on their first use with an argument and
+#: answer later calls from the library's own cache (a time zone's database
+#: file): worth knowing, LOW.
+FIRST_USE_ONLY = frozenset({"pytz.timezone", "zoneinfo.ZoneInfo", "dateutil.tz.gettz",
+                            "dateutil.tz.tz.gettz"})
+
 #: function qualname -> kind.
 FUNCTIONS: dict[str, Kind] = {
     "builtins.open": Kind.FILE, "io.open": Kind.FILE, "io.open_code": Kind.FILE, "os.fdopen": Kind.FILE,
@@ -166,6 +182,18 @@ FUNCTIONS: dict[str, Kind] = {
         "copy", "copy2", "copyfile", "copyfileobj", "copymode", "copystat", "copytree", "move",
         "rmtree", "make_archive", "unpack_archive", "disk_usage", "chown")},
     "glob.glob": Kind.FILE,
+    # a dynamic import finds, reads and compiles the module's files; the
+    # installed distributions' metadata is read from disk on every call
+    "importlib.import_module": Kind.IMPORT, "importlib.reload": Kind.IMPORT,
+    "importlib.__import__": Kind.IMPORT, "builtins.__import__": Kind.IMPORT,
+    **{f"{module}.{name}": Kind.IMPORT for module in ("importlib.metadata", "importlib_metadata")
+       for name in ("version", "distribution", "distributions", "metadata", "files", "requires",
+                    "entry_points", "packages_distributions")},
+    **{f"pkg_resources.{name}": Kind.IMPORT for name in (
+        "get_distribution", "require", "iter_entry_points", "resource_string", "resource_stream",
+        "resource_filename", "resource_listdir")},
+    **{name: Kind.FILE for name in FIRST_USE_ONLY},
+    "concurrent.futures.wait": Kind.THREAD_WAIT,
     **{f"tempfile.{name}": Kind.FILE for name in (
         "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")},
     "tarfile.open": Kind.FILE,
@@ -328,6 +356,11 @@ class Blocking:
     label: str  # as written, e.g. ``input_path.read_bytes()``
     why: str = ""  # what makes parsing heavy here (``a file``), for parsers
 
+    @property
+    def first_use_only(self) -> bool:
+        """The library caches what the call read: later calls do no IO."""
+        return self.qualname in FIRST_USE_ONLY
+
     def recommendation(self, call: nodes.Call) -> str:
         func = call.func.as_string()
         args = ", ".join([a.as_string() for a in call.args]
@@ -340,6 +373,7 @@ class Blocking:
 def classify(call: nodes.Call, ctx) -> Blocking | None:
     """The blocking operation ``call`` performs, or None."""
     found = _reflection(call, ctx) or _resource_client(call, ctx) or ctx.resolve(call)
+    found = _future_wait(call, found) or found
     if found is None:
         return None
     kind = kind_of(found.qualname)
@@ -366,6 +400,24 @@ def _resource_client(call: nodes.Call, ctx) -> Resolved | None:
     if resource is None or not _service_call(resource.qualname, "load"):
         return None
     return Resolved(f"{SYNC_SERVICE_CLIENTS[1]}.{func.attrname}", resource.evidence)
+
+
+_ASYNCIO_FUTURES = frozenset({"asyncio.Future", "asyncio.Task", "asyncio.futures.Future", "asyncio.tasks.Task",
+                              "_asyncio.Future", "_asyncio.Task"})
+
+
+def _future_wait(call: nodes.Call, found: Resolved | None) -> Resolved | None:
+    """``future.result(timeout=5)``: an asyncio future's ``result()`` and
+    ``exception()`` take no argument, so one given a timeout is a
+    concurrent future (``asyncio.run_coroutine_threadsafe``,
+    ``executor.submit``) whatever its annotation says, and waits."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and func.attrname in {"result", "exception"}
+            and (call.args or call.keywords)):
+        return None
+    if found is not None and found.qualname.rpartition(".")[0] not in _ASYNCIO_FUTURES:
+        return None
+    return Resolved(f"concurrent.futures.Future.{func.attrname}", Evidence.NAME_GUESS)
 
 
 # ---------------------------------------------------------------- schema reflection
@@ -637,9 +689,14 @@ def in_lazy_initialisation(node: nodes.NodeNG, function: nodes.FunctionDef) -> b
     for earlier in function.body:
         if earlier is statement:
             break
-        returns_early = any(True for s in earlier.body for _ in s.nodes_of_class(nodes.Return)) \
-            if isinstance(earlier, nodes.If) else False
-        if returns_early and _mentions(earlier.test) & caches:
+        if not isinstance(earlier, nodes.If):
+            continue
+        tested = _mentions(earlier.test) & caches
+        # ``if self._client: return self._client``, not a guard such as
+        # ``if self._running: return``: the work after a guard runs on every start
+        returned = {name for s in earlier.body for r in s.nodes_of_class(nodes.Return)
+                    if r.value is not None for name in _mentions(r.value)}
+        if tested & returned:
             return True
     return False
 

@@ -478,6 +478,10 @@ def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSumma
         if call.callee in functions and not _is_abstract(call.callee):
             yield call
             continue
+        initialiser = constructor_of(call.callee, functions)
+        if initialiser is not None:
+            yield attrs.evolve(call, callee=initialiser)
+            continue
         owner, _, method = call.callee.rpartition(".")
         klass = infer.lookup_qualname(owner)
         if not isinstance(klass, nodes.ClassDef):
@@ -497,6 +501,17 @@ def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSumma
 
 
 # ------------------------------------------------------------------ questions rules ask
+
+def constructor_of(qualname: str, functions: dict[str, FunctionSummary]) -> str | None:
+    """``Collector(path)`` runs ``Collector.__init__`` (or the one a base
+    class defines): the project initialiser a call of class ``qualname``
+    runs, if the project defines one."""
+    klass = infer.lookup_qualname(qualname) if qualname not in functions else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    return next((f"{base.qname()}.__init__" for base in infer.class_lineage(klass)
+                 if f"{base.qname()}.__init__" in functions), None)
+
 
 def summary_of(qualname: str | None, ctx) -> FunctionSummary | None:
     return ctx.project.functions.get(qualname) if qualname else None

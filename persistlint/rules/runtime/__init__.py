@@ -30,9 +30,14 @@ def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding
     if operation.why:
         what = f" ({operation.kind.label}: parsing {operation.why})"
     evidence = min(operation.evidence, handler.evidence) if handler.is_request_handler else operation.evidence
+    severity = severity_in(handler, operation.kind.severity(handler.is_request_handler))
+    once = ""
+    if operation.first_use_only:
+        severity = Severity.LOW
+        once = "; the library caches it: blocks on the first use of each argument only"
     yield Finding.at(
-        call, severity_in(handler, operation.kind.severity(handler.is_request_handler)),
-        f"{title}: {operation.label}{what} blocks the event loop{where(handler)}",
+        call, severity,
+        f"{title}: {operation.label}{what} blocks the event loop{where(handler)}{once}",
         operation.recommendation(call), evidence=evidence)
 
 

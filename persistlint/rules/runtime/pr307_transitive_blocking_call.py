@@ -55,9 +55,10 @@ only, and the message says so.
 - [asyncio.to_thread](https://docs.python.org/3/library/asyncio-task.html#asyncio.to_thread)
 """
 
+import attrs
 from astroid import nodes
 
-from persistlint.context import callgraph
+from persistlint.context import callgraph, summaries
 from persistlint.context.infer import infer_one
 from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
@@ -76,6 +77,9 @@ def check(node: nodes.Call, ctx):
         return
     callee = ctx.resolve(node)
     functions = ctx.project.functions
+    if callee is not None and callee.qualname not in functions:  # ``Collector(path)`` runs its __init__
+        initialiser = summaries.constructor_of(callee.qualname, functions)
+        callee = attrs.evolve(callee, qualname=initialiser) if initialiser else None
     summary = functions.get(callee.qualname) if callee is not None else None
     caller = ctx.function_of(node)
     if summary is None or summary.is_async or _wrapped_in_thread(node) \
@@ -91,7 +95,7 @@ def check(node: nodes.Call, ctx):
         cached = next(functions[q] for q in found[0] if functions[q].is_memoised)
     chain, worst = found
     kind = blocking.Kind[worst.kind]
-    names = [caller.name] + [q.rpartition(".")[2] for q in chain] + [worst.label]
+    names = [caller.name] + [_link(q) for q in chain] + [worst.label]
     evidence = min(callee.evidence, Evidence[worst.evidence])
     if handler.is_request_handler:
         evidence = min(evidence, handler.evidence)
@@ -106,9 +110,21 @@ def check(node: nodes.Call, ctx):
         node, severity,
         f"Transitive blocking call: {' -> '.join(names)} ({kind.label}, "
         f"{functions[chain[-1]].path}:{worst.line}) blocks the event loop{runtime.where(handler)}{once}",
-        f"offload it with await asyncio.to_thread({written}, ...), or make "
-        f"{chain[0].rpartition('.')[2]} async",
+        f"offload it with await asyncio.to_thread({written}, ...), or {_remedy(chain[0])}",
         evidence=evidence)
+
+
+def _link(qualname: str) -> str:
+    """How a chain names a function: ``Collector()`` for an initialiser."""
+    owner, _, name = qualname.rpartition(".")
+    return f"{owner.rpartition('.')[2]}()" if name == "__init__" else name
+
+
+def _remedy(qualname: str) -> str:
+    owner, _, name = qualname.rpartition(".")
+    if name == "__init__":
+        return f"move the blocking work out of {owner.rpartition('.')[2]}.__init__"
+    return f"make {name} async"
 
 
 def _worst_chain(functions: dict, callee: str, in_handler: bool,

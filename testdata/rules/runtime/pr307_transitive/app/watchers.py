@@ -1,0 +1,38 @@
+"""Blocking work in an initialiser runs where the object is built."""
+import asyncio
+from pathlib import Path
+
+
+class IgnoreList:
+    def __init__(self, root: str):
+        self.root = root
+        self.patterns = self._load()
+
+    def _load(self) -> list[str]:
+        path = Path(self.root) / ".gitignore"
+        return path.read_text().splitlines() if path.exists() else []
+
+
+class StrictIgnoreList(IgnoreList):
+    """Inherits the initialiser that reads the file."""
+
+
+class Settings:
+    def __init__(self, root: str):
+        self.root = root  # no IO: building it is free
+
+
+class Watcher:
+    def __init__(self, root: str):
+        self.root = root
+        self._running = False
+        self.ignores: IgnoreList | None = None
+
+    async def start(self):
+        if self._running:
+            return
+        self._running = True
+        self.ignores = IgnoreList(self.root)  # PR307[MEDIUM]: 24 "start -> IgnoreList() -> _load"
+        self.strict = StrictIgnoreList(self.root)  # PR307[MEDIUM]: 23
+        self.settings = Settings(self.root)  # ok: PR307
+        self.offloaded = await asyncio.to_thread(IgnoreList, self.root)  # ok: PR307
