@@ -193,6 +193,13 @@ FUNCTIONS: dict[str, Kind] = {
         "get_distribution", "require", "iter_entry_points", "resource_string", "resource_stream",
         "resource_filename", "resource_listdir")},
     **{name: Kind.FILE for name in FIRST_USE_ONLY},
+    # Home Assistant's file helpers, documented as executor-only
+    **{name: Kind.FILE for name in (
+        "homeassistant.util.json.load_json", "homeassistant.util.json.load_json_array",
+        "homeassistant.util.json.load_json_object", "homeassistant.helpers.json.save_json",
+        "homeassistant.util.json.save_json", "homeassistant.util.file.write_utf8_file",
+        "homeassistant.util.file.write_utf8_file_atomic", "homeassistant.util.yaml.load_yaml",
+        "homeassistant.util.yaml.save_yaml", "homeassistant.util.yaml.load_yaml_dict")},
     "concurrent.futures.wait": Kind.THREAD_WAIT,
     **{f"tempfile.{name}": Kind.FILE for name in (
         "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")},

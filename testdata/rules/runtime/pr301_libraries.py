@@ -101,3 +101,13 @@ async def declared_file(f: io.TextIOWrapper, raw: io.BufferedReader):
 async def awaited_sync_function(path: str, client):
     await os.path.isfile(path)  # PR301[MEDIUM]: 11
     await client.get(path)  # ok: PR301
+
+
+# ---- Home Assistant's file helpers run in the executor only ------------------
+
+async def integration_config(hass, path: str):
+    from homeassistant.util.json import load_json
+    from homeassistant.helpers.json import save_json
+
+    data = load_json(path, default={})  # PR301[MEDIUM]: 12 "file IO"
+    await hass.async_add_executor_job(save_json, path, data)  # ok: PR301
