@@ -88,6 +88,8 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
     # (``gzip.open(path)``, whose opening is file IO) or in memory
     # (``gzip.GzipFile(fileobj=io.BytesIO())``)
     **{cls: (Kind.COMPRESSION, None) for cls in ("gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile")},
+    "zipfile.ZipFile": (Kind.COMPRESSION, frozenset({"writestr", "write", "read", "extract", "extractall",
+                                                    "testzip", "mkdir"})),
     **{cls: (Kind.FILE, _PATH_IO) for cls in _PATH_CLASSES},
     "subprocess.Popen": (Kind.PROCESS_WAIT, frozenset({"wait", "communicate"})),
     # the thread's primitives wait for another thread: the loop waits with them
@@ -388,12 +390,26 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
         return None
     if found.qualname in _LITERAL_ARGUMENT_OK and call.args and _is_literal(call.args[0]):
         return None
+    if found.qualname in _ARCHIVES and _in_memory(call, ctx):
+        return None  # ``ZipFile(io.BytesIO(), "w")``: no file; its writes are the compression work
     why = ""
     if found.qualname in PARSERS:
         why = big_input(call, found.qualname, ctx)
         if why is None:
             return None
     return Blocking(kind, found.qualname, found.evidence, label(call), why)
+
+
+_ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open"})
+_IN_MEMORY = frozenset({"io.BytesIO", "_io.BytesIO"})
+
+
+def _in_memory(call: nodes.Call, ctx) -> bool:
+    """An archive opened on an in-memory buffer, not on a file."""
+    target = call.args[0] if call.args else next(
+        (k.value for k in call.keywords or () if k.arg in {"file", "fileobj"}), None)
+    found = ctx.type_of(target) if target is not None else None
+    return found is not None and found.qualname in _IN_MEMORY
 
 
 def _resource_client(call: nodes.Call, ctx) -> Resolved | None:
@@ -422,7 +438,13 @@ def _future_wait(call: nodes.Call, found: Resolved | None) -> Resolved | None:
     if not (isinstance(func, nodes.Attribute) and func.attrname in {"result", "exception"}
             and (call.args or call.keywords)):
         return None
-    if found is not None and found.qualname.rpartition(".")[0] not in _ASYNCIO_FUTURES:
+    if found is None:  # unknown receiver: only the unmistakable ``x.result(timeout=5)``
+        timeout = any(k.arg == "timeout" for k in call.keywords or ()) or (
+            len(call.args) == 1 and isinstance(call.args[0], nodes.Const)
+            and isinstance(call.args[0].value, (int, float)))
+        if func.attrname != "result" or not timeout:
+            return None
+    elif found.qualname.rpartition(".")[0] not in _ASYNCIO_FUTURES:
         return None
     return Resolved(f"concurrent.futures.Future.{func.attrname}", Evidence.NAME_GUESS)
 

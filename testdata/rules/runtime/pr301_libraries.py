@@ -111,3 +111,18 @@ async def integration_config(hass, path: str):
 
     data = load_json(path, default={})  # PR301[MEDIUM]: 12 "file IO"
     await hass.async_add_executor_job(save_json, path, data)  # ok: PR301
+
+
+# ---- archives: on a file it is file IO, on an in-memory buffer compression ---
+
+async def archives(path: str, payload: bytes):
+    import tarfile
+    import zipfile
+
+    zipfile.ZipFile(path, "w")  # PR301[MEDIUM]: 5 "file IO"
+    buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, mode="w", compression=zipfile.ZIP_DEFLATED)  # ok: PR301
+    archive.writestr("notebook.html", payload)  # PR305[MEDIUM]: 5 "compression"
+    archive.namelist()  # ok: PR305
+    zipfile.ZipFile(io.BytesIO(payload))  # ok: PR301
+    tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz")  # ok: PR301
