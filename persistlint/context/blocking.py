@@ -119,6 +119,13 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
     **{cls: (Kind.NETWORK, None) for cls in ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP",
                                              "ftplib.FTP", "ftplib.FTP_TLS")},
     **{cls: (Kind.NETWORK, None) for cls in ("redis.Redis", "redis.StrictRedis", "redis.client.Redis")},
+    # Django mail: sending talks to the mail server through the configured backend
+    **{cls: (Kind.NETWORK, frozenset({"send"})) for cls in (
+        "django.core.mail.EmailMessage", "django.core.mail.EmailMultiAlternatives",
+        "django.core.mail.message.EmailMessage", "django.core.mail.message.EmailMultiAlternatives",
+        "templated_mail.mail.BaseEmailMessage")},
+    **{cls: (Kind.NETWORK, frozenset({"send_messages", "open"})) for cls in (
+        "django.core.mail.backends.smtp.EmailBackend", "django.core.mail.backends.base.BaseEmailBackend")},
     **{cls: (Kind.DATABASE, _SESSION_IO) for cls in (
         "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session", "sqlmodel.Session")},
     "sqlalchemy.orm.Query": (Kind.DATABASE, _QUERY_IO),
@@ -226,6 +233,9 @@ FUNCTIONS: dict[str, Kind] = {
     **{f"{driver}.connect": Kind.DATABASE
        for driver in ("psycopg2", "psycopg", "pymysql", "MySQLdb", "sqlite3")},
     "psycopg.Connection.connect": Kind.DATABASE,
+    **{f"django.core.mail.{name}": Kind.NETWORK for name in (
+        "send_mail", "send_mass_mail", "mail_admins", "mail_managers")},
+    "djmail.core.send_messages": Kind.NETWORK,
     "builtins.input": Kind.INPUT,
     "time.sleep": Kind.SLEEP,
     "json.load": Kind.CPU, "json.loads": Kind.CPU,
