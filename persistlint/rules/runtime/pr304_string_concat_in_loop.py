@@ -47,6 +47,7 @@ import math
 from astroid import nodes
 
 from persistlint.context import inside
+from persistlint.context.bindings import single_assigned_value
 from persistlint.context.infer import infer_one, param_annotation
 from persistlint.context.loops import iteration_bound
 from persistlint.diagnostic import Effort, Finding, Severity
@@ -178,4 +179,49 @@ def _iterations(loops: list[nodes.NodeNG]) -> int | None:
 def _loop_bound(loop: nodes.NodeNG) -> int | None:
     if not isinstance(loop, (nodes.For, nodes.AsyncFor)):
         return None
-    return iteration_bound(loop.iter)
+    found = iteration_bound(loop.iter)
+    return found if found is not None else _guarded_length(loop)
+
+
+def _guarded_length(loop: nodes.For) -> int | None:
+    """``if len(name) > 15: return ...`` before ``for c in name[3:]:``: the
+    bound the code makes explicit (12 here) by leaving early on longer
+    input."""
+    iterable, offset = loop.iter, 0
+    if isinstance(iterable, nodes.Name):
+        iterable = single_assigned_value(iterable) or iterable
+    if isinstance(iterable, nodes.Subscript) and isinstance(iterable.slice, nodes.Slice) \
+            and iterable.slice.upper is None and iterable.slice.step is None:
+        lower = iterable.slice.lower
+        if not (isinstance(lower, nodes.Const) and type(lower.value) is int and lower.value >= 0):
+            return None
+        iterable, offset = iterable.value, lower.value
+    if not isinstance(iterable, nodes.Name):
+        return None
+    statement, scope = loop, loop.scope()
+    while statement.parent is not scope and statement.parent is not None:
+        statement = statement.parent
+    for earlier in getattr(scope, "body", []):
+        if earlier is statement:
+            break
+        limit = _length_limit(earlier, iterable.name)
+        if limit is not None:
+            return max(0, limit - offset)
+    return None
+
+
+def _length_limit(statement: nodes.NodeNG, name: str) -> int | None:
+    """``if len(name) > N: return``/``raise``: the longest ``name`` gets past it."""
+    if not (isinstance(statement, nodes.If) and statement.body
+            and isinstance(statement.body[-1], (nodes.Return, nodes.Raise))):
+        return None
+    test = statement.test
+    if not (isinstance(test, nodes.Compare) and len(test.ops) == 1 and isinstance(test.left, nodes.Call)
+            and isinstance(test.left.func, nodes.Name) and test.left.func.name == "len"
+            and len(test.left.args) == 1 and isinstance(test.left.args[0], nodes.Name)
+            and test.left.args[0].name == name):
+        return None
+    operator, limit = test.ops[0]
+    if not (isinstance(limit, nodes.Const) and type(limit.value) is int):
+        return None
+    return {">": limit.value, ">=": limit.value - 1}.get(operator)

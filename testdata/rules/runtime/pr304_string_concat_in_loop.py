@@ -123,3 +123,22 @@ def str_extended_before_and_in_a_loop(parts):
     for part in parts:
         text += part  # PR304[MEDIUM]: 9
     return text
+
+
+def mask(name: str) -> str:
+    if len(name) > 15:  # longer names leave here: the loop below runs at most 12 times
+        return name[:3] + "~"
+    masked = ""
+    for char in name[3:]:
+        masked += "*" if char.isalnum() else char  # ok: PR304
+
+
+def mask_unbounded(name: str, limit: int) -> str:
+    if len(name) > limit:  # no constant bound
+        return name
+    masked = ""
+    for char in name:
+        masked += "*"  # PR304[MEDIUM]: 9
+    if len(name) > 15:  # after the loop: bounds nothing
+        return masked
+    return masked
