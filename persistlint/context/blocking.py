@@ -666,7 +666,10 @@ def blocking_operations(function: nodes.FunctionDef, fctx) -> list[BlockingOp]:
     found = []
     for call in own_nodes(function, nodes.Call):
         operation = classify(call, fctx)
-        if operation is not None and not in_lazy_initialisation(call, function):
+        # a library-cached load (pytz.timezone) is a LOW PR301 where it is written; through a
+        # helper it is not worth a chain
+        if operation is not None and not operation.first_use_only \
+                and not in_lazy_initialisation(call, function):
             found.append(BlockingOp(short_label(call), operation.kind.name, call.lineno,
                                     operation.evidence.name))
     found.sort(key=lambda operation: operation.line)

@@ -36,3 +36,13 @@ class Watcher:
         self.strict = StrictIgnoreList(self.root)  # PR307[MEDIUM]: 23
         self.settings = Settings(self.root)  # ok: PR307
         self.offloaded = await asyncio.to_thread(IgnoreList, self.root)  # ok: PR307
+
+
+def local_zone(name: str):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)  # the library caches each zone it loads
+
+
+async def stamp(name: str):
+    return local_zone(name)  # ok: PR307
