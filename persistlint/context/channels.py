@@ -22,8 +22,8 @@ from astroid import nodes
 
 from persistlint.context import infer
 from persistlint.context.migrations import sql_channels
+from persistlint.context.sql import sql_of
 from persistlint.diagnostic import Evidence
-from persistlint.context import transactions
 
 REDIS_PUBLISH = frozenset({"redis.Redis.publish", "redis.asyncio.Redis.publish",
                            "redis.client.Redis.publish", "redis.asyncio.client.Redis.publish"})
@@ -85,7 +85,7 @@ def uses_in_call(call: nodes.Call, ctx) -> list[Use]:
     if name in _SQL_METHODS and call.args:
         sql, template = _string(call.args[0])
         if sql is None:
-            sql = transactions.sql_of(call.args[0])
+            sql = sql_of(call.args[0], hole="{}")
             template = False
         if sql and re.search(r"notify|listen", sql, re.IGNORECASE) and not _DEFINITION.search(sql):
             return [Use(role, "pg", channel, "template" if template and "{}" in channel else "literal",

@@ -21,10 +21,10 @@ from astroid import nodes
 from persistlint.context import infer
 from persistlint.context import sql as _sql
 from persistlint.context.bindings import (
-    assigned_values, chain_calls, chain_root, keyword_arg, loop_binding,
+    assigned_values, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
-from persistlint.context.models import model_of
+from persistlint.context.models import is_django_model, model_of, table_of
 from persistlint.diagnostic import Evidence
 
 
@@ -43,11 +43,18 @@ class Kind(enum.StrEnum):
     ROLLBACK = "ROLLBACK"
     SAVE = "SAVE"  # a Django model instance saved by itself
     DELETE_ROW = "DELETE_ROW"  # a Django model instance deleted by itself
+    BULK = "BULK"  # many rows at once: add_all, bulk_create, executemany
+    BEGIN = "BEGIN"  # session.begin(): a transaction opened
+    CLOSE = "CLOSE"  # session.close(): its transaction rolled back, its connection released
+    QUERY = "QUERY"  # session.query(M): a legacy Query built; its terminal method runs it
 
 
 READ, UPDATE, DELETE, INSERT = Kind.READ, Kind.UPDATE, Kind.DELETE, Kind.INSERT
 ADD, REMOVE, FLUSH, COMMIT, ROLLBACK = Kind.ADD, Kind.REMOVE, Kind.FLUSH, Kind.COMMIT, Kind.ROLLBACK
 SAVE, DELETE_ROW = Kind.SAVE, Kind.DELETE_ROW
+BULK, BEGIN, CLOSE, QUERY = Kind.BULK, Kind.BEGIN, Kind.CLOSE, Kind.QUERY
+#: Calls that are no round-trip by themselves.
+QUEUED = frozenset({ADD, REMOVE, BEGIN, QUERY})
 
 SA_SESSIONS = frozenset({
     "sqlalchemy.orm.Session", "sqlalchemy.orm.scoped_session", "sqlalchemy.orm.session.Session",
@@ -57,6 +64,9 @@ SA_SESSIONS = frozenset({
 SA_CONNECTIONS = frozenset({"sqlalchemy.Connection", "sqlalchemy.engine.Connection",
                             "sqlalchemy.ext.asyncio.AsyncConnection"})
 SA_STATEMENT_RUNNERS = frozenset({"execute", "scalars", "scalar", "exec", "stream", "stream_scalars"})
+#: Methods whose first argument is the statement they run.
+STATEMENT_RUNNERS = SA_STATEMENT_RUNNERS | {"exec_driver_sql", "executemany", "fetch", "fetchrow",
+                                            "fetchval", "execute_fetchall"}
 SA_QUERY = "sqlalchemy.orm.Query"
 SA_QUERY_READS = frozenset({"all", "first", "one", "one_or_none", "scalar", "get", "count",
                             "__iter__", "get_or_404", "first_or_404", "one_or_404", "paginate"})
@@ -122,16 +132,25 @@ SINGLE_ROW = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one
 
 @attrs.frozen
 class DbCall:
-    """One call that talks to the database (or queues work for the unit of
-    work)."""
+    """One call that talks to the database, queues work for the unit of
+    work, or opens, commits, rolls back or closes a session's transaction."""
 
     call: nodes.Call
     kind: Kind | str | None  # a Kind; another sqlparse statement type (``CREATE``); None: unknown
-    api: str  # "sqlalchemy", "django", "dbapi"
+    api: str  # "sqlalchemy", "django", "dbapi"; "unknown": a name guess (``db.commit()``)
     evidence: Evidence
     model: str | None = None  # the model's class name, or qualname when known
     statement: nodes.NodeNG | None = None
     sql: str | None = None
+    method: str = ""  # the method called: "commit", "execute", "save"
+    owner: str = ""  # the class the method resolves on ("asyncpg.Connection")
+    #: The session or connection the call goes through, as written (a DB-API
+    #: cursor's connection, a legacy Query's session); "django" for the ORM's
+    #: own connection.
+    receiver: str | None = None
+    verb: str | None = None  # the SQL verb of the statement it runs (UPDATE, INSERT, ...)
+    table: str | None = None  # the table that statement names
+    target: str | None = None  # the instance written or refreshed, as written
 
     @property
     def model_name(self) -> str | None:
@@ -140,7 +159,12 @@ class DbCall:
     @property
     def reaches_database(self) -> bool:
         """Whether the call itself is a round-trip (``session.add`` is not)."""
-        return self.kind not in {ADD, REMOVE}
+        return self.kind not in QUEUED
+
+    @property
+    def autocommit(self) -> bool:
+        """A connection that commits each statement outside explicit blocks (asyncpg)."""
+        return self.owner in AUTOCOMMIT_CONNECTIONS
 
 
 def resolve(call: nodes.Call, ctx) -> Resolved | None:
@@ -338,133 +362,254 @@ def split(qualname: str) -> tuple[str, str]:
     return owner, method
 
 
-def db_call(call: nodes.Call, ctx) -> DbCall | None:
-    """The database operation a call performs, or None."""
+def db_call(call: nodes.Call, ctx, guesses: bool = False) -> DbCall | None:
+    """The database operation a call performs, or None. ``guesses``: also a
+    ``commit()``/``rollback()`` on an unresolved name that reads as a session
+    (``db.commit()``), with :attr:`Evidence.NAME_GUESS`."""
     memo = ctx.memo("dbcalls.db_call")
     if id(call) not in memo:
         memo[id(call)] = _classify(call, ctx)
-    return memo[id(call)]
+    found = memo[id(call)]
+    if found is not None and not guesses and found.evidence is Evidence.NAME_GUESS:
+        return None
+    return found
+
+
+#: Session and connection methods that are no statement, by what they do.
+SESSION_METHODS = {"commit": COMMIT, "rollback": ROLLBACK, "close": CLOSE, "flush": FLUSH,
+                   "begin": BEGIN, "begin_nested": BEGIN, "add": ADD, "merge": ADD, "delete": REMOVE,
+                   "add_all": BULK, "bulk_save_objects": BULK, "bulk_insert_mappings": BULK,
+                   "bulk_update_mappings": BULK, "get": READ, "refresh": READ, "query": QUERY}
+#: DB-API connection and cursor methods that are no statement of their own.
+DBAPI_LIFECYCLE = {"commit": COMMIT, "rollback": ROLLBACK, "close": CLOSE}
+#: Variable names that make an unresolved ``x.commit()`` a session commit.
+GUESSED_SESSIONS = frozenset({"session", "db", "db_session", "dbsession", "sess", "conn",
+                              "connection", "async_session", "db_conn"})
+DJANGO_TRANSACTION = "django.db.transaction"
 
 
 def _classify(call: nodes.Call, ctx) -> DbCall | None:
     found = resolve(call, ctx)
-    if found is None:
-        return _django_row_write(call, ctx)
+    if found is None or not _is_known(found.qualname):
+        written = _django_row_write(call, ctx)
+        if written is not None or found is not None:
+            return written
+        return _guessed(call)
     owner, method = split(found.qualname)
     evidence = found.evidence
+    receiver = receiver_of(call)
+    made = {"method": method, "owner": owner}
     if owner in SA_SESSIONS or owner in SA_CONNECTIONS:
+        made["receiver"] = source_text(receiver)
         if method in SA_STATEMENT_RUNNERS or method == "exec_driver_sql":
             statement = call.args[0] if call.args else keyword_arg(call, "statement")
-            kind, model, sql = statement_kind(statement, ctx)
-            return DbCall(call, kind, "sqlalchemy", evidence, model, statement, sql)
-        if method == "get":
-            model = model_of(call.args[0], ctx) if call.args else None
-            return DbCall(call, READ, "sqlalchemy", evidence, model)
-        if method in {"add", "merge"}:
-            added = call.args[0] if call.args else None
-            model = model_of(added.func, ctx) if isinstance(added, nodes.Call) else None
-            return DbCall(call, ADD, "sqlalchemy", evidence, model)
-        if method == "delete":
-            return DbCall(call, REMOVE, "sqlalchemy", evidence)
-        if method == "flush":
-            return DbCall(call, FLUSH, "sqlalchemy", evidence)
-        if method == "commit":
-            return DbCall(call, COMMIT, "sqlalchemy", evidence)
-        if method == "rollback":
-            return DbCall(call, ROLLBACK, "sqlalchemy", evidence)
-        if method == "refresh":
-            return DbCall(call, READ, "sqlalchemy", evidence)
-        return None
+            ran = statement_of(statement, ctx)
+            return DbCall(call, ran.kind, "sqlalchemy", evidence, ran.model, statement, ran.sql,
+                          verb=ran.kind if statement is not None else None, table=ran.table, **made)
+        kind = SESSION_METHODS.get(method)
+        if kind is None:
+            return None
+        first = call.args[0] if call.args else None
+        model = None
+        if method == "get" and first is not None:
+            model = model_of(first, ctx)
+        elif kind in {ADD, REMOVE} and first is not None:
+            typed = model_of(first.func, ctx) if isinstance(first, nodes.Call) else None
+            found_type = ctx.type_of(first) if typed is None else None
+            model = typed or (found_type.qualname if found_type else None)
+        target = source_text(first) if kind in {ADD, REMOVE, BULK} or method == "refresh" else None
+        return DbCall(call, kind, "sqlalchemy", evidence, model, table=table_of(model, ctx),
+                      target=target, **made)
     if owner == SA_QUERY:
-        root = chain_root(call)
-        model = _query_model(root, ctx)
+        query = _legacy_query(call)
+        model = _query_model(query, ctx)
+        made["receiver"] = source_text(receiver_of(query)) if query is not None else None
         if method in SA_QUERY_READS:
-            return DbCall(call, READ, "sqlalchemy", evidence, model, call)
+            return DbCall(call, READ, "sqlalchemy", evidence, model, call, **made)
         if method in {"update", "delete"}:
-            return DbCall(call, UPDATE if method == "update" else DELETE, "sqlalchemy", evidence,
-                          model, call)
+            verb = UPDATE if method == "update" else DELETE
+            return DbCall(call, verb, "sqlalchemy", evidence, model, call, verb=verb,
+                          table=table_of(model, ctx), **made)
         return None
     if owner in DJANGO_QUERYSETS:
         model = _django_model(call, ctx)
+        made.update(receiver="django", table=table_of(model, ctx))
         if method in DJANGO_READS:
-            return DbCall(call, READ, "django", evidence, model, call)
+            return DbCall(call, READ, "django", evidence, model, call, **made)
         if method in DJANGO_WRITES:
-            return DbCall(call, DJANGO_WRITES[method], "django", evidence, model, call)
-        return None  # builders, and the bulk operations the rules recommend
+            kind = DJANGO_WRITES[method]
+            return DbCall(call, kind, "django", evidence, model, call, verb=kind, **made)
+        if method in DJANGO_IN_MEMORY:  # the bulk operations the rules recommend
+            verb = UPDATE if "update" in method else INSERT
+            return DbCall(call, BULK, "django", evidence, model, call, verb=verb, **made)
+        return None  # builders
     if owner == DJANGO_MODEL and method in DJANGO_INSTANCE_WRITES:
-        receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
-        model = None
-        if receiver is not None:
-            typed = ctx.type_of(receiver)
-            model = typed.qualname if typed else None
-        return DbCall(call, DJANGO_INSTANCE_WRITES[method], "django", evidence, model)
-    if owner in DBAPI_RUNNERS and method in DBAPI_METHODS:
-        statement = call.args[0] if call.args else None
-        sql = _sql.sql_of(statement, ctx.resolve)
-        kind = _sql.kind(sql)
-        if method in {"fetch", "fetchrow", "fetchval"} and kind is None:
-            kind = READ
-        return DbCall(call, kind, "dbapi", evidence, None, statement, sql)
+        typed = ctx.type_of(receiver) if receiver is not None else None
+        return _instance_write(call, typed.qualname if typed else None, evidence, ctx)
+    if owner == DJANGO_TRANSACTION and method in {"commit", "rollback"}:
+        return DbCall(call, DBAPI_LIFECYCLE[method], "django", evidence, receiver=DJANGO_TRANSACTION,
+                      **made)
+    if owner in DBAPI_RUNNERS:
+        made["receiver"] = _cursor_owner(receiver) if owner in DBAPI_CURSORS else source_text(receiver)
+        if method in DBAPI_METHODS or method == "executemany":
+            statement = call.args[0] if call.args else None
+            ran = statement_of(statement, ctx)
+            kind = ran.kind
+            if method in {"fetch", "fetchrow", "fetchval"} and kind is None:
+                kind = READ
+            if method == "executemany":
+                kind = BULK
+            return DbCall(call, kind, "dbapi", evidence, None, statement, ran.sql,
+                          verb=ran.kind, table=ran.table, **made)
+        if method in DBAPI_LIFECYCLE:
+            return DbCall(call, DBAPI_LIFECYCLE[method], "dbapi", evidence, **made)
     return None
 
 
-def _django_row_write(call: nodes.Call, ctx) -> DbCall | None:
-    """``row.save()`` / ``row.delete()`` on a row of a Django queryset, or on
-    an instance a queryset returned (``get``, ``create``, the first item of
-    ``get_or_create``), which inference cannot type (the stub returns plain
-    objects)."""
+def receiver_of(call: nodes.Call) -> nodes.NodeNG | None:
+    return call.func.expr if isinstance(call.func, nodes.Attribute) else None
+
+
+def source_text(node: nodes.NodeNG | None) -> str | None:
+    if node is None:
+        return None
+    try:
+        return node.as_string()
+    except Exception:  # noqa: BLE001 - as_string fails on some synthetic nodes
+        return None
+
+
+def _instance_write(call: nodes.Call, model: str | None, evidence: Evidence, ctx) -> DbCall:
+    """``row.save()`` / ``row.delete()``: one Django row written by itself."""
+    kind = DJANGO_INSTANCE_WRITES[call.func.attrname]
+    return DbCall(call, kind, "django", evidence, model, method=call.func.attrname, owner=DJANGO_MODEL,
+                  receiver="django", verb=DELETE if kind == DELETE_ROW else UPDATE,
+                  table=table_of(model, ctx), target=source_text(call.func.expr))
+
+
+def _guessed(call: nodes.Call) -> DbCall | None:
+    """``db.commit()`` where nothing resolves: a name guess, commits and
+    rollbacks only."""
     func = call.func
-    if not (isinstance(func, nodes.Attribute) and func.attrname in DJANGO_INSTANCE_WRITES
-            and isinstance(func.expr, nodes.Name)):
+    if not isinstance(func, nodes.Attribute) or func.attrname not in {"commit", "rollback"}:
         return None
-    source = rows_of_loop_variable(func.expr, ctx)
-    if source is not None and source.api == "django":
-        return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", source.evidence,
-                      source.model)
-    instance = django_instance(func.expr, ctx)
-    if instance is None:
+    receiver = func.expr
+    name = receiver.attrname if isinstance(receiver, nodes.Attribute) else getattr(receiver, "name", "")
+    if name.lower().lstrip("_") not in GUESSED_SESSIONS:
         return None
-    return DbCall(call, DJANGO_INSTANCE_WRITES[func.attrname], "django", instance[1], instance[0])
+    return DbCall(call, DBAPI_LIFECYCLE[func.attrname], "unknown", Evidence.NAME_GUESS,
+                  method=func.attrname, receiver=source_text(receiver))
 
 
+def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
+    """The connection a DB-API cursor came from: ``cur = conn.cursor()``,
+    ``with conn.cursor() as cur``; else the cursor itself."""
+    if isinstance(cursor, nodes.Call) and isinstance(cursor.func, nodes.Attribute) \
+            and cursor.func.attrname == "cursor":
+        return source_text(cursor.func.expr)
+    if isinstance(cursor, nodes.Name):
+        try:
+            _, assignments = cursor.lookup(cursor.name)
+        except Exception:  # noqa: BLE001 - astroid lookup on odd code
+            return cursor.name
+        for assign in assignments:
+            parent = assign.parent
+            value = None
+            if isinstance(parent, nodes.Assign):
+                value = parent.value
+            elif isinstance(parent, (nodes.With, nodes.AsyncWith)):
+                value = next((item for item, target in parent.items if target is assign), None)
+            if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
+                    and value.func.attrname == "cursor":
+                return source_text(value.func.expr)
+        return cursor.name
+    return source_text(cursor)
+
+
+def _django_row_write(call: nodes.Call, ctx) -> DbCall | None:
+    """``row.save()`` / ``row.delete()`` on an instance of a Django model
+    that inference cannot type (the stub returns plain objects) or whose
+    model overrides the method: a row of a queryset, an instance a queryset
+    returned (``get``, ``create``, the first item of ``get_or_create``)."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and func.attrname in DJANGO_INSTANCE_WRITES):
+        return None
+    if isinstance(func.expr, nodes.Name):
+        source = rows_of_loop_variable(func.expr, ctx)
+        if source is not None and source.api == "django":
+            return _instance_write(call, source.model, source.evidence, ctx)
+        instance = django_instance(func.expr, ctx)
+        if instance is not None:
+            return _instance_write(call, instance[0], instance[1], ctx)
+    typed = ctx.type_of(func.expr)
+    if typed is not None and is_django_model(typed.qualname, ctx):
+        return _instance_write(call, typed.qualname, typed.evidence, ctx)
+    return None
 
 
 # ------------------------------------------------------------------ statements
 
+@attrs.frozen
+class Ran:
+    """What a statement argument runs: its kind (a SQL verb), model, table
+    and SQL text (when it is text)."""
+
+    kind: str | None = None
+    model: str | None = None
+    table: str | None = None
+    sql: str | None = None
 
 
-
-
-
-
-def statement_kind(statement: nodes.NodeNG | None, ctx) -> tuple[str | None, str | None, str | None]:
-    """(kind, model, sql) of what ``session.execute`` runs."""
+def statement_of(statement: nodes.NodeNG | None, ctx) -> Ran:
+    """What ``session.execute`` / ``cursor.execute`` runs: a statement
+    built by ``select/update/delete/insert`` (dialect inserts too), a
+    ``text()`` clause or SQL text."""
     if statement is None:
-        return None, None, None
+        return Ran()
     for part in chain_calls(statement):
         found = resolve(part, ctx)
         if found is None:
             continue
         if found.qualname in STATEMENT_BUILDERS:
-            model = model_of(part.args[0], ctx) if part.args else None
-            return STATEMENT_BUILDERS[found.qualname], model, None
+            first = part.args[0] if part.args else None
+            model = model_of(first, ctx) if first is not None else None
+            table = table_of(model, ctx) or _table_object_name(first)
+            return Ran(STATEMENT_BUILDERS[found.qualname], model, table)
         if found.qualname in _sql.SQL_TEXT_CALLS:
-            sql = _sql.sql_of(part, ctx.resolve)
-            return _sql.kind(sql), None, sql
+            return _raw(_sql.sql_of(part, ctx.resolve))
     typed = ctx.type_of(statement)
     if typed is not None and typed.qualname in STATEMENT_KINDS:
-        return STATEMENT_KINDS[typed.qualname], None, None
-    sql = _sql.sql_of(statement, ctx.resolve)
-    return _sql.kind(sql), None, sql
+        return Ran(STATEMENT_KINDS[typed.qualname])
+    return _raw(_sql.sql_of(statement, ctx.resolve))
 
 
+def _raw(sql: str | None) -> Ran:
+    return Ran(_sql.kind(sql), None, _sql.table(sql), sql)
 
 
-def _query_model(root: nodes.NodeNG, ctx) -> str | None:
+def _table_object_name(target: nodes.NodeNG | None) -> str | None:
+    """``update(jobs_table)`` with ``jobs_table = Table("jobs", ...)``."""
+    if not isinstance(target, nodes.Name):
+        return None
+    table_call = single_assigned_value(target)
+    if isinstance(table_call, nodes.Call) and table_call.args \
+            and isinstance(table_call.args[0], nodes.Const) and isinstance(table_call.args[0].value, str) \
+            and getattr(table_call.func, "name", getattr(table_call.func, "attrname", "")) == "Table":
+        return table_call.args[0].value.lower()
+    return None
+
+
+def _legacy_query(call: nodes.Call) -> nodes.Call | None:
+    """The ``session.query(M)`` a legacy Query chain starts from (through
+    names: ``q = session.query(M)``; ``q.filter(...).update(...)``)."""
+    return next((part for part in chain_calls(call)
+                 if isinstance(part.func, nodes.Attribute) and part.func.attrname == "query"), None)
+
+
+def _query_model(query: nodes.Call | None, ctx) -> str | None:
     """``session.query(M)`` -> M (the first entity, when it is a class)."""
-    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
-            and root.func.attrname == "query" and root.args:
-        first = root.args[0]
+    if query is not None and query.args:
+        first = query.args[0]
         if isinstance(first, nodes.Attribute) and model_of(first.expr, ctx):
             return None  # a column, not an entity
         return model_of(first, ctx)
@@ -644,16 +789,6 @@ def rows_of_loop_variable(name: nodes.Name, ctx) -> Rows | None:
     return None
 
 
-
-
-
-
-
-
-
-
-
-
 def filters_by_set(call: nodes.Call, ctx) -> bool:
     """Whether a statement selects its rows by a set of values
     (``filter(id__in=ids)``, ``where(M.id.in_(ids))``, ``= ANY(...)``)."""
@@ -690,50 +825,7 @@ def iterated_query(call: nodes.Call, ctx) -> DbCall | None:
     return DbCall(call, READ, rows.api, rows.evidence, rows.model, call)
 
 
-# ------------------------------------------------------------------ loops
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # ------------------------------------------------------------------ entities
-
-
-
-
-
-
-
-
-
 
 
 def _chain_including_runner(call: nodes.Call, ctx) -> Iterator[nodes.Call]:
@@ -746,48 +838,7 @@ def _chain_including_runner(call: nodes.Call, ctx) -> Iterator[nodes.Call]:
             yield from chain_calls(found.statement)
 
 
-# ------------------------------------------------------------------ summaries
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 # ------------------------------------------------------------------ cross-function fetches
-
-
-
-
-
-
-
-
-
-
-
 
 
 @attrs.frozen

@@ -76,6 +76,25 @@ def kind(sql: str | None) -> str | None:
     return None if found == "UNKNOWN" else found
 
 
+def table(sql: str | None) -> str | None:
+    """The table the first statement writes: ``UPDATE [ONLY] t``, ``INSERT
+    INTO t``, ``DELETE FROM t`` (schema-qualified names give the last part,
+    lower-cased); None for other statements."""
+    anchor = {UPDATE: "UPDATE", INSERT: "INTO", DELETE: "FROM"}.get(kind(sql))
+    if anchor is None:
+        return None
+    words = [t for t in _parsed(sql).flatten() if not t.is_whitespace and t.ttype not in T.Comment]
+    upper = [t.value.upper() for t in words]
+    if anchor not in upper:
+        return None
+    index = upper.index(anchor) + 1
+    if anchor == "UPDATE" and index < len(upper) and upper[index] == "ONLY":
+        index += 1
+    while index + 2 < len(words) and words[index + 1].value == ".":
+        index += 2
+    return words[index].value.strip('"`').lower() if index < len(words) else None
+
+
 def selects_star(sql: str | None) -> bool:
     """Whether the first statement selects every column (``*`` or ``t.*``,
     not ``count(*)``)."""

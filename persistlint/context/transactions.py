@@ -32,14 +32,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import attrs
-import sqlparse
 from astroid import nodes
 
-from persistlint.context import blocking, infer, inside, sql
-from persistlint.context.dbcalls import (
-    AUTOCOMMIT_CONNECTIONS, DBAPI_CONNECTIONS, DBAPI_CURSORS, SA_CONNECTIONS, SA_SESSIONS,
+from persistlint.context import blocking, dbcalls, infer, inside
+from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
+    DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
-from persistlint.context.models import is_django_model, table_of
+from persistlint.context.models import table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
 
@@ -58,27 +57,6 @@ BEGIN_CALLS = frozenset({
     "psycopg.Connection.transaction", "psycopg.AsyncConnection.transaction",
 })
 ATOMIC = "django.db.transaction.atomic"
-
-_SESSION_METHODS = {
-    "commit": "commit", "rollback": "rollback", "close": "close", "flush": "flush",
-    "refresh": "refresh", "begin": "begin", "begin_nested": "begin",
-    "add": "write", "add_all": "write", "delete": "write", "merge": "write",
-    "bulk_save_objects": "write", "bulk_insert_mappings": "write", "bulk_update_mappings": "write",
-    "get": "read", "query": "read", "stream": "read", "stream_scalars": "read",
-}
-_EXECUTES = frozenset({"execute", "executemany", "exec", "scalar", "scalars", "exec_driver_sql",
-                       "fetch", "fetchrow", "fetchval"})
-_DJANGO_WRITES = frozenset({
-    "save", "delete", "asave", "adelete", "update", "create", "bulk_create", "bulk_update",
-    "get_or_create", "update_or_create", "aupdate", "acreate",
-})
-_DJANGO_READS = frozenset({"get", "first", "last", "count", "exists", "aggregate", "aget", "afirst",
-                           "acount", "aexists", "in_bulk"})
-
-#: Variable names that make an unresolved ``x.commit()`` a session commit
-#: (a name guess: never more than MEDIUM).
-GUESSED_SESSIONS = frozenset({"session", "db", "db_session", "dbsession", "sess", "conn",
-                              "connection", "async_session", "db_conn"})
 
 EXTERNAL = ("network", "file", "sleep")
 
@@ -109,138 +87,51 @@ class Operation:
         return self.node.lineno or 0
 
 
-def _receiver(call: nodes.Call) -> nodes.NodeNG | None:
-    return call.func.expr if isinstance(call.func, nodes.Attribute) else None
-
-
-def source_text(node: nodes.NodeNG | None) -> str | None:
-    if node is None:
-        return None
-    try:
-        return node.as_string()
-    except Exception:  # noqa: BLE001 - as_string fails on some synthetic nodes
-        return None
-
-
 def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None:
     """What ``call`` does to a transaction, or None for nothing we know."""
     found = ctx.resolve(call)
     queued = enqueued(call, found)
     if queued is not None:
         return Operation("enqueue", call, queued, found.evidence if found else Evidence.INFERRED)
-    if found is None or not found.qualname.startswith("django."):
-        # ``job.save()`` on an instance inference lost track of
-        django_write = _django_instance_write(call, ctx)
-        if django_write is not None:
-            return django_write
-    if found is None:
-        return _guessed(call)
-    return _resolved_operation(call, ctx, found, summaries)
-
-
-def _resolved_operation(call: nodes.Call, ctx, found: Resolved, summaries: bool) -> Operation | None:
-    qualname = found.qualname
-    owner, _, method = qualname.rpartition(".")
-    receiver = source_text(_receiver(call))
-    evidence = found.evidence
-    external = blocking.external_kind(qualname)
-    if external:
-        if external == "sleep" and call.args and isinstance(call.args[0], nodes.Const) \
-                and call.args[0].value == 0:
-            return None  # asyncio.sleep(0) yields to the loop; nothing is held longer
-        return Operation(external, call, qualname, evidence)
-    if qualname in BEGIN_CALLS:
-        return Operation("begin", call, qualname, evidence, receiver)
-    if owner in SESSION_CLASSES:
-        return _session_operation(call, ctx, method, receiver, evidence, "orm")
-    if owner in DBAPI_CONNECTIONS or owner in DBAPI_CURSORS:
-        key = _cursor_owner(_receiver(call)) if owner in DBAPI_CURSORS else receiver
-        return _session_operation(call, ctx, method, key, evidence, "dbapi")
-    if owner in AUTOCOMMIT_CONNECTIONS:
-        return _session_operation(call, ctx, method, receiver, evidence, "asyncpg")
-    if qualname == "sqlalchemy.orm.Query.update" or qualname == "sqlalchemy.orm.Query.delete":
-        model = _query_model(call, ctx)
-        return Operation("write", call, qualname, evidence, _query_session(call), "orm",
-                         verb=method.upper(), model=model, table=table_of(model, ctx))
-    if owner in {"django.db.models.Model", "django.db.models.QuerySet"}:
-        return _django_operation(call, ctx, owner, method, evidence)
-    if qualname in {"django.db.transaction.commit", "django.db.transaction.rollback"}:
-        return Operation(method, call, qualname, evidence, "django.db.transaction", "django")
-    if summaries:
+    if found is not None:
+        external = blocking.external_kind(found.qualname)
+        if external:
+            if external == "sleep" and call.args and isinstance(call.args[0], nodes.Const) \
+                    and call.args[0].value == 0:
+                return None  # asyncio.sleep(0) yields to the loop; nothing is held longer
+            return Operation(external, call, found.qualname, found.evidence)
+        if found.qualname in BEGIN_CALLS:
+            return Operation("begin", call, found.qualname, found.evidence, source_text(receiver_of(call)))
+    db = dbcalls.db_call(call, ctx, guesses=True)
+    if db is not None:
+        return _database_operation(db)
+    if found is not None and summaries:
         return _helper_operation(call, ctx, found)
     return None
 
 
-def _session_operation(call, ctx, method, receiver, evidence, family) -> Operation | None:
-    if method in _EXECUTES and call.args:
-        verb, table, model = statement(call.args[0], ctx)
-        kind = "write" if verb in {"UPDATE", "INSERT", "DELETE", "MERGE"} else "read"
-        if method == "executemany" and verb is None:
-            kind = "write"
-        return Operation(kind, call, f"{receiver}.{method}()", evidence, receiver, family,
-                         verb=verb, table=table, model=model)
-    kind = _SESSION_METHODS.get(method)
-    if kind is None:
-        return None
-    target = source_text(call.args[0]) if call.args and kind in {"write", "refresh"} else None
-    model = None
-    if kind == "write" and method in {"add", "merge", "delete"} and call.args:
-        found = ctx.type_of(call.args[0])
-        model = found.qualname if found else None
-    if kind == "read" and method == "get" and call.args:
-        model = _class_name(call.args[0])
-    return Operation(kind, call, f"{receiver}.{method}()", evidence, receiver, family,
-                     model=model, table=table_of(model, ctx), target=target)
+#: The transaction event each kind of database call is.
+_EVENTS = {dbcalls.COMMIT: "commit", dbcalls.ROLLBACK: "rollback", dbcalls.CLOSE: "close",
+           dbcalls.FLUSH: "flush", dbcalls.BEGIN: "begin", dbcalls.QUERY: "read",
+           **{kind: "write" for kind in dbcalls.WRITE_KINDS | {dbcalls.BULK, "MERGE"}}}
+_FAMILIES = {"sqlalchemy": "orm", "unknown": "orm", "dbapi": "dbapi", "django": "django"}
 
 
-def _django_operation(call, ctx, owner, method, evidence) -> Operation | None:
-    if method in _DJANGO_WRITES:
-        if owner == "django.db.models.Model":
-            found = ctx.type_of(_receiver(call)) if _receiver(call) is not None else None
-            model = found.qualname if found else None
-            verb = "DELETE" if "delete" in method else "UPDATE"
-            target = source_text(_receiver(call))
-        else:
-            model = _queryset_model(call)
-            verb = {"update": "UPDATE", "aupdate": "UPDATE", "delete": "DELETE",
-                    "adelete": "DELETE", "bulk_update": "UPDATE"}.get(method, "INSERT")
-            target = None
-        return Operation("write", call, f"{source_text(call.func)}()", evidence, "django", "django",
-                         verb=verb, model=model, table=table_of(model, ctx), target=target)
-    if method in _DJANGO_READS:
-        return Operation("read", call, f"{source_text(call.func)}()", evidence, "django", "django")
-    return None
-
-
-_DJANGO_INSTANCE_WRITES = frozenset({"save", "delete", "asave", "adelete"})
-
-
-def _django_instance_write(call: nodes.Call, ctx) -> Operation | None:
-    """``job.save()`` where inference lost the instance (``Job.objects.get()``
-    returns it): the model comes from where the instance was made."""
-    if not isinstance(call.func, nodes.Attribute) or call.func.attrname not in _DJANGO_INSTANCE_WRITES:
-        return None
-    found = instance_model(call.func.expr, ctx)
-    if found is None or not is_django_model(found.qualname, ctx):
-        return None
-    verb = "DELETE" if "delete" in call.func.attrname else "UPDATE"
-    return Operation("write", call, f"{source_text(call.func)}()", found.evidence, "django", "django",
-                     verb=verb, model=found.qualname, table=table_of(found.qualname, ctx),
-                     target=source_text(call.func.expr))
-
-
-
-
-def _guessed(call: nodes.Call) -> Operation | None:
-    """``db.commit()`` where nothing resolves: a name guess, commits only."""
-    receiver = _receiver(call)
-    if not isinstance(call.func, nodes.Attribute) or call.func.attrname not in {"commit", "rollback"}:
-        return None
-    name = receiver.attrname if isinstance(receiver, nodes.Attribute) else getattr(receiver, "name", "")
-    if name.lower().lstrip("_") not in GUESSED_SESSIONS:
-        return None
-    return Operation(call.func.attrname, call, f"{source_text(receiver)}.{call.func.attrname}()",
-                     Evidence.NAME_GUESS, source_text(receiver), "orm")
+def _database_operation(db: dbcalls.DbCall) -> Operation | None:
+    """A database call as a transaction event: a statement, a unit-of-work
+    write, a commit, rollback, close, flush or refresh."""
+    if db.method in dbcalls.STATEMENT_RUNNERS and db.statement is None:
+        return None  # nothing runs that the source shows
+    kind = "refresh" if db.method == "refresh" else _EVENTS.get(db.kind, "read")
+    family = "asyncpg" if db.autocommit else _FAMILIES[db.api]
+    if db.owner == dbcalls.SA_QUERY or db.receiver == dbcalls.DJANGO_TRANSACTION:
+        what = f"{db.owner}.{db.method}"
+    elif db.api == "django":
+        what = f"{source_text(db.call.func)}()"
+    else:
+        what = f"{db.receiver}.{db.method}()"
+    return Operation(kind, db.call, what, db.evidence, db.receiver, family, verb=db.verb,
+                     table=db.table, model=db.model, target=db.target)
 
 
 #: Summary effects that make a project call an operation of the caller's
@@ -269,56 +160,7 @@ def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     return None
 
 
-# ---------------------------------------------------------------- statements and models
-
-def sql_of(expr: nodes.NodeNG | None) -> str | None:
-    """The SQL of a statement argument; f-string holes become ``{}`` so that
-    channel templates compare equal on both sides."""
-    return sql.sql_of(expr, hole="{}")
-
-
-def sql_verb_and_table(sql: str) -> tuple[str | None, str | None]:
-    """First statement's verb (UPDATE, INSERT, ...) and the table it names."""
-    try:
-        parsed = sqlparse.parse(sql)
-    except (ValueError, RecursionError):
-        return None, None
-    for statement in parsed:
-        kind = statement.get_type()
-        if kind == "UNKNOWN":
-            continue
-        words = [t for t in statement.flatten() if not t.is_whitespace
-                 and t.ttype not in sqlparse.tokens.Comment]
-        table = None
-        upper = [t.value.upper() for t in words]
-        anchor = {"UPDATE": "UPDATE", "INSERT": "INTO", "DELETE": "FROM"}.get(kind)
-        if anchor and anchor in upper:
-            index = upper.index(anchor) + 1
-            if kind == "UPDATE" and index < len(upper) and upper[index] == "ONLY":
-                index += 1
-            while index + 2 < len(words) and words[index + 1].value == ".":
-                index += 2
-            if index < len(words):
-                table = words[index].value.strip('"`').lower()
-        return kind, table
-    return None, None
-
-
-def statement(expr: nodes.NodeNG, ctx) -> tuple[str | None, str | None, str | None]:
-    """``(verb, table, model)`` of what an ``execute`` runs."""
-    found = ctx.type_of(expr)
-    leaf = found.qualname.rpartition(".")[2] if found else ""
-    if found and found.qualname.startswith("sqlalchemy.") and leaf in {"Update", "Insert", "Delete"}:
-        model = _statement_model(expr, ctx)
-        return leaf.upper(), table_of(model, ctx) or _table_object_name(expr), model
-    if found and found.qualname.startswith("sqlalchemy.") and leaf == "Select":
-        return "SELECT", None, None
-    sql = sql_of(expr)
-    if sql is None:
-        return None, None, None
-    verb, table = sql_verb_and_table(sql)
-    return verb, table, None
-
+# ---------------------------------------------------------------- instances
 
 def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
     """Down a method chain (``update(M).where(...).values(...)``) to the
@@ -343,7 +185,7 @@ def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
         name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         if name in names:
             return node
-        if name in _STATEMENT_RUNNERS and node.args:
+        if name in dbcalls.SA_STATEMENT_RUNNERS and node.args:
             node = node.args[0]  # ``session.execute(select(M))``: the statement it runs
             continue
         if not isinstance(func, nodes.Attribute):
@@ -352,54 +194,9 @@ def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
     return None
 
 
-#: Session methods whose first argument is the statement they run.
-_STATEMENT_RUNNERS = frozenset({"execute", "scalars", "scalar", "exec", "stream", "stream_scalars"})
-
-
-def _statement_model(expr, ctx) -> str | None:
-    call = _innermost_call(expr, {"update", "insert", "delete"})
-    if call is None or not call.args:
-        return None
-    return _class_name(call.args[0])
-
-
-def _table_object_name(expr) -> str | None:
-    """``update(jobs_table)`` with ``jobs_table = Table("jobs", ...)``."""
-    call = _innermost_call(expr, {"update", "insert", "delete"})
-    if call is None or not call.args:
-        return None
-    value = infer.infer_one(call.args[0])
-    if isinstance(value, nodes.Const):
-        return None
-    target = call.args[0]
-    if isinstance(target, nodes.Name):
-        try:
-            _, assignments = target.lookup(target.name)
-        except Exception:  # noqa: BLE001
-            return None
-        if len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign):
-            table_call = assignments[0].parent.value
-            if isinstance(table_call, nodes.Call) and table_call.args \
-                    and isinstance(table_call.args[0], nodes.Const) \
-                    and isinstance(table_call.args[0].value, str) \
-                    and getattr(table_call.func, "name", getattr(table_call.func, "attrname", "")) == "Table":
-                return table_call.args[0].value.lower()
-    return None
-
-
 def _class_name(expr: nodes.NodeNG) -> str | None:
     found = infer.resolve_callee(expr)
     return found.qualname if found else None
-
-
-def _query_model(call: nodes.Call, ctx) -> str | None:
-    query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
-    return _class_name(query.args[0]) if query is not None and query.args else None
-
-
-def _query_session(call: nodes.Call) -> str | None:
-    query = _innermost_call(call.func.expr, {"query"}) if isinstance(call.func, nodes.Attribute) else None
-    return source_text(query.func.expr) if query is not None and isinstance(query.func, nodes.Attribute) else None
 
 
 def _queryset_model(call: nodes.Call) -> str | None:
@@ -415,35 +212,6 @@ def _queryset_model(call: nodes.Call) -> str | None:
         else:
             return None
     return None
-
-
-def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
-    """The connection a DB-API cursor came from: ``cur = conn.cursor()``,
-    ``with conn.cursor() as cur``; else the cursor itself."""
-    if isinstance(cursor, nodes.Call) and isinstance(cursor.func, nodes.Attribute) \
-            and cursor.func.attrname == "cursor":
-        return source_text(cursor.func.expr)
-    if isinstance(cursor, nodes.Name):
-        try:
-            _, assignments = cursor.lookup(cursor.name)
-        except Exception:  # noqa: BLE001
-            return cursor.name
-        for assign in assignments:
-            parent = assign.parent
-            value = None
-            if isinstance(parent, nodes.Assign):
-                value = parent.value
-            elif isinstance(parent, (nodes.With, nodes.AsyncWith)):
-                value = next((item for item, target in parent.items if target is assign), None)
-            if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
-                    and value.func.attrname == "cursor":
-                return source_text(value.func.expr)
-        return cursor.name
-    return source_text(cursor)
-
-
-
-
 
 
 # ---------------------------------------------------------------- events of a function
@@ -616,9 +384,8 @@ def begins_transaction(expr: nodes.NodeNG, ctx) -> str | None:
     if isinstance(expr, nodes.Call):
         found = ctx.resolve(expr)
         if found is not None:
-            owner, _, method = found.qualname.rpartition(".")
-            if found.qualname in BEGIN_CALLS or (owner in SESSION_CLASSES
-                                                 and method in {"begin", "begin_nested"}):
+            began = dbcalls.db_call(expr, ctx)
+            if found.qualname in BEGIN_CALLS or (began is not None and began.kind == dbcalls.BEGIN):
                 return source_text(expr)
             if project_boundary(found.qualname, ctx):
                 return source_text(expr)
@@ -743,7 +510,7 @@ def regions(function: nodes.FunctionDef, ctx) -> list[Region]:
         for item, _ in with_node.items:
             begun = begins_transaction(item, ctx)
             if begun:
-                blocks[id(with_node)] = Region("explicit", with_node, None, source_text(_receiver(item))
+                blocks[id(with_node)] = Region("explicit", with_node, None, source_text(receiver_of(item))
                                                if isinstance(item, nodes.Call) else None, what=begun)
                 break
     operations = events(function, ctx)
