@@ -34,7 +34,7 @@ from collections.abc import Iterator
 import attrs
 from astroid import nodes
 
-from persistlint.context import blocking, dbcalls, infer, inside
+from persistlint.context import blocking, dbcalls, entities, infer, inside
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
@@ -160,60 +160,6 @@ def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     return None
 
 
-# ---------------------------------------------------------------- instances
-
-def _innermost_call(expr: nodes.NodeNG, names: set[str]) -> nodes.Call | None:
-    """Down a method chain (``update(M).where(...).values(...)``) to the
-    call of one of ``names``."""
-    node = expr
-    for _ in range(20):
-        if isinstance(node, nodes.Name):
-            try:
-                _, assignments = node.lookup(node.name)
-            except Exception:  # noqa: BLE001
-                return None
-            if len(assignments) != 1 or not isinstance(assignments[0].parent, nodes.Assign):
-                return None
-            node = assignments[0].parent.value
-            continue
-        if isinstance(node, nodes.Await):  # ``(await session.execute(select(M))).scalars()``
-            node = node.value
-            continue
-        if not isinstance(node, nodes.Call):
-            return None
-        func = node.func
-        name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
-        if name in names:
-            return node
-        if name in dbcalls.SA_STATEMENT_RUNNERS and node.args:
-            node = node.args[0]  # ``session.execute(select(M))``: the statement it runs
-            continue
-        if not isinstance(func, nodes.Attribute):
-            return None
-        node = func.expr
-    return None
-
-
-def _class_name(expr: nodes.NodeNG) -> str | None:
-    found = infer.resolve_callee(expr)
-    return found.qualname if found else None
-
-
-def _queryset_model(call: nodes.Call) -> str | None:
-    """``Job.objects.filter(...).update(...)``: the model at the chain's root."""
-    node = call.func.expr if isinstance(call.func, nodes.Attribute) else None
-    for _ in range(20):
-        if isinstance(node, nodes.Call) and isinstance(node.func, nodes.Attribute):
-            node = node.func.expr
-        elif isinstance(node, nodes.Attribute) and node.attrname == "objects":
-            return _class_name(node.expr)
-        elif isinstance(node, nodes.Attribute):
-            node = node.expr
-        else:
-            return None
-    return None
-
-
 # ---------------------------------------------------------------- events of a function
 
 def own_nodes_in_order(function: nodes.FunctionDef, kinds) -> list[nodes.NodeNG]:
@@ -222,18 +168,13 @@ def own_nodes_in_order(function: nodes.FunctionDef, kinds) -> list[nodes.NodeNG]
     return found
 
 
-#: Calls whose result is an instance of the model named by the statement
-#: or class they are given.
-_ENTITY_LOADERS = frozenset({"get", "scalar", "scalar_one", "scalar_one_or_none", "first", "one",
-                             "one_or_none", "get_or_404", "first_or_404", "one_or_404"})
-
-
 def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
-    """The model class of an ORM instance: ``session.get(Job, id)``,
+    """The model class of an ORM instance: one entity a query loads
+    (:func:`entities.fetched_model`: ``session.get(Job, id)``,
     ``(await session.execute(select(Job)...)).scalar_one()``,
-    ``session.scalar(select(Job)...)``, ``Job(...)``, ``Job.objects.get()``,
-    a parameter annotated ``job: Job``, a loop over ``session.scalars(...)``;
-    else whatever inference says the value is."""
+    ``Job.objects.get()``), a row of a query a loop walks, ``Job(...)``, a
+    parameter annotated ``job: Job``; else whatever inference says the
+    value is."""
     if depth > 5 or expr is None:
         return None
     if isinstance(expr, nodes.Await):
@@ -249,38 +190,26 @@ def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
                 return instance_model(parent.value, ctx, depth + 1) or ctx.type_of(expr)
             if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
                     and parent.target is assignments[0]:
-                return _selected_model(parent.iter, ctx) or _element_type(parent.iter, ctx)
+                return _row_model(parent.iter, ctx)
         return ctx.type_of(expr)
-    if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Attribute) \
-            and expr.func.attrname in _ENTITY_LOADERS:
-        if expr.func.attrname == "get" and len(expr.args) >= 2:  # session.get(Job, id)
-            found = infer.resolve_callee(expr.args[0])
-            return found if found and table_of(found.qualname, ctx) else None
-        selected = _selected_model(expr, ctx)
-        if selected is not None:
-            return selected
+    if isinstance(expr, nodes.Call):
+        fetched = entities.fetched_model(expr, ctx)
+        if fetched is not None and table_of(fetched, ctx):
+            loaded = dbcalls.db_call(expr, ctx)
+            return Resolved(fetched, loaded.evidence if loaded else Evidence.INFERRED)
+        if dbcalls.split(dbcalls.qualname(expr, ctx) or "")[1] == "get" and len(expr.args) >= 2:
+            return None  # session.get(X, id) of something that is no model
     return ctx.type_of(expr)
 
 
-def _element_type(iterable: nodes.NodeNG, ctx) -> Resolved | None:
-    """``for step in steps`` with ``steps: list[Step]``: the item type of an
-    annotated collection, when it is a mapped model."""
+def _row_model(iterable: nodes.NodeNG, ctx) -> Resolved | None:
+    """The model of the rows a loop walks: a query's whole rows, or the
+    item type of an annotated collection (``steps: list[Step]``)."""
+    rows = dbcalls.row_source(iterable, ctx)
+    if rows is not None and rows.model and rows.statement.whole_rows and table_of(rows.model, ctx):
+        return Resolved(rows.model, rows.evidence)
     found = infer.element_type(iterable)
     return found if found is not None and table_of(found.qualname, ctx) else None
-
-
-def _selected_model(expr: nodes.NodeNG, ctx) -> Resolved | None:
-    """The entity of the ``select(M)`` / ``query(M)`` / ``M.objects`` a
-    result chain starts from."""
-    call = _innermost_call(expr, {"select", "query", "get"})
-    if call is not None and call.args:
-        found = infer.resolve_callee(call.args[0])
-        if found is not None and table_of(found.qualname, ctx):
-            return found
-    model = _queryset_model(expr) if isinstance(expr, nodes.Call) else None
-    if model:
-        return Resolved(model, Evidence.INFERRED)
-    return None
 
 
 def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
