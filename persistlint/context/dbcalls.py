@@ -24,7 +24,7 @@ from persistlint.context.bindings import (
     assigned_values, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
-from persistlint.context.models import is_django_model, model_of, table_of
+from persistlint.context.models import is_django_model, is_flask_sqlalchemy, model_of, table_of
 from persistlint.diagnostic import Evidence
 
 
@@ -210,7 +210,7 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
         if info and info.get("orm") in {"sqlalchemy", "sqlmodel"}:
             return Resolved(f"{SA_QUERY}.{method}", Evidence.IMPORT_ALIAS)
     if isinstance(receiver, nodes.Attribute) and receiver.attrname == "session" \
-            and _is_flask_sqlalchemy(receiver.expr, ctx):
+            and is_flask_sqlalchemy(receiver.expr):
         return Resolved(f"sqlalchemy.orm.scoped_session.{method}", Evidence.IMPORT_ALIAS)
     return None
 
@@ -325,36 +325,6 @@ def is_django_queryset_class(qualname: str) -> bool:
         return any(a.qname() in DJANGO_QUERYSETS for a in klass.ancestors())
     except Exception:  # noqa: BLE001 - odd hierarchies
         return False
-
-
-def _is_flask_sqlalchemy(expr: nodes.NodeNG, ctx) -> bool:
-    """``db`` of ``db = SQLAlchemy(app)`` (here or imported)."""
-    found = ctx.type_of(expr)
-    if found is None and isinstance(expr, nodes.Name):
-        value = _imported_value(expr)
-        found = infer.resolve_type(value) if value is not None else None
-    return found is not None and found.qualname.startswith("flask_sqlalchemy.")
-
-
-def _imported_value(name: nodes.Name) -> nodes.NodeNG | None:
-    """The value a project module assigns to a name imported from it
-    (``from app.models import db`` -> ``SQLAlchemy()``)."""
-    try:
-        _, assignments = name.lookup(name.name)
-    except Exception:  # noqa: BLE001 - astroid lookup on odd code
-        return None
-    for assign in assignments:
-        if not isinstance(assign, nodes.ImportFrom):
-            continue
-        original = next((o for o, alias in assign.names if (alias or o) == name.name), None)
-        try:
-            module = assign.do_import_module(assign.modname)
-        except Exception:  # noqa: BLE001 - unresolvable import
-            return None
-        for bound in module.locals.get(original or "", []):
-            if isinstance(bound, nodes.AssignName) and isinstance(bound.parent, nodes.Assign):
-                return bound.parent.value
-    return None
 
 
 def split(qualname: str) -> tuple[str, str]:

@@ -154,14 +154,14 @@ def _base_names(klass: nodes.ClassDef, ancestors: list[nodes.ClassDef]) -> set[s
             if static and static.partition(".")[0] in brain.STUB_PACKAGES:
                 names.add(static)  # django.db.models.Model, sqlalchemy.orm.DeclarativeBase, ...
             elif isinstance(base, nodes.Attribute) and base.attrname == "Model" \
-                    and _is_flask_sqlalchemy(base.expr):
+                    and is_flask_sqlalchemy(base.expr):
                 names.add(FLASK_SQLALCHEMY_MODEL)
             elif static:
                 names.add(static)
     return names
 
 
-def _is_flask_sqlalchemy(expr: nodes.NodeNG) -> bool:
+def is_flask_sqlalchemy(expr: nodes.NodeNG) -> bool:
     """Whether ``expr`` is the ``db = SQLAlchemy(app)`` object of
     Flask-SQLAlchemy (here or imported from the module that makes it)."""
     receiver = infer.resolve_type(expr)
@@ -291,7 +291,7 @@ def _call_name(value: nodes.NodeNG | None) -> str | None:
         return None
     func = value.func
     if isinstance(func, nodes.Attribute) and func.attrname in _FLASK_SQLALCHEMY_HELPERS \
-            and _is_flask_sqlalchemy(func.expr):
+            and is_flask_sqlalchemy(func.expr):
         return f"flask_sqlalchemy.SQLAlchemy.{func.attrname}"  # db.Column(...), db.relationship(...)
     found = infer.resolve_call(value)
     return found.qualname if found else None
