@@ -138,6 +138,22 @@ def _ancestors(klass: nodes.ClassDef) -> list[nodes.ClassDef]:
         return []
 
 
+def _declarative_mixins(classes: list[nodes.ClassDef]) -> list[nodes.ClassDef]:
+    """``Base = declarative_base(cls=Mixin)``: the mixin (and its project
+    ancestors) is an ancestor of every model on that base, which the base
+    astroid builds does not show."""
+    found: list[nodes.ClassDef] = []
+    for klass in classes:
+        for base in klass.bases:
+            made = _bound_value(base) if isinstance(base, nodes.Name) else None
+            if not isinstance(made, nodes.Call) or (_call_name(made) or "").rpartition(".")[2] != "declarative_base":
+                continue
+            mixin = next((infer.infer_one(k.value) for k in made.keywords or () if k.arg == "cls"), None)
+            if isinstance(mixin, nodes.ClassDef) and not _library_class(mixin) and mixin not in found:
+                found += [mixin, *(a for a in _ancestors(mixin) if not _library_class(a))]
+    return [c for c in found if c not in classes]
+
+
 def _library_class(klass: nodes.ClassDef) -> bool:
     top = klass.root().name.partition(".")[0]
     return top in brain.STUB_PACKAGES or top == "builtins" or top in brain.STDLIB_INFERRED
@@ -202,6 +218,7 @@ def _model(klass: nodes.ClassDef, fctx: FileContext) -> dict | None:
         return None
     ancestors = _ancestors(klass)
     project_classes = [klass] + [a for a in ancestors if not _library_class(a)]
+    project_classes += _declarative_mixins(project_classes)
     names = _base_names(klass, ancestors)
     orm = _orm_of(klass, names)
     if orm is None and (_declarative_decorator(klass) == "mapped" or any(
@@ -402,6 +419,9 @@ def _tablename_value(value: nodes.NodeNG | None, klass: nodes.ClassDef) -> str |
     if isinstance(value, nodes.Const) and isinstance(value.value, str):
         return value.value
     parts = value.values if isinstance(value, nodes.JoinedStr) else [value] if value is not None else []
+    while any(isinstance(p, nodes.BinOp) and p.op == "+" for p in parts):  # cls.__name__.lower() + "s"
+        parts = [q for p in parts for q in ([p.left, p.right] if isinstance(p, nodes.BinOp) and p.op == "+"
+                                            else [p])]
     text = []
     for part in parts:
         if isinstance(part, nodes.Const):
