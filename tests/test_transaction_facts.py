@@ -276,3 +276,32 @@ def test_bulk_writes_are_what_the_query_rules_recommend_not_writes_to_flag(drive
 ])
 def test_sql_table_of_a_write(text, table):
     assert sql.table(text) == table
+
+
+HELPERS = """
+    from sqlalchemy.orm import Session
+
+
+    class CommitMixin:
+        session: Session
+
+        def save(self):
+            self.session.commit()
+
+
+    class Service(CommitMixin):
+        def __init__(self, session: Session):
+            self.session = session
+
+
+    def handler(service: "Service", session: Session):
+        with session.begin():
+            service.save()
+"""
+
+
+def test_a_commit_through_a_mixin_method_on_a_string_annotated_parameter(tmp_path):
+    fctx = file_context(tmp_path, {"app/service.py": HELPERS}, "app/service.py")
+    op = transactions.operation(call(fctx, "service.save()"), fctx)
+    assert (op.kind, op.family, op.via) == ("commit", "helper", ("app.service.CommitMixin.save",))
+    assert transactions.transaction_block(op.node, fctx) is not None

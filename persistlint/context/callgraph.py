@@ -1,5 +1,6 @@
 """The project call graph over the typed function summaries
-(:mod:`persistlint.context.summaries`): who calls whom, which functions are
+(:mod:`persistlint.context.summaries`): who calls whom, which summaries a
+resolved method call may run (inherited, abstract), which functions are
 request handlers by being reached only from handlers, and call chains to a
 function with a given property. Like pyflakes, definitions are collected
 first and bodies judged after: edges are kept only towards functions the
@@ -12,6 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from astroid import nodes
+
+from persistlint.context import infer
 
 
 def project_functions(module: nodes.Module) -> Iterator[nodes.FunctionDef]:
@@ -80,3 +83,45 @@ def chains(functions: dict[str, Any], start: str, has: Callable[[Any], bool],
             next_frontier.extend(path + [c.callee] for c in edges(summary))
         frontier = next_frontier
         depth += 1
+
+
+def summaries_of_method(qualname: str | None, ctx) -> list[Any]:
+    """What a resolved call of a project method may run: the method itself,
+    else the one a base class defines (``OrgRepo.get_by_id`` ->
+    ``RepositoryBase.get_by_id``); for an abstract method, the project's
+    implementations of it."""
+    functions = ctx.project.functions
+    if not qualname:
+        return []
+    found = functions.get(qualname)
+    owner, _, method = qualname.rpartition(".")
+    klass = infer.lookup_qualname(owner) if found is None or is_abstract(qualname) else None
+    if found is None and isinstance(klass, nodes.ClassDef):
+        for base in infer.class_lineage(klass)[1:]:
+            found = functions.get(f"{base.qname()}.{method}")
+            if found is not None:
+                qualname, owner = found.qualname, base.qname()
+                klass = base if is_abstract(qualname) else None
+                break
+    if found is not None and not (isinstance(klass, nodes.ClassDef) and is_abstract(qualname)):
+        return [found]
+    return [summary for name, summary in functions.items()
+            if name.rpartition(".")[2] == method and name != qualname
+            and subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
+
+
+def is_abstract(qualname: str) -> bool:
+    function = infer.lookup_qualname(qualname)
+    if not isinstance(function, nodes.FunctionDef):
+        return False
+    decorators = function.decorators.nodes if function.decorators else []
+    if any(d.as_string().rpartition(".")[2] == "abstractmethod" for d in decorators):
+        return True
+    body = [n for n in function.body if not (isinstance(n, nodes.Expr) and isinstance(n.value, nodes.Const))]
+    return not body or all(isinstance(n, nodes.Raise) and "NotImplementedError" in n.as_string() for n in body)
+
+
+def subclass_of(qualname: str, base: str) -> bool:
+    klass = infer.lookup_qualname(qualname)
+    return isinstance(klass, nodes.ClassDef) and any(
+        other.qname() == base for other in infer.class_lineage(klass)[1:])

@@ -595,6 +595,9 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
             imported = imported_name(annotation.scope(), head)
             if imported:
                 return Resolved(canonical(f"{imported}.{rest}" if rest else imported), Evidence.ANNOTATION)
+            defined = _defined_class(annotation, head)  # ``"Service"``: a class of this module
+            if defined is not None and not rest:
+                return Resolved(canonical(defined.qname()), Evidence.ANNOTATION)
         try:
             annotation = astroid.extract_node(annotation.value)
         except INFERENCE_ERRORS + (SyntaxError,):
@@ -623,6 +626,16 @@ def _annotation_type(annotation: nodes.NodeNG | None, _depth: int = 0) -> Resolv
     if static:
         return Resolved(canonical(static), Evidence.ANNOTATION)
     return None
+
+
+def _defined_class(node: nodes.NodeNG, name: str) -> nodes.ClassDef | None:
+    """The class ``name`` is bound to where ``node`` is written, when one
+    class statement binds it."""
+    try:
+        _, bindings = node.scope().lookup(name)
+    except INFERENCE_ERRORS:
+        return None
+    return bindings[0] if len(bindings) == 1 and isinstance(bindings[0], nodes.ClassDef) else None
 
 
 def _type_alias_value(annotation: nodes.NodeNG) -> nodes.NodeNG | None:

@@ -69,6 +69,7 @@ from astroid import nodes
 
 from persistlint.context import FileContext, bindings, blocking, channels, dbcalls, entities, execution, infer
 from persistlint.context import transactions
+from persistlint.context.callgraph import is_abstract, subclass_of, summaries_of_method  # noqa: F401 - asked here
 from persistlint.context.infer import own_nodes
 from persistlint.context.models import is_lazy
 
@@ -475,7 +476,7 @@ def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSumma
     method is its base class's (``OrgRepo.get_by_id`` ->
     ``RepositoryBase.get_by_id``), an abstract one each implementation."""
     for call in calls:
-        if call.callee in functions and not _is_abstract(call.callee):
+        if call.callee in functions and not is_abstract(call.callee):
             yield call
             continue
         initialiser = constructor_of(call.callee, functions)
@@ -491,12 +492,12 @@ def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSumma
              if f"{base.qname()}.{method}" in functions), None)
         if defined is None:
             continue
-        if not _is_abstract(defined):
+        if not is_abstract(defined):
             yield attrs.evolve(call, callee=defined)
             continue
         base = defined.rpartition(".")[0]
         for name in functions:
-            if name.rpartition(".")[2] == method and name != defined and _subclass_of(name.rpartition(".")[0], base):
+            if name.rpartition(".")[2] == method and name != defined and subclass_of(name.rpartition(".")[0], base):
                 yield attrs.evolve(call, callee=name)
 
 
@@ -515,48 +516,6 @@ def constructor_of(qualname: str, functions: dict[str, FunctionSummary]) -> str 
 
 def summary_of(qualname: str | None, ctx) -> FunctionSummary | None:
     return ctx.project.functions.get(qualname) if qualname else None
-
-
-def summaries_of_method(qualname: str | None, ctx) -> list[FunctionSummary]:
-    """What a resolved call of a project method may run: the method itself,
-    else the one a base class defines (``OrgRepo.get_by_id`` ->
-    ``RepositoryBase.get_by_id``); for an abstract method, the project's
-    implementations of it."""
-    functions = ctx.project.functions
-    if not qualname:
-        return []
-    found = functions.get(qualname)
-    owner, _, method = qualname.rpartition(".")
-    klass = infer.lookup_qualname(owner) if found is None or _is_abstract(qualname) else None
-    if found is None and isinstance(klass, nodes.ClassDef):
-        for base in infer.class_lineage(klass)[1:]:
-            found = functions.get(f"{base.qname()}.{method}")
-            if found is not None:
-                qualname, owner = found.qualname, base.qname()
-                klass = base if _is_abstract(qualname) else None
-                break
-    if found is not None and not (isinstance(klass, nodes.ClassDef) and _is_abstract(qualname)):
-        return [found]
-    return [summary for name, summary in functions.items()
-            if name.rpartition(".")[2] == method and name != qualname
-            and _subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
-
-
-def _is_abstract(qualname: str) -> bool:
-    function = infer.lookup_qualname(qualname)
-    if not isinstance(function, nodes.FunctionDef):
-        return False
-    decorators = function.decorators.nodes if function.decorators else []
-    if any(d.as_string().rpartition(".")[2] == "abstractmethod" for d in decorators):
-        return True
-    body = [n for n in function.body if not (isinstance(n, nodes.Expr) and isinstance(n.value, nodes.Const))]
-    return not body or all(isinstance(n, nodes.Raise) and "NotImplementedError" in n.as_string() for n in body)
-
-
-def _subclass_of(qualname: str, base: str) -> bool:
-    klass = infer.lookup_qualname(qualname)
-    return isinstance(klass, nodes.ClassDef) and any(
-        other.qname() == base for other in infer.class_lineage(klass)[1:])
 
 
 def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:

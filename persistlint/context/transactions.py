@@ -34,7 +34,7 @@ from collections.abc import Iterator
 import attrs
 from astroid import nodes
 
-from persistlint.context import blocking, dbcalls, entities, infer, inside
+from persistlint.context import blocking, callgraph, dbcalls, entities, infer, inside
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
@@ -142,15 +142,15 @@ _HELPER_EFFECTS = (("commit", "commit"), ("network", "network"), ("file", "file"
 
 def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     """A project function whose summary says it commits, writes or does
-    external work (directly or through further project functions)."""
-    summary = ctx.project.functions.get(found.qualname)
-    if summary is None:
-        return None
+    external work (directly or through further project functions); a
+    method counts by the one it runs (inherited from a base class or mixin,
+    or an abstract method's implementations)."""
+    candidates = callgraph.summaries_of_method(found.qualname, ctx)
     for effect, kind in _HELPER_EFFECTS:
-        reach = summary.reach(effect)
+        summary, reach = next(((s, s.reach(effect)) for s in candidates if s.reach(effect)), (None, None))
         if reach is None:
             continue
-        chain = (found.qualname, *reach.chain)
+        chain = (summary.qualname, *reach.chain)
         what = found.qualname if kind in {"commit", "write"} else reach.what
         table = None
         if kind == "write":
