@@ -21,7 +21,7 @@ from astroid import nodes
 from persistlint.context import infer
 from persistlint.context import sql as _sql
 from persistlint.context.bindings import (
-    assigned_values, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
+    assigned_values, bindings_of, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
 from persistlint.context.models import is_django_model, is_flask_sqlalchemy, model_of, table_of
@@ -255,10 +255,7 @@ def django_instance(name: nodes.Name, ctx) -> tuple[str | None, Evidence] | None
     """(model, evidence) when ``name`` holds one instance a Django queryset
     returned: ``obj = M.objects.get(...)``, ``obj, created =
     M.objects.get_or_create(...)``."""
-    try:
-        _, assignments = name.lookup(name.name)
-    except Exception:  # noqa: BLE001 - astroid lookup on odd code
-        return None
+    assignments = bindings_of(name)
     for assign in assignments[-1:]:
         if not isinstance(assign, nodes.AssignName):
             continue
@@ -478,10 +475,7 @@ def _cursor_owner(cursor: nodes.NodeNG | None) -> str | None:
             and cursor.func.attrname == "cursor":
         return source_text(cursor.func.expr)
     if isinstance(cursor, nodes.Name):
-        try:
-            _, assignments = cursor.lookup(cursor.name)
-        except Exception:  # noqa: BLE001 - astroid lookup on odd code
-            return cursor.name
+        assignments = bindings_of(cursor)
         for assign in assignments:
             parent = assign.parent
             value = None

@@ -38,6 +38,7 @@ from persistlint.context import blocking, callgraph, dbcalls, entities, infer, i
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
+from persistlint.context.bindings import bindings_of
 from persistlint.context.models import table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
@@ -180,10 +181,7 @@ def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
     if isinstance(expr, nodes.Await):
         return instance_model(expr.value, ctx, depth + 1)
     if isinstance(expr, nodes.Name):
-        try:
-            _, assignments = expr.lookup(expr.name)
-        except Exception:  # noqa: BLE001
-            assignments = []
+        assignments = bindings_of(expr)
         if len(assignments) == 1:
             parent = assignments[0].parent
             if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
@@ -594,10 +592,7 @@ def _defined_function(expr: nodes.NodeNG) -> nodes.FunctionDef | None:
     """The ``def`` a name or ``module.name`` refers to, looked up without
     inference (inferring a decorated task gives the decorator's result)."""
     if isinstance(expr, nodes.Name):
-        try:
-            _, assignments = expr.lookup(expr.name)
-        except Exception:  # noqa: BLE001 - odd scopes
-            return None
+        assignments = bindings_of(expr)
         if len(assignments) != 1:
             return None
         binding = assignments[0]
