@@ -135,6 +135,7 @@ SESSIONS = """
             self.session.query(Org).filter(Org.id == 2).delete()
             self.session.add_all([org])
             self.session.begin_nested()
+            self.session.flush()
             self.session.refresh(org)
             self.session.rollback()
             self.session.close()
@@ -185,6 +186,7 @@ def test_an_unannotated_session_parameter_is_a_name_guess(sessions):
     ("self.session.query(Org).filter(Org.id == 2).delete()", dbcalls.DELETE, "DELETE", "orgs", "write"),
     ("self.session.add_all([org])", dbcalls.BULK, None, None, "write"),
     ("self.session.begin_nested()", dbcalls.BEGIN, None, None, "begin"),
+    ("self.session.flush()", dbcalls.FLUSH, None, None, "flush"),
     ("self.session.refresh(org)", dbcalls.READ, None, None, "refresh"),
     ("self.session.rollback()", dbcalls.ROLLBACK, None, None, "rollback"),
     ("self.session.close()", dbcalls.CLOSE, None, None, "close"),
@@ -201,7 +203,7 @@ def test_unit_of_work_calls_are_no_round_trip_and_no_statement_write(sessions):
         assert not dbcalls.db_call(call(sessions, text), sessions).reaches_database
     function = next(f for f in sessions.module.body if getattr(f, "name", "") == "Service").body[1]
     kinds = [w.kind for w in dbcalls.writes(function, sessions)]
-    assert kinds == [dbcalls.ADD, dbcalls.UPDATE, dbcalls.INSERT, dbcalls.INSERT, dbcalls.DELETE]
+    assert kinds == [dbcalls.ADD, dbcalls.UPDATE, dbcalls.INSERT, dbcalls.INSERT, dbcalls.DELETE, dbcalls.FLUSH]
 
 
 DRIVERS = """

@@ -38,7 +38,7 @@ from persistlint.context import blocking, callgraph, dbcalls, entities, infer, i
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
-from persistlint.context.bindings import bindings_of
+from persistlint.context.bindings import bindings_of, single_assigned_value
 from persistlint.context.models import table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
@@ -112,9 +112,9 @@ def operation(call: nodes.Call, ctx, summaries: bool = True) -> Operation | None
 
 
 #: The transaction event each kind of database call is.
-_EVENTS = {dbcalls.COMMIT: "commit", dbcalls.ROLLBACK: "rollback", dbcalls.CLOSE: "close",
-           dbcalls.FLUSH: "flush", dbcalls.BEGIN: "begin", dbcalls.QUERY: "read",
-           **{kind: "write" for kind in dbcalls.WRITE_KINDS | {dbcalls.BULK, "MERGE"}}}
+_EVENTS = {**{kind: "write" for kind in dbcalls.WRITE_KINDS | {dbcalls.BULK, "MERGE"}},
+           dbcalls.COMMIT: "commit", dbcalls.ROLLBACK: "rollback", dbcalls.CLOSE: "close",
+           dbcalls.FLUSH: "flush", dbcalls.BEGIN: "begin", dbcalls.QUERY: "read"}
 _FAMILIES = {"sqlalchemy": "orm", "unknown": "orm", "dbapi": "dbapi", "django": "django"}
 
 
@@ -195,8 +195,15 @@ def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
         if fetched is not None and table_of(fetched, ctx):
             loaded = dbcalls.db_call(expr, ctx)
             return Resolved(fetched, loaded.evidence if loaded else Evidence.INFERRED)
-        if dbcalls.split(dbcalls.qualname(expr, ctx) or "")[1] == "get" and len(expr.args) >= 2:
+        method = dbcalls.split(dbcalls.qualname(expr, ctx) or "")[1]
+        if method == "get" and len(expr.args) >= 2:
             return None  # session.get(X, id) of something that is no model
+        receiver = dbcalls.receiver_of(expr)
+        if method in entities.SINGLE_ENTITY_ENDS and isinstance(receiver, nodes.Name):
+            result = single_assigned_value(receiver)  # result = await session.execute(select(Job))
+            found = _row_model(result, ctx) if result is not None else None
+            if found is not None:
+                return found
     return ctx.type_of(expr)
 
 
