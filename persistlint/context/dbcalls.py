@@ -180,6 +180,8 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
                     or (owner in SA_SESSIONS and inner_method == "query"):
                 return Resolved(f"{SA_QUERY}.{method}", inner.evidence)
         return None
+    if isinstance(receiver, nodes.Name):
+        return _query_built_in_steps(receiver, method, ctx)
     if isinstance(receiver, nodes.Attribute) and receiver.attrname == "query":
         model = model_of(receiver.expr, ctx)
         info = ctx.project.model_named(model) if model else None
@@ -188,6 +190,20 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
     if isinstance(receiver, nodes.Attribute) and receiver.attrname == "session" \
             and _is_flask_sqlalchemy(receiver.expr, ctx):
         return Resolved(f"sqlalchemy.orm.scoped_session.{method}", Evidence.IMPORT_ALIAS)
+    return None
+
+
+def _query_built_in_steps(name: nodes.Name, method: str, ctx) -> Resolved | None:
+    """``solves.all()`` after ``solves = Solves.query.filter_by(...)`` (or
+    ``session.query(M)``): a query built in steps, run by a method of the name."""
+    for value in assigned_values(name):
+        inner = resolve(value, ctx) if isinstance(value, nodes.Call) else None
+        if inner is None:
+            continue
+        owner, inner_method = split(inner.qualname)
+        if (owner == SA_QUERY and inner_method in QUERY_BUILDERS) \
+                or (owner in SA_SESSIONS and inner_method == "query"):
+            return Resolved(f"{SA_QUERY}.{method}", inner.evidence)
     return None
 
 
@@ -376,8 +392,7 @@ def _classify(call: nodes.Call, ctx) -> DbCall | None:
             return DbCall(call, READ, "sqlalchemy", evidence)
         return None
     if owner == SA_QUERY:
-        root = chain_root(call)
-        model = _query_model(root, ctx)
+        model = next(filter(None, (_query_model(part, ctx) for part in chain_calls(call))), None)
         if method in SA_QUERY_READS:
             return DbCall(call, READ, "sqlalchemy", evidence, model, call)
         if method in {"update", "delete"}:
@@ -461,7 +476,14 @@ def statement_kind(statement: nodes.NodeNG | None, ctx) -> tuple[str | None, str
 
 
 def _query_model(root: nodes.NodeNG, ctx) -> str | None:
-    """``session.query(M)`` -> M (the first entity, when it is a class)."""
+    """``session.query(M)`` -> M (the first entity, when it is a class);
+    ``M.query.filter(...)`` (Flask-SQLAlchemy) -> M."""
+    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
+            and isinstance(root.func.expr, nodes.Attribute) and root.func.expr.attrname == "query":
+        model = model_of(root.func.expr.expr, ctx)
+        info = ctx.project.model_named(model) if model else None
+        if info and info.get("orm") in {"sqlalchemy", "sqlmodel"}:
+            return model
     if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
             and root.func.attrname == "query" and root.args:
         first = root.args[0]
