@@ -42,6 +42,10 @@ class Variant(models.Model):
 class Warehouse(models.Model):
     name = models.CharField(max_length=50)
 
+    def delete(self, *args, **kwargs):
+        self.stock_set.update(quantity=0)
+        return super().delete(*args, **kwargs)
+
 
 class Stock(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
