@@ -461,6 +461,9 @@ def _django_attribute(owner: nodes.ClassDef) -> Iterator[tuple[str, dict]]:
             if leaf not in DJANGO_NON_COLUMNS:
                 db_column = _literal(keywords.get("db_column"), None)
                 yield f"{name}_id", {"kind": "column", "column": db_column or f"{name}_id"}
+        elif leaf == "GenericForeignKey":  # one lazy query per row; only prefetch_related loads it
+            yield name, {"kind": "relationship", "target": None, "lazy": "select", "uselist": False,
+                         "field": leaf}
         elif leaf not in DJANGO_NON_COLUMNS:
             db_column = _literal(keywords.get("db_column"), None)
             found = {"kind": "column", "column": db_column or name}

@@ -292,7 +292,8 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     if rows.api == "django":
-        loader = "prefetch_related" if relationship.get("uselist") else "select_related"
+        generic = relationship.get("field") == "GenericForeignKey"  # select_related cannot follow it
+        loader = "prefetch_related" if relationship.get("uselist") or generic else "select_related"
         fix = f"{loader}('{attribute.attrname}') on the queryset"
     else:
         fix = f"options(selectinload({model}.{attribute.attrname})) on the query" + (
