@@ -304,7 +304,36 @@ def _custom_queryset_call(call: nodes.Call, found: Resolved | None, ctx) -> Reso
     typed = ctx.type_of(call)
     if typed is not None and is_django_queryset_class(typed.qualname):
         return Resolved("django.db.models.QuerySet.filter", found.evidence)
+    receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+    if isinstance(receiver, nodes.Call) and _returns_own_clone(infer.lookup_qualname(found.qualname)):
+        inner = resolve(receiver, ctx)
+        if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS:
+            return Resolved("django.db.models.QuerySet.filter", found.evidence)
     return None
+
+
+#: Queryset methods that return a copy of the queryset.
+DJANGO_CLONES = frozenset({"_clone", "_chain", "all", "filter", "exclude", "order_by", "annotate",
+                           "select_related", "prefetch_related", "only", "defer", "distinct", "using"})
+
+
+def _returns_own_clone(function: nodes.NodeNG | None) -> bool:
+    """A queryset mixin's method, called on a queryset, that returns a copy
+    of it (``clone = self._clone(); ...; return clone``), which inference
+    cannot type from the mixin alone."""
+    if not isinstance(function, nodes.FunctionDef):
+        return False
+    returns = [r.value for r in function.nodes_of_class(nodes.Return) if r.scope() is function]
+    if not returns:
+        return False
+    for value in returns:
+        if isinstance(value, nodes.Name):
+            value = next(iter(assigned_values(value)), None)
+        if not (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute)
+                and isinstance(value.func.expr, nodes.Name) and value.func.expr.name == "self"
+                and value.func.attrname in DJANGO_CLONES):
+            return False
+    return True
 
 
 def is_django_queryset_class(qualname: str) -> bool:
