@@ -152,7 +152,7 @@ def resolve(call: nodes.Call, ctx) -> Resolved | None:
         found = ctx.resolve(call)
         if found is None or not _is_known(found.qualname):
             found = _query_property_call(call, ctx) or _custom_queryset_call(call, found, ctx) \
-                or _related_manager_call(call, ctx) or found
+                or _related_manager_call(call, ctx) or _dynamic_model_call(call) or found
         memo[id(call)] = found
     return memo[id(call)]
 
@@ -309,6 +309,37 @@ def _custom_queryset_call(call: nodes.Call, found: Resolved | None, ctx) -> Reso
         inner = resolve(receiver, ctx)
         if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS:
             return Resolved("django.db.models.QuerySet.filter", found.evidence)
+    return None
+
+
+#: Calls that return a Django model class known only at run time.
+DYNAMIC_MODEL_SOURCES = frozenset({"model_class", "get_model"})
+
+
+def dynamic_model(call: nodes.Call) -> str | None:
+    """The name holding the model of a queryset chain on a model known only
+    at run time (``model.objects.filter(...)`` after ``model = ct.model_class()``)."""
+    for part in chain_calls(call):
+        if _dynamic_model_call(part) is not None:
+            return part.func.expr.expr.name
+    return None
+
+
+def _dynamic_model_call(call: nodes.Call) -> Resolved | None:
+    """``model.objects.filter(...)`` where ``model = ct.model_class()`` or
+    ``apps.get_model(...)`` (generic code over several models): a Django
+    queryset of a model inference cannot name."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute)
+            and func.expr.attrname == "objects" and isinstance(func.expr.expr, nodes.Name)):
+        return None
+    if func.attrname not in DJANGO_READS | DJANGO_WRITES.keys() | DJANGO_IN_MEMORY | DJANGO_CLONES:
+        return None
+    source = next(iter(assigned_values(func.expr.expr)), None)
+    if isinstance(source, nodes.Call) and isinstance(source.func, (nodes.Attribute, nodes.Name)) \
+            and (source.func.attrname if isinstance(source.func, nodes.Attribute) else source.func.name) \
+            in DYNAMIC_MODEL_SOURCES:
+        return Resolved(f"django.db.models.QuerySet.{func.attrname}", Evidence.INFERRED)
     return None
 
 

@@ -84,6 +84,8 @@ def _query_in_loop(call: nodes.Call, ctx):
     loop = loops.per_iteration_loop(call, ctx)
     if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
+    if dbcalls.dynamic_model(call) in loops.iteration_names(loop):
+        return  # one query per model (``for ct in content_types: ct.model_class().objects...``), not per row
     related = _related_manager_of_row(call, ctx)
     if related is not None and related[1] in related[0].statement.eager and _uses_prefetch_cache(call, ctx):
         return  # ``product.tags.count()`` after prefetch_related("tags")
