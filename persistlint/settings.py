@@ -13,6 +13,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import math
+import re
 import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -89,6 +90,7 @@ def _severity(key: str, value: Any) -> str | None:
 KEYS: dict[str, tuple[Any, Any, str]] = {
     "include_tests": (_bool, False, "also analyse test files (tests/, test_*.py, *_test.py, conftest.py, fixtures/)"),
     "exclude": (_str_list, (), "extra glob patterns (relative to the project root) of files to skip"),
+    "exclude_seeding": (_bool, False, "skip data-seeding scripts (random_data.py, seed*, populate*, fake*, demo*, sample_data, dummy_data modules and management commands)"),
     "request_handler_decorators": (_str_list, (), "extra decorators (qualified names) that make a function a request handler"),
     "background_decorators": (_str_list, (), "extra decorators (qualified names) that make a function a background task"),
     "project_root": (_optional_str, None, "project root (default: nearest directory with pyproject.toml, setup.cfg or .git)"),
@@ -104,6 +106,7 @@ BOOLEAN_KEYS = frozenset(key for key, (parser, _, _) in KEYS.items() if parser i
 class Settings:
     include_tests: bool = False
     exclude: tuple[str, ...] = ()
+    exclude_seeding: bool = False
     request_handler_decorators: tuple[str, ...] = ()
     background_decorators: tuple[str, ...] = ()
     project_root: str | None = None
@@ -142,7 +145,21 @@ class Settings:
         if any(fnmatch.fnmatch(str(posix), pattern) or posix.match(pattern)
                for pattern in self.exclude):
             return True
+        if self.exclude_seeding and is_seeding_script(posix.name):
+            return True
         return not self.include_tests and is_test_file(posix)
+
+
+#: Scripts that fill a database with demo or random data (``random_data.py``,
+#: a ``populatedb`` management command): a slow loop there costs a developer
+#: a few seconds once, not every user on every request.
+SEEDING_SCRIPT = re.compile(
+    r"(?:^|_)(?:random_data|seed(?:s|_\w+)?|populate\w*|fake(?:s|_\w+)?|demo(?:_\w+)?|sample_data|dummy_data)"
+    r"(?:_|$)")
+
+
+def is_seeding_script(filename: str) -> bool:
+    return bool(SEEDING_SCRIPT.search(filename.removesuffix(".py")))
 
 
 def is_test_file(path: PurePosixPath) -> bool:

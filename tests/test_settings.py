@@ -202,6 +202,34 @@ def test_excluded_file_is_not_analysed(tmp_path):
     assert [d.code for d in found] == ["PR303"]
 
 
+@pytest.mark.parametrize("relpath, skipped", [
+    ("scripts/random_data.py", True),
+    ("shop/management/commands/populatedb.py", True),
+    ("shop/management/commands/populate_demo.py", True),
+    ("seed.py", True),
+    ("fixtures_gen/fake_orders.py", True),
+    ("shop/models.py", False),
+    ("shop/reseeding.py", False),
+    ("shop/demographics.py", False),
+])
+def test_exclude_seeding_skips_seeding_scripts(relpath, skipped):
+    assert Settings(exclude_seeding=True).skips(relpath) is skipped
+    assert not Settings().skips(relpath)
+
+
+SEEDING = "import time\n\n\nasync def fill():\n    time.sleep(1)\n"
+
+
+def test_seeding_script_is_analysed_unless_excluded(tmp_path):
+    included = project(tmp_path / "included", pyproject="")
+    excluded = project(tmp_path / "excluded", pyproject="[tool.persistlint]\nexclude_seeding = true\n")
+    for root in (included, excluded):
+        (root / "random_data.py").write_text(SEEDING, encoding="utf-8")
+    found = engine.analyse(str(included / "random_data.py"), SEEDING, {"cache": "false"})
+    assert [d.code for d in found] == ["PR303"]
+    assert engine.analyse(str(excluded / "random_data.py"), SEEDING, {"cache": "false"}) == []
+
+
 CUSTOM_ROUTE = (
     "import time\n\nfrom myframework import route\n\n\n"
     '@route("/poll")\n'

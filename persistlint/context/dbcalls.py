@@ -176,7 +176,7 @@ def resolve(call: nodes.Call, ctx) -> Resolved | None:
         found = ctx.resolve(call)
         if found is None or not _is_known(found.qualname):
             found = _query_property_call(call, ctx) or _custom_queryset_call(call, found, ctx) \
-                or _related_manager_call(call, ctx) or found
+                or _related_manager_call(call, ctx) or _dynamic_model_call(call) or found
         memo[id(call)] = found
     return memo[id(call)]
 
@@ -204,6 +204,8 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
                     or (owner in SA_SESSIONS and inner_method == "query"):
                 return Resolved(f"{SA_QUERY}.{method}", inner.evidence)
         return None
+    if isinstance(receiver, nodes.Name):
+        return _query_built_in_steps(receiver, method, ctx)
     if isinstance(receiver, nodes.Attribute) and receiver.attrname == "query":
         model = model_of(receiver.expr, ctx)
         info = ctx.project.model_named(model) if model else None
@@ -212,6 +214,20 @@ def _query_property_call(call: nodes.Call, ctx) -> Resolved | None:
     if isinstance(receiver, nodes.Attribute) and receiver.attrname == "session" \
             and is_flask_sqlalchemy(receiver.expr):
         return Resolved(f"sqlalchemy.orm.scoped_session.{method}", Evidence.IMPORT_ALIAS)
+    return None
+
+
+def _query_built_in_steps(name: nodes.Name, method: str, ctx) -> Resolved | None:
+    """``solves.all()`` after ``solves = Solves.query.filter_by(...)`` (or
+    ``session.query(M)``): a query built in steps, run by a method of the name."""
+    for value in assigned_values(name):
+        inner = resolve(value, ctx) if isinstance(value, nodes.Call) else None
+        if inner is None:
+            continue
+        owner, inner_method = split(inner.qualname)
+        if (owner == SA_QUERY and inner_method in QUERY_BUILDERS) \
+                or (owner in SA_SESSIONS and inner_method == "query"):
+            return Resolved(f"{SA_QUERY}.{method}", inner.evidence)
     return None
 
 
@@ -309,7 +325,67 @@ def _custom_queryset_call(call: nodes.Call, found: Resolved | None, ctx) -> Reso
     typed = ctx.type_of(call)
     if typed is not None and is_django_queryset_class(typed.qualname):
         return Resolved("django.db.models.QuerySet.filter", found.evidence)
+    receiver = call.func.expr if isinstance(call.func, nodes.Attribute) else None
+    if isinstance(receiver, nodes.Call) and _returns_own_clone(infer.lookup_qualname(found.qualname)):
+        inner = resolve(receiver, ctx)
+        if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS:
+            return Resolved("django.db.models.QuerySet.filter", found.evidence)
     return None
+
+
+#: Calls that return a Django model class known only at run time.
+DYNAMIC_MODEL_SOURCES = frozenset({"model_class", "get_model"})
+
+
+def dynamic_model(call: nodes.Call) -> str | None:
+    """The name holding the model of a queryset chain on a model known only
+    at run time (``model.objects.filter(...)`` after ``model = ct.model_class()``)."""
+    for part in chain_calls(call):
+        if _dynamic_model_call(part) is not None:
+            return part.func.expr.expr.name
+    return None
+
+
+def _dynamic_model_call(call: nodes.Call) -> Resolved | None:
+    """``model.objects.filter(...)`` where ``model = ct.model_class()`` or
+    ``apps.get_model(...)`` (generic code over several models): a Django
+    queryset of a model inference cannot name."""
+    func = call.func
+    if not (isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Attribute)
+            and func.expr.attrname == "objects" and isinstance(func.expr.expr, nodes.Name)):
+        return None
+    if func.attrname not in DJANGO_READS | DJANGO_WRITES.keys() | DJANGO_IN_MEMORY | DJANGO_CLONES:
+        return None
+    source = next(iter(assigned_values(func.expr.expr)), None)
+    if isinstance(source, nodes.Call) and isinstance(source.func, (nodes.Attribute, nodes.Name)) \
+            and (source.func.attrname if isinstance(source.func, nodes.Attribute) else source.func.name) \
+            in DYNAMIC_MODEL_SOURCES:
+        return Resolved(f"django.db.models.QuerySet.{func.attrname}", Evidence.INFERRED)
+    return None
+
+
+#: Queryset methods that return a copy of the queryset.
+DJANGO_CLONES = frozenset({"_clone", "_chain", "all", "filter", "exclude", "order_by", "annotate",
+                           "select_related", "prefetch_related", "only", "defer", "distinct", "using"})
+
+
+def _returns_own_clone(function: nodes.NodeNG | None) -> bool:
+    """A queryset mixin's method, called on a queryset, that returns a copy
+    of it (``clone = self._clone(); ...; return clone``), which inference
+    cannot type from the mixin alone."""
+    if not isinstance(function, nodes.FunctionDef):
+        return False
+    returns = [r.value for r in function.nodes_of_class(nodes.Return) if r.scope() is function]
+    if not returns:
+        return False
+    for value in returns:
+        if isinstance(value, nodes.Name):
+            value = next(iter(assigned_values(value)), None)
+        if not (isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute)
+                and isinstance(value.func.expr, nodes.Name) and value.func.expr.name == "self"
+                and value.func.attrname in DJANGO_CLONES):
+            return False
+    return True
 
 
 def is_django_queryset_class(qualname: str) -> bool:
@@ -389,7 +465,7 @@ def _classify(call: nodes.Call, ctx) -> DbCall | None:
                       target=target, **made)
     if owner == SA_QUERY:
         query = _legacy_query(call)
-        model = _query_model(query, ctx)
+        model = next(filter(None, (_query_model(part, ctx) for part in chain_calls(call))), None)
         made["receiver"] = source_text(receiver_of(query)) if query is not None else None
         if method in SA_QUERY_READS:
             return DbCall(call, READ, "sqlalchemy", evidence, model, call, **made)
@@ -570,10 +646,18 @@ def _legacy_query(call: nodes.Call) -> nodes.Call | None:
                  if isinstance(part.func, nodes.Attribute) and part.func.attrname == "query"), None)
 
 
-def _query_model(query: nodes.Call | None, ctx) -> str | None:
-    """``session.query(M)`` -> M (the first entity, when it is a class)."""
-    if query is not None and query.args:
-        first = query.args[0]
+def _query_model(root: nodes.NodeNG, ctx) -> str | None:
+    """``session.query(M)`` -> M (the first entity, when it is a class);
+    ``M.query.filter(...)`` (Flask-SQLAlchemy) -> M."""
+    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
+            and isinstance(root.func.expr, nodes.Attribute) and root.func.expr.attrname == "query":
+        model = model_of(root.func.expr.expr, ctx)
+        info = ctx.project.model_named(model) if model else None
+        if info and info.get("orm") in {"sqlalchemy", "sqlmodel"}:
+            return model
+    if isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute) \
+            and root.func.attrname == "query" and root.args:
+        first = root.args[0]
         if isinstance(first, nodes.Attribute) and model_of(first.expr, ctx):
             return None  # a column, not an entity
         return model_of(first, ctx)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import gc
 import hashlib
 import threading
@@ -105,7 +106,7 @@ class _Boundary:
             if root in self.roots:
                 return
             self.roots.insert(0, root)
-            for base in (root, root / "src"):
+            for base in source_bases(root):
                 if not base.is_dir():
                     continue
                 for child in base.iterdir():
@@ -133,7 +134,7 @@ class _Boundary:
     def project_module(self, modname: str) -> nodes.Module:
         parts = modname.split(".")
         for root in list(self.roots):  # noqa: PR306 - a snapshot: another thread may activate a root
-            for base in (root, root / "src"):
+            for base in source_bases(root):
                 candidate = base.joinpath(*parts)
                 for path in (candidate.with_suffix(".py"), candidate / "__init__.py"):
                     if path.is_file():
@@ -200,6 +201,25 @@ BOUNDARY = _Boundary()
 
 # ---------------------------------------------------------------- parsing
 
+@functools.lru_cache(maxsize=64)
+def source_bases(root: Path) -> tuple[Path, ...]:
+    """The directories imports start from: the root, ``src/``, and a Django
+    project directory that is not itself a package (``netbox/manage.py``
+    beside ``netbox/dcim/``, imported as ``dcim``)."""
+    bases = [root, root / "src"]
+    try:
+        children = sorted(root.iterdir())
+    except OSError:
+        children = []
+    for child in children:
+        with contextlib.suppress(OSError):
+            if child.name != "src" and not child.is_symlink() and child.is_dir() \
+                    and (child / "manage.py").is_file() \
+                    and not (child / "__init__.py").exists():
+                bases.append(child)
+    return tuple(bases)
+
+
 def module_name(path: Path, root: Path) -> tuple[str, bool]:
     """Dotted module name of a file inside the project, and whether it is a
     package ``__init__``."""
@@ -208,7 +228,7 @@ def module_name(path: Path, root: Path) -> tuple[str, bool]:
     except ValueError:
         return path.stem, False
     parts = list(relative.with_suffix("").parts)
-    if parts and parts[0] == "src" and len(parts) > 1:
+    if len(parts) > 1 and root / parts[0] in source_bases(root):
         parts = parts[1:]
     is_package = bool(parts) and parts[-1] == "__init__"
     if is_package:

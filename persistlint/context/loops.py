@@ -15,6 +15,7 @@ from astroid import nodes
 
 from persistlint.context import brain, infer, inside
 from persistlint.context.bindings import assigned_values, bound_names, chain_calls, chain_root, names_in
+from persistlint.context.dbcalls import QUERY_BUILDERS
 
 #: Comprehensions: each runs its element expression once per item.
 COMPREHENSIONS = (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)
@@ -95,9 +96,13 @@ def per_iteration_loop(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
 
 def _statement_names(node: nodes.NodeNG) -> set[str]:
     """Names the statement a call runs is built from, through local names
-    (``stmt = select(M).where(M.id == item.id)``)."""
+    (``stmt = select(M).where(M.id == item.id)``), also a query built in
+    steps and run by a method of its name (``q = M.query.filter_by(..)``; ``q.all()``)."""
     found: set[str] = set()
     if isinstance(node, nodes.Call):
+        if isinstance(node.func, nodes.Attribute) and isinstance(node.func.expr, nodes.Name):
+            for part in chain_calls(node):
+                found |= names_in(part)
         for arg in node.args:
             if isinstance(arg, nodes.Name):
                 for value in assigned_values(arg):
@@ -290,10 +295,16 @@ def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:
         parent = assign.parent
         opened = isinstance(parent, (nodes.With, nodes.AsyncWith)) or (
             isinstance(parent, (nodes.Assign, nodes.AnnAssign))
-            and isinstance(parent.value, (nodes.Call, nodes.Await)))
+            and isinstance(parent.value, (nodes.Call, nodes.Await)) and not _builds_query(parent.value))
         if opened and inside(assign, loop):
             return True
     return False
+
+
+def _builds_query(value: nodes.NodeNG) -> bool:
+    """``M.query.filter_by(...)``: a query built in steps, not a session."""
+    return isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
+        and value.func.attrname in QUERY_BUILDERS
 
 
 def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[str],

@@ -481,6 +481,9 @@ def _django_attribute(owner: nodes.ClassDef) -> Iterator[tuple[str, dict]]:
             if leaf not in DJANGO_NON_COLUMNS:
                 db_column = _literal(keywords.get("db_column"), None)
                 yield f"{name}_id", {"kind": "column", "column": db_column or f"{name}_id"}
+        elif leaf == "GenericForeignKey":  # one lazy query per row; only prefetch_related loads it
+            yield name, {"kind": "relationship", "target": None, "lazy": "select", "uselist": False,
+                         "field": leaf}
         elif leaf not in DJANGO_NON_COLUMNS:
             db_column = _literal(keywords.get("db_column"), None)
             found = {"kind": "column", "column": db_column or name}
@@ -1026,10 +1029,11 @@ CUSTOM_SAVE_BASES = {"mptt.models.MPTTModel": "is an MPTT tree node (save() main
                      "polymorphic.models.PolymorphicModel": "is polymorphic (save() writes several tables)"}
 
 
-def custom_save(model: str | None, ctx) -> str | None:
-    """Why a Django model's ``save()`` does more than write its row, when it
-    does: the project overrides it, or a tree or polymorphic library base
-    does (``bulk_create``/``bulk_update`` never call it)."""
+def custom_save(model: str | None, ctx, method: str = "save") -> str | None:
+    """Why a Django model's ``save()`` (or ``delete()``) does more than write
+    its row, when it does: the project overrides it, or a tree or polymorphic
+    library base does (``bulk_create``/``bulk_update`` and a queryset's
+    ``delete()`` never call it)."""
     info = ctx.project.model_named(model) if model else None
     qualname = (info or {}).get("qualname") or model
     klass = infer.lookup_qualname(qualname) if qualname and "." in qualname else None
@@ -1037,7 +1041,7 @@ def custom_save(model: str | None, ctx) -> str | None:
         return None
     for base in klass.bases:  # library bases outside the analysed code, by their import
         named = infer.dotted_import(base)
-        if named in CUSTOM_SAVE_BASES:
+        if named in CUSTOM_SAVE_BASES and method == "save":
             return CUSTOM_SAVE_BASES[named]
     try:
         lineage = [klass, *klass.ancestors()]
@@ -1045,12 +1049,12 @@ def custom_save(model: str | None, ctx) -> str | None:
         lineage = [klass]
     root = str(ctx.project.root)
     for owner in lineage:
-        if owner.qname() in CUSTOM_SAVE_BASES:
+        if owner.qname() in CUSTOM_SAVE_BASES and method == "save":
             return CUSTOM_SAVE_BASES[owner.qname()]
         if not str(getattr(owner.root(), "file", "") or "").startswith(root):
             continue  # Django's own Model, or a library class seen through a stub
-        if any(isinstance(m, nodes.FunctionDef) for m in owner.locals.get("save", [])):
-            return "overrides save()"
+        if any(isinstance(m, nodes.FunctionDef) for m in owner.locals.get(method, [])):
+            return f"overrides {method}()"
     return None
 
 

@@ -5,23 +5,15 @@ Policy the query rules share (how severe a refetch is, what the session's
 :mod:`persistlint.context`.
 """
 
-import re
-
+from persistlint import settings
 from persistlint.context.entities import Refetch
 from persistlint.diagnostic import Evidence, Severity
 
 CATEGORY = "Query Efficiency"
 
-#: Scripts that fill a database with demo or random data (``random_data.py``,
-#: a ``populatedb`` management command): a slow loop there costs a developer
-#: a few seconds once, not every user on every request.
-SEEDING_SCRIPT = re.compile(
-    r"(?:^|_)(?:random_data|seed\w*|populate\w*|fake\w*|demo\w*|sample_data|dummy_data)(?:_|$)")
-
 
 def is_seeding_script(ctx) -> bool:
-    stem = ctx.relpath.rpartition("/")[2].removesuffix(".py")
-    return bool(SEEDING_SCRIPT.search(stem))
+    return settings.is_seeding_script(ctx.relpath.rpartition("/")[2])
 
 
 def seeding_cap(severity: Severity, ctx) -> tuple[Severity, str]:

@@ -79,19 +79,23 @@ def check(node: nodes.Call, ctx):
     severity = Severity.MEDIUM if found.kind in ROUND_TRIPS or trip is not None else Severity.LOW
     what = _what(found, node)
     also = f", and {loops.short(trip.call, 40)} reaches the database each time" if trip is not None else ""
-    custom_save = models.custom_save(found.model, ctx) if found.api == "django" else None
+    method = "delete" if found.kind == dbcalls.DELETE_ROW else "save"
+    custom_save = models.custom_save(found.model, ctx, method) if found.api == "django" else None
     if custom_save:
         also += f" ({found.model_name} {custom_save}, which bulk operations skip)"
     yield Finding.at(
         node, severity,
         f"{what} one at a time per item of {loops.loop_label(loop)}{also}",
-        CUSTOM_SAVE_FIX if custom_save else _recommendation(found, trip),
+        (CUSTOM_DELETE_FIX if method == "delete" else CUSTOM_SAVE_FIX) if custom_save
+        else _recommendation(found, trip),
         evidence=found.evidence,
     )
 
 
 CUSTOM_SAVE_FIX = "keep the per-row save() if its extra work is needed for every row; otherwise " \
     "bulk_create/bulk_update and do that work once for all rows"
+CUSTOM_DELETE_FIX = "keep the per-row delete() if its extra work is needed for every row; otherwise " \
+    "filter(pk__in=ids).delete() and do that work once for all rows"
 
 
 def _through_project(call: nodes.Call, ctx):

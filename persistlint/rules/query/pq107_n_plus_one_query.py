@@ -84,6 +84,8 @@ def _query_in_loop(call: nodes.Call, ctx):
     loop = loops.per_iteration_loop(call, ctx)
     if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
+    if dbcalls.dynamic_model(call) in loops.iteration_names(loop):
+        return  # one query per model (``for ct in content_types: ct.model_class().objects...``), not per row
     related = _related_manager_of_row(call, ctx)
     if related is not None and related[1] in related[0].statement.eager and _uses_prefetch_cache(call, ctx):
         return  # ``product.tags.count()`` after prefetch_related("tags")
@@ -292,7 +294,8 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     if rows.api == "django":
-        loader = "prefetch_related" if relationship.get("uselist") else "select_related"
+        generic = relationship.get("field") == "GenericForeignKey"  # select_related cannot follow it
+        loader = "prefetch_related" if relationship.get("uselist") or generic else "select_related"
         fix = f"{loader}('{attribute.attrname}') on the queryset"
     else:
         fix = f"options(selectinload({model}.{attribute.attrname})) on the query" + (

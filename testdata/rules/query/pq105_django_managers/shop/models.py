@@ -42,6 +42,10 @@ class Variant(models.Model):
 class Warehouse(models.Model):
     name = models.CharField(max_length=50)
 
+    def delete(self, *args, **kwargs):
+        self.stock_set.update(quantity=0)
+        return super().delete(*args, **kwargs)
+
 
 class Stock(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stocks")
@@ -67,3 +71,25 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
         super().save(*args, **kwargs)
+
+
+class SpecificMixin:
+    """A queryset mixin: inference cannot type ``self._clone()`` from it alone."""
+
+    def specific(self, defer=False):
+        clone = self._clone()
+        clone.defer_specific = defer
+        return clone
+
+    def describe(self):
+        return "notes"
+
+
+class NoteQuerySet(SpecificMixin, models.QuerySet):
+    pass
+
+
+class Note(models.Model):
+    text = models.CharField(max_length=50)
+
+    objects = NoteQuerySet.as_manager()

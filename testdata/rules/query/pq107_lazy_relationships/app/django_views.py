@@ -1,4 +1,4 @@
-from app.models import Author, Book
+from app.models import Author, Book, Bookmark
 
 
 def books(request):
@@ -26,3 +26,10 @@ def nested(authors):
         print(titles)
     for book in Book.objects.filter(title="x"):  # ok: PQ107
         print(book.title)
+
+
+def bookmarked(owner_ids):
+    targets = [mark.target for mark in Bookmark.objects.filter(object_id__in=owner_ids)]  # PQ107[HIGH]: 16 "prefetch_related('target')"
+    loaded = [mark.target for mark in Bookmark.objects.prefetch_related("target")]  # ok: PQ107
+    ids = [mark.object_id for mark in Bookmark.objects.all()]  # ok: PQ107
+    return targets, loaded, ids

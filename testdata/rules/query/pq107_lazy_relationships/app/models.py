@@ -1,3 +1,5 @@
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models as dj
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -49,6 +51,12 @@ class Author(dj.Model):
 class Book(dj.Model):
     title = dj.CharField(max_length=100)
     author = dj.ForeignKey(Author, on_delete=dj.CASCADE, related_name="books")
+
+
+class Bookmark(dj.Model):
+    content_type = dj.ForeignKey(ContentType, on_delete=dj.CASCADE)
+    object_id = dj.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
 
 
 class Product(Base):
