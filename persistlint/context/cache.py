@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover - not on Windows
 CACHE_DIR = ".persistlint_cache"
 #: how a context's ``problems`` say that the disk cache was not used (and why)
 REFUSED_NOTE = "cache not used: "
-FORMAT = 3  # 3: syntax-tree digests for Python modules, with ctime and inode
+FORMAT = 4  # 4: per-module records for incremental builds; 3: syntax-tree digests, ctime and inode
 CONTEXT_FILE = "context.json"
 LOCK_FILE = "lock"
 IGNORE_FILE = ".gitignore"
@@ -355,12 +355,20 @@ class ContextCache:
             return data["context"]
         return None
 
-    def save(self, key: str, manifest: dict[str, list], context: dict[str, Any], hashed_at: int) -> None:
+    def previous_records(self) -> dict[str, Any] | None:
+        """What the previous build recorded for the next one to reuse
+        (:mod:`persistlint.context.build`), or None."""
+        data = self._payload()
+        records = data.get("records") if data else None
+        return records if isinstance(records, dict) else None
+
+    def save(self, key: str, manifest: dict[str, list], context: dict[str, Any], hashed_at: int,
+             records: dict[str, Any] | None = None) -> None:
         directory = self.directory()
         if directory is None:
             return
         payload = {"format": FORMAT, "key": key, "hashed_at": hashed_at, "manifest": manifest,
-                   "context": context}
+                   "context": context, "records": records}
         try:
             write_json(directory, CONTEXT_FILE, payload)
         except OSError as exc:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import warnings
 from pathlib import Path
 
@@ -47,3 +48,114 @@ def context_digest(path: Path, data: bytes) -> str:
             digest = hashlib.sha1(f"{read_for_triggers}\0{dump}".encode("utf-8", "surrogatepass"))
             return "ast:" + digest.hexdigest()
     return hashlib.sha1(data).hexdigest()
+
+
+# ---------------------------------------------------------------- what depends on what
+
+def imported_modules(data: bytes, module: str, is_package: bool) -> set[str]:
+    """Dotted names a module's ``import`` statements may load (anywhere in
+    it, relative ones resolved; ``from a.b import c`` may load ``a.b.c``),
+    with their parent packages. Empty when it does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                if node.level - 1 > len(parts):
+                    continue
+                parts = parts[:len(parts) - (node.level - 1)]
+                base = ".".join([*parts, *([base] if base else [])])
+            if base:
+                found.add(base)
+            found.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names
+                         if alias.name != "*")
+    with_parents = set()
+    for name in found:
+        parts = name.split(".")
+        with_parents.update(".".join(parts[:index]) for index in range(1, len(parts) + 1))
+    return with_parents
+
+
+def closures(imports: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Each module's transitive project imports (itself included): the
+    modules inference in it may read."""
+    found: dict[str, set[str]] = {}
+    for start in imports:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for target in imports.get(todo.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        found[start] = seen
+    return found
+
+
+def fingerprint(value) -> str:
+    """A digest of JSON-like data (dict order kept: it is part of the data)."""
+    return hashlib.sha1(json.dumps(value, default=repr).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ReadsRecorded(dict):
+    """A dict that notes which keys are read (``everything`` once it is
+    iterated): what a module's facts read of the project's entry points or
+    function summaries, so that an edit elsewhere redoes them only when
+    something they read changed."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.start()
+
+    def start(self) -> None:
+        self.read: set[str] = set()
+        self.everything = False
+
+    def reads(self) -> list[str] | None:
+        """The keys read since :meth:`start`, sorted; None: every key."""
+        return None if self.everything else sorted(map(str, self.read))
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _all(self) -> None:
+        self.everything = True
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._all()
+        return super().__len__()
+
+    def keys(self):
+        self._all()
+        return super().keys()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def items(self):
+        self._all()
+        return super().items()

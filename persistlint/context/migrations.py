@@ -75,8 +75,12 @@ class _Source:
 
 # ---------------------------------------------------------------- entry point
 
-def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
+def scan(root: Path, files: list[Path], read: set[str] | None = None) -> tuple[list[dict], list[str]]:
     """Every trigger alive after all migrations ran, and the problems met.
+
+    ``read``, when given, receives the relative paths of the files the
+    result depends on beyond their names (read for triggers, or a problem):
+    an edit of any other file cannot change it.
 
     A trigger is ``{"name", "table", "event", "events", "columns", "timing",
     "level", "function", "notifies", "channel", "channels", "source"}``;
@@ -93,12 +97,15 @@ def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
             text, capped = read_text(path, MAX_SQL_BYTES, errors="replace")
         except SourceError as exc:
             problems.append(f"{relpath}: {exc}")
+            _note(read, relpath)
             continue
         if capped:
+            _note(read, relpath)
             problems.append(f"{relpath}: larger than {MAX_SQL_BYTES} bytes; only the first {MAX_SQL_BYTES} "
                             f"read for triggers")
         if not TRIGGER_WORDS.search(text):
             continue
+        _note(read, relpath)
         try:
             source = _sql_source(relpath, path.suffix, text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -116,6 +123,11 @@ def scan(root: Path, files: list[Path]) -> tuple[list[dict], list[str]]:
                 problems.append(f"{source.relpath}:{text.line}: SQL not understood "
                                 f"({exc.__class__.__name__}); skipped")
     return state.triggers(), problems
+
+
+def _note(read: set[str] | None, relpath: str) -> None:
+    if read is not None:
+        read.add(relpath)
 
 
 # ---------------------------------------------------------------- SQL text from files

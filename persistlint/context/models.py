@@ -93,25 +93,36 @@ _LEGACY_LAZY = {True: "select", False: "joined", None: "noload"}
 
 def scan(file_contexts: list[FileContext]) -> tuple[dict, dict, list[str]]:
     """Return (models, db_settings, problems)."""
-    records: list[dict] = []
-    factories: list[dict] = []
-    engines: list[dict] = []
-    django_databases: list[dict] = []
-    problems: list[str] = []
-    for fctx in file_contexts:
-        try:
-            records.extend(_file_models(fctx))
-            factory_calls, engine_calls = _file_settings(fctx)
-            factories.extend(factory_calls)
-            engines.extend(engine_calls)
-            django_databases.extend(_django_databases(fctx))
-        except _SCAN_ERRORS as exc:
-            problems.append(f"{fctx.relpath}: cannot read models or database settings "
-                            f"({exc.__class__.__name__})")
+    return merge([scan_file(fctx) for fctx in file_contexts])
+
+
+def scan_file(fctx: FileContext) -> dict[str, list]:
+    """What one module declares: its model records, session factories,
+    engines and Django database settings (plain JSON data, so the context
+    build can keep it per module), and the problems met reading them."""
+    part: dict[str, list] = {"records": [], "factories": [], "engines": [], "databases": [], "problems": []}
+    try:
+        part["records"].extend(_file_models(fctx))
+        factories, engines = _file_settings(fctx)
+        part["factories"].extend(factories)
+        part["engines"].extend(engines)
+        part["databases"].extend(_django_databases(fctx))
+    except _SCAN_ERRORS as exc:
+        part["problems"].append(f"{fctx.relpath}: cannot read models or database settings "
+                                f"({exc.__class__.__name__})")
+    return part
+
+
+def merge(parts: list[dict[str, list]]) -> tuple[dict, dict, list[str]]:
+    """The project's (models, db_settings, problems) from every module's
+    :func:`scan_file`, in the modules' order."""
+    records = [record for part in parts for record in part["records"]]
+    factories = [found for part in parts for found in part["factories"]]
+    engines = [found for key in ("engines", "databases") for part in parts for found in part[key]]
     models = _keyed(records)
     _complete_uselist(models)
     _add_reverse_relationships(models)
-    return models, _settings(factories, engines + django_databases), problems
+    return models, _settings(factories, engines), [problem for part in parts for problem in part["problems"]]
 
 
 # ---------------------------------------------------------------- models

@@ -429,46 +429,62 @@ def propagate(functions: dict[str, FunctionSummary]) -> dict[str, FunctionSummar
 
 def build(file_contexts: list[FileContext]) -> dict[str, FunctionSummary]:
     """Summaries of every project function, edges pruned to project
-    functions, effects propagated."""
+    functions, effects propagated. The context build runs the same steps
+    per module (:func:`module_summaries`, :func:`defined`,
+    :func:`entities_through_calls`), so that it can redo them for the
+    modules an edit reaches only."""
     functions: dict[str, FunctionSummary] = {}
     for fctx in file_contexts:
-        for function in fctx.module.nodes_of_class(nodes.FunctionDef):
-            try:
-                functions[function.qname()] = summarize(function, fctx)
-            except RecursionError:
-                fctx.project.problems.append(f"{fctx.relpath}:{function.lineno}: too deeply nested to summarise")
-            except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
-                fctx.project.problems.append(
-                    f"{fctx.relpath}:{function.lineno}: cannot summarise: {exc.__class__.__name__}: {exc}")
-        infer.forget_inferences()  # the next module's inferences start afresh: bounded memory
-    functions = {name: attrs.evolve(summary,
-                                    calls=[c for c in _defined_calls(summary.calls, functions)],
-                                    offloads=[q for q in summary.offloads if q in functions])
-                 for name, summary in functions.items()}
-    _entities_through_calls(file_contexts, functions)
+        functions.update(module_summaries(fctx))
+    functions = {name: defined(summary, functions) for name, summary in functions.items()}
+    if file_contexts:
+        file_contexts[0].project.functions = functions
+    for fctx in file_contexts:
+        entities_through_calls(fctx, functions)
     return propagate(functions)
 
 
-def _entities_through_calls(file_contexts: list[FileContext], functions: dict[str, FunctionSummary]) -> None:
+def module_summaries(fctx: FileContext) -> dict[str, FunctionSummary]:
+    """The summaries of one module's functions, by their own bodies (call
+    edges not yet pruned to project functions, effects not propagated);
+    problems go to the project's list."""
+    functions: dict[str, FunctionSummary] = {}
+    for function in fctx.module.nodes_of_class(nodes.FunctionDef):
+        try:
+            functions[function.qname()] = summarize(function, fctx)
+        except RecursionError:
+            fctx.project.problems.append(f"{fctx.relpath}:{function.lineno}: too deeply nested to summarise")
+        except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
+            fctx.project.problems.append(
+                f"{fctx.relpath}:{function.lineno}: cannot summarise: {exc.__class__.__name__}: {exc}")
+    infer.forget_inferences()  # the next module's inferences start afresh: bounded memory
+    return functions
+
+
+def defined(summary: FunctionSummary, functions: dict[str, FunctionSummary]) -> FunctionSummary:
+    """``summary`` with its call edges and offloads pruned to the project
+    functions that run (``functions``: every project function's summary)."""
+    return attrs.evolve(summary, calls=list(_defined_calls(summary.calls, functions)),
+                        offloads=[q for q in summary.offloads if q in functions])
+
+
+def entities_through_calls(fctx: FileContext, functions: dict[str, FunctionSummary]) -> None:
     """Entity facts that depend on other functions' summaries (an entity a
     repository's ``get_by_id`` returns, fetched by the id it is given),
-    computed again once every summary exists."""
-    if not file_contexts:
-        return
-    project = file_contexts[0].project
-    project.functions = functions
-    for fctx in file_contexts:
-        for function in fctx.module.nodes_of_class(nodes.FunctionDef):
-            summary = functions.get(function.qname())
-            if summary is None or not summary.calls:
-                continue
-            try:
-                functions[summary.qualname] = attrs.evolve(
-                    summary, fetches=entities.fetches(function, fctx),
-                    passes_ids=entities.passed_ids(function, fctx))
-            except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
-                project.problems.append(f"{fctx.relpath}:{function.lineno}: cannot summarise entities: "
-                                        f"{exc.__class__.__name__}: {exc}")
+    computed again for one module's functions once every summary exists
+    (``functions``, which is also the project's ``functions``) and written
+    back into ``functions``."""
+    for function in fctx.module.nodes_of_class(nodes.FunctionDef):
+        summary = functions.get(function.qname())
+        if summary is None or not summary.calls:
+            continue
+        try:
+            functions[summary.qualname] = attrs.evolve(
+                summary, fetches=entities.fetches(function, fctx),
+                passes_ids=entities.passed_ids(function, fctx))
+        except Exception as exc:  # noqa: BLE001 - one odd function must not sink the context
+            fctx.project.problems.append(f"{fctx.relpath}:{function.lineno}: cannot summarise entities: "
+                                         f"{exc.__class__.__name__}: {exc}")
 
 
 def _defined_calls(calls: Iterable[CallSite], functions: dict[str, FunctionSummary]) -> Iterable[CallSite]:
