@@ -147,8 +147,10 @@ def build(root: Path, settings: Settings, files: list[Path], key: str,
 
 
 RECORDS = "build.records"  # context.memo: what the next build may reuse (None: nothing)
-#: context.memo: the modules whose facts this build computed from their trees
-SUMMARISED, LINKED = "build.summarised", "build.linked"
+#: context.memo: the modules whose own summaries, and whose call edges and
+#: entity facts, this build computed from their trees; the project-wide
+#: parts it read again ("tech stack", "triggers")
+SUMMARISED, LINKED, REREAD = "build.summarised", "build.linked", "build.reread"
 
 
 class _Incremental:
@@ -187,6 +189,7 @@ class _Incremental:
         self.complete = True
         self.summarised: list[str] = []
         self.linked: list[str] = []
+        self.reread: list[str] = []
 
     # -- helpers -----------------------------------------------------------------
     def part(self, name: str, compute, fallback):
@@ -236,7 +239,8 @@ class _Incremental:
                   lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
         context.best_practices = self.part("best practices", lambda: knowledge.references_for(
             context.tech_stack, context.db_config), [])
-        context.memo[SUMMARISED], context.memo[LINKED] = self.summarised, self.linked
+        context.memo[SUMMARISED], context.memo[LINKED], context.memo[REREAD] = \
+            self.summarised, self.linked, self.reread
         context.memo[RECORDS] = self.records if self.complete and not self.budget.noted else None
         return context
 
@@ -246,6 +250,7 @@ class _Incremental:
                   incremental.TEXT_READ_MODULES}
         found = self.previous.get("stack")
         if not found or found["inputs"] != inputs:
+            self.reread.append("tech stack")
             result, problems = self.part("tech stack", lambda: stack.detect(self.root),
                                          ({"db": None, "orm": None, "async": None, "web": None}, []))
             found = {"inputs": inputs, "result": result, "problems": problems}
@@ -330,6 +335,7 @@ class _Incremental:
         found = self.previous.get("triggers")
         candidates = [p for p in self.files if p.suffix in CONTEXT_SUFFIXES]
         if found is None or self._triggers_changed(found, candidates):
+            self.reread.append("triggers")
             read: set[str] = set()
             result, problems = self.part("triggers", lambda: migrations.scan(self.root, candidates, read),
                                          ([], []))
