@@ -5,7 +5,6 @@ each part of the context for its facts."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -13,20 +12,10 @@ from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
 from persistlint.context import incremental, knowledge, migrations, models, results, stack, summaries
-from persistlint.context.files import SourceError, printable, read_regular, read_source, read_text
-from persistlint.context.files import unreadable_reason
+from persistlint.context.files import CONTEXT_SUFFIXES, SourceError, read_regular, read_source, read_text
+from persistlint.context.files import project_files  # noqa: F401 - the listing the build reads
 from persistlint.settings import Settings
 
-SKIPPED_DIRS = frozenset({
-    "__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages",
-    "htmlcov", "__pypackages__",
-})
-CONTEXT_SUFFIXES = (".py", ".sql")
-MANIFESTS = (
-    "requirements*.txt", "requirements/*.txt", "pyproject.toml", "setup.cfg", "setup.py", "Pipfile",
-    "package.json", "go.mod", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
-    "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini", "prisma/schema.prisma", "schema.prisma",
-)
 MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
 #: the whole context build may take this many times the per-file time budget
 CONTEXT_BUDGET_FACTOR = 12
@@ -54,50 +43,9 @@ class _Budget:
         return True
 
 
-def _is_project(directory: Path) -> bool:
-    return any((directory / marker).is_file() for marker in ("pyproject.toml", "setup.cfg"))
-
-
-def project_files(root: Path, settings: Settings, problems: list[str] | None = None) -> list[Path]:
-    """Python and SQL files of the project (tests and excludes left out),
-    plus the manifests the stack is read from. Entries that cannot be read
-    safely (FIFOs, devices, dangling or looping links, links out of the
-    project, undecodable names) are left out, each noted in ``problems``."""
-    found: list[Path] = []
-    problems = [] if problems is None else problems
-
-    def readable(path: Path) -> bool:
-        reason = unreadable_reason(path, root)
-        if reason is not None:
-            problems.append(f"{printable(path.relative_to(root).as_posix())}: {reason}")
-        return reason is None
-
-    for directory, subdirs, files in os.walk(root):
-        # A directory with a project file of its own is another project: its
-        # files are linted with their own root and context.
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS
-                            and not d.endswith(".egg-info") and not _is_project(Path(directory, d)))
-        for name in sorted(files):
-            if not name.endswith(CONTEXT_SUFFIXES):
-                continue
-            path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            if not settings.skips(relative) and readable(path):
-                found.append(path)
-    for base in (root, *stack.subprojects(root)):  # a monorepo's services: backend/pyproject.toml
-        for pattern in MANIFESTS:
-            found.extend(sorted(p for p in base.glob(pattern) if os.path.lexists(p) and readable(p)))
-    return sorted(set(found))
-
-
 def load_or_build(root: Path, settings: Settings) -> ProjectContext:
-    listing_problems: list[str] = []
-    files = project_files(root, settings, listing_problems)
     store = cache.ContextCache(root) if settings.cache else None
-    previous, previously_hashed_at = store.previous_manifest() if store else ({}, 0)
-    hashed_at = time.time_ns()
-    manifest = cache.manifest(root, files, previous, previously_hashed_at)
-    key = cache.key("\0".join([repr(settings), *listing_problems]), manifest)
+    files, listing_problems, manifest, key, hashed_at = cache.project_state(root, settings, store)
     if store is None:
         return _build_holding_trees(root, settings, files, key, listing_problems)
     with store.locked():

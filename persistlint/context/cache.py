@@ -30,12 +30,14 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from persistlint import __version__
 from persistlint.context import incremental
+from persistlint.context.files import project_files
 from persistlint.shape import dict_of, list_of, matches
 
 try:
@@ -298,6 +300,18 @@ def file_digest(path: Path) -> str | None:
         return None
     finally:
         os.close(handle)
+
+
+def project_state(root: Path, settings, store: ContextCache | None = None):
+    """``(files, listing problems, manifest, context key, hashed at)`` of the
+    project as it is now (the previous manifest in ``store`` spares hashing
+    unchanged files)."""
+    listing_problems: list[str] = []
+    files = project_files(root, settings, listing_problems)
+    previous, previously_hashed_at = store.previous_manifest() if store else ({}, 0)
+    hashed_at = time.time_ns()
+    found = manifest(root, files, previous, previously_hashed_at)
+    return files, listing_problems, found, key("\0".join([repr(settings), *listing_problems]), found), hashed_at
 
 
 def key(settings: str, files: dict[str, list]) -> str:

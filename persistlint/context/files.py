@@ -21,6 +21,8 @@ import stat
 import tokenize
 from pathlib import Path
 
+from persistlint.settings import Settings
+
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -160,3 +162,72 @@ def resolved(path: Path) -> Path:
     except (RuntimeError, OSError):
         return Path(os.path.abspath(path))
     return target if os.path.lexists(target) or not os.path.islink(path) else Path(os.path.abspath(path))
+
+
+# ---------------------------------------------------------------- the project's files
+
+SKIPPED_DIRS = frozenset({
+    "__pycache__", "node_modules", "venv", "env", "build", "dist", "site-packages",
+    "htmlcov", "__pypackages__",
+})
+CONTEXT_SUFFIXES = (".py", ".sql")
+MANIFESTS = (
+    "requirements*.txt", "requirements/*.txt", "pyproject.toml", "setup.cfg", "setup.py", "Pipfile",
+    "package.json", "go.mod", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
+    "compose*.yaml", "docs/project/tech_stack.md", "alembic.ini", "prisma/schema.prisma", "schema.prisma",
+)
+#: A monorepo keeps its services' manifests one level down
+#: (``backend/pyproject.toml``): direct subdirectories holding one of these
+#: are read after the root.
+SUBPROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt",
+                      "package.json", "go.mod")
+_NOT_SUBPROJECTS = frozenset({"docs", "doc", "tests", "test", "examples", "example", "node_modules",
+                              "venv", "env", "build", "dist", "site-packages", "testdata"})
+
+
+def subprojects(root: Path) -> list[Path]:
+    """Direct subdirectories that are projects of their own (``backend/``);
+    deeper ones (``services/api/``) are left out."""
+    try:
+        children = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    return [child for child in children
+            if not child.name.startswith(".") and child.name.lower() not in _NOT_SUBPROJECTS
+            and any((child / marker).is_file() for marker in SUBPROJECT_MARKERS)]
+
+
+def _is_project(directory: Path) -> bool:
+    return any((directory / marker).is_file() for marker in ("pyproject.toml", "setup.cfg"))
+
+
+def project_files(root: Path, settings: Settings, problems: list[str] | None = None) -> list[Path]:
+    """Python and SQL files of the project (tests and excludes left out),
+    plus the manifests the stack is read from. Entries that cannot be read
+    safely (FIFOs, devices, dangling or looping links, links out of the
+    project, undecodable names) are left out, each noted in ``problems``."""
+    found: list[Path] = []
+    problems = [] if problems is None else problems
+
+    def readable(path: Path) -> bool:
+        reason = unreadable_reason(path, root)
+        if reason is not None:
+            problems.append(f"{printable(path.relative_to(root).as_posix())}: {reason}")
+        return reason is None
+
+    for directory, subdirs, files in os.walk(root):
+        # A directory with a project file of its own is another project: its
+        # files are linted with their own root and context.
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                            and not d.endswith(".egg-info") and not _is_project(Path(directory, d)))
+        for name in sorted(files):
+            if not name.endswith(CONTEXT_SUFFIXES):
+                continue
+            path = Path(directory, name)
+            relative = path.relative_to(root).as_posix()
+            if not settings.skips(relative) and readable(path):
+                found.append(path)
+    for base in (root, *subprojects(root)):  # a monorepo's services: backend/pyproject.toml
+        for pattern in MANIFESTS:
+            found.extend(sorted(p for p in base.glob(pattern) if os.path.lexists(p) and readable(p)))
+    return sorted(set(found))

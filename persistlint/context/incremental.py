@@ -27,9 +27,8 @@ import json
 import warnings
 from pathlib import Path
 
-from persistlint.context.migrations import TRIGGER_WORDS
 
-#: Python files read as text by the stack detection (build.MANIFESTS)
+#: Python files read as text by the stack detection (files.MANIFESTS)
 TEXT_READ_MODULES = frozenset({"setup.py"})
 
 
@@ -44,6 +43,8 @@ def context_digest(path: Path, data: bytes) -> str:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass
         else:
+            from persistlint.context.migrations import TRIGGER_WORDS  # sqlparse: not for a warm run
+
             read_for_triggers = bool(TRIGGER_WORDS.search(data.decode("utf-8", errors="replace")))
             digest = hashlib.sha1(f"{read_for_triggers}\0{dump}".encode("utf-8", "surrogatepass"))
             return "ast:" + digest.hexdigest()

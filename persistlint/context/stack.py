@@ -40,6 +40,7 @@ from pathlib import Path
 import attrs
 
 from persistlint.context import files
+from persistlint.context.files import subprojects
 
 KEYS = ("db", "orm", "async", "web")
 #: manifests, compose files and tech_stack.md are a few kilobytes; past
@@ -260,15 +261,6 @@ class _Stack:
         return stack
 
 
-#: A monorepo keeps its services' manifests one level down
-#: (``backend/pyproject.toml``): direct subdirectories holding one of these
-#: are read after the root.
-SUBPROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt",
-                      "package.json", "go.mod")
-_NOT_SUBPROJECTS = frozenset({"docs", "doc", "tests", "test", "examples", "example", "node_modules",
-                              "venv", "env", "build", "dist", "site-packages", "testdata"})
-
-
 def detect(root: Path) -> tuple[dict, list[str]]:
     """Return (tech_stack, problems)."""
     stack = _Stack(root)
@@ -276,18 +268,6 @@ def detect(root: Path) -> tuple[dict, list[str]]:
     for base in (root, *subprojects(root)):
         _read(base, stack, _MANIFEST_READERS)
     return stack.result(), stack.problems
-
-
-def subprojects(root: Path) -> list[Path]:
-    """Direct subdirectories that are projects of their own (``backend/``);
-    deeper ones (``services/api/``) are left out."""
-    try:
-        children = sorted(p for p in root.iterdir() if p.is_dir())
-    except OSError:
-        return []
-    return [child for child in children
-            if not child.name.startswith(".") and child.name.lower() not in _NOT_SUBPROJECTS
-            and any((child / marker).is_file() for marker in SUBPROJECT_MARKERS)]
 
 
 def _read(base: Path, stack: _Stack, readers) -> None:
