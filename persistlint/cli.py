@@ -13,7 +13,6 @@ import textwrap
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from persistlint import __version__, registry
 from persistlint.settings import SEVERITY_NAMES, SettingsError, error_line
@@ -46,6 +45,8 @@ RULE_TABLE_WIDTH = 100
 def rule_table(rules: list) -> str:
     """One row per rule, the summary wrapped so that the table fits
     :data:`RULE_TABLE_WIDTH` columns (grouped by category)."""
+    from tabulate import tabulate  # only for this listing: a report run does without it
+
     # tabulate's "simple" format: two spaces between columns, headers padded by two
     fixed = [max(len(r.code) for r in rules), max(len(r.name) for r in rules), len("Effort")]
     summary_width = RULE_TABLE_WIDTH - sum(width + 2 for width in fixed) - 2 * len(fixed) - 2

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 import click
 
-from persistlint.report import jsonout, markdown, model, progress, run, sarif
-from persistlint.report.model import Report
+from persistlint.report import run, saved
 
-RENDERERS = {"markdown": markdown.render, "json": jsonout.render, "sarif": sarif.render}
+if TYPE_CHECKING:
+    from persistlint.report.model import Report
 
 
 class ReportError(Exception):
@@ -48,7 +49,33 @@ def report_date(text: str | None) -> str:
         raise ReportError(f"--date: expected YYYY-MM-DD, got {text!r}") from None
 
 
-def build(request: Request) -> Report:
+def renderers() -> dict:
+    from persistlint.report import jsonout, markdown, sarif
+
+    return {"markdown": markdown.render, "json": jsonout.render, "sarif": sarif.render}
+
+
+def discover(request: Request) -> run.Discovery:
+    try:
+        return run.discover(list(request.paths) or ["."], include_tests=request.include_tests,
+                            select=request.select, ignore=request.ignore, overrides=_overrides(request),
+                            no_baseline=request.no_baseline)
+    except run.RunError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _overrides(request: Request) -> dict[str, str]:
+    overrides = {}
+    if request.min_severity:
+        overrides["min_severity"] = request.min_severity
+    if request.baseline:
+        overrides["baseline"] = request.baseline
+    return overrides
+
+
+def build(request: Request, discovery: run.Discovery | None = None) -> Report:
+    from persistlint.report import jsonout, model, progress
+
     date = report_date(request.date)
     if request.merge:
         if not request.paths:
@@ -57,16 +84,9 @@ def build(request: Request) -> Report:
             return jsonout.merge([Path(p) for p in request.paths], request.date and date)
         except jsonout.ReportFormatError as exc:
             raise ReportError(str(exc)) from None
-    overrides = {}
-    if request.min_severity:
-        overrides["min_severity"] = request.min_severity
-    if request.baseline:
-        overrides["baseline"] = request.baseline
     try:
-        collected = run.collect(list(request.paths) or ["."], include_tests=request.include_tests,
-                                jobs=request.jobs, select=request.select, ignore=request.ignore,
-                                overrides=overrides, no_baseline=request.no_baseline,
-                                progress=progress.for_stream())
+        collected = run.collect_discovered(discovery or discover(request), jobs=request.jobs,
+                                           progress=progress.for_stream())
     except run.RunError as exc:
         raise ReportError(str(exc)) from None
     context = collected.context.to_json()
@@ -91,12 +111,24 @@ def execute(request: Request) -> int:
         raise ReportError("--linear-team only applies with --linear")
     if request.baseline and request.no_baseline:
         raise ReportError("--baseline and --no-baseline exclude each other")
-    report = build(request)
-    text = RENDERERS[request.format](report)
-    if request.output is not None:
-        _write(request.output, text)
-    else:
-        click.echo(text, nl=False)
+    key = store = discovery = None
+    if not request.linear and not request.merge:
+        discovery = discover(request)
+        key = saved.run_key(discovery, _request_text(request))
+        store = saved.SavedReports(discovery.report_root)
+        found = store.get(key) if key else None
+        if found is not None:  # nothing changed since this very report was made
+            _emit(request, found["text"])
+            click.echo(f"persistlint: {found['summary']}; {_destination(request.output)}", err=True)
+            return 1 if found["findings"] and not request.exit_zero else 0
+    report = build(request, discovery)
+    text = renderers()[request.format](report)
+    _emit(request, text)
+    if store is not None:
+        # the first run in a tree has no cache folder to key by until it made one
+        after = saved.run_key(discovery, _request_text(request))
+        if after is not None and key in (None, after):
+            store.put(after, text, findings_summary(report), bool(report.findings))
 
     if request.linear:
         _file_in_linear(request, report)
@@ -104,9 +136,33 @@ def execute(request: Request) -> int:
     return 1 if report.findings and not request.exit_zero else 0
 
 
+def _request_text(request: Request) -> str:
+    """What of the request the report's text depends on."""
+    return repr((request.paths, request.format, report_date(request.date), request.include_tests,
+                 request.baseline, request.no_baseline, request.min_severity, request.select, request.ignore))
+
+
+def _emit(request: Request, text: str) -> None:
+    if request.output is not None:
+        _write(request.output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _destination(output: Path | None) -> str:
+    return f"report written to {output}" if output is not None else "report on standard output"
+
+
 def closing_summary(report: Report, output: Path | None) -> str:
     """``33 findings (1 critical, 14 high, ...) in 4 files; overall 2.5/10;
     report written to FILE``: what a terminal user reads last."""
+    return f"{findings_summary(report)}; {_destination(output)}"
+
+
+def findings_summary(report: Report) -> str:
+    """``33 findings (1 critical, 14 high, ...) in 4 files; overall 2.5/10``."""
+    from persistlint.report import markdown
+
     scores = report.scores
     files = len({d.path for d in report.findings})
     parts = [f"{markdown.plural(scores.total, 'finding')}"
@@ -117,12 +173,11 @@ def closing_summary(report: Report, output: Path | None) -> str:
     if report.below_floor:
         parts[0] += f", {report.below_floor} below the severity floor"
     parts.append(f"overall {markdown.score_text(scores.overall)}")
-    parts.append(f"report written to {output}" if output is not None else "report on standard output")
     return "; ".join(parts)
 
 
 def _file_in_linear(request: Request, report: Report) -> None:
-    from persistlint.report import linear
+    from persistlint.report import linear, markdown
 
     description = markdown.render(report)
     if request.output is None and not request.dry_run:

@@ -34,11 +34,11 @@ from typing import Any
 
 import attrs
 
-from persistlint import baseline, engine, plugin, registry
+from persistlint import baseline, plugin
 from persistlint.context import ProjectContext, cache, forget_projects, project_context, results
 from persistlint.context import files as files_mod
 from persistlint.diagnostic import Diagnostic
-from persistlint.report import progress as progress_mod, scoring
+from persistlint.report import progress as progress_mod
 from persistlint.settings import Resolver, Settings, SettingsError, error_line
 
 SELECT = ("PQ", "PT", "PR")
@@ -66,6 +66,18 @@ class Collected:
     selected: tuple[str, ...] = SELECT  # the code prefixes flake8's selection keeps
 
 
+@attrs.frozen
+class Discovery:
+    """What a run analyses: flake8's options, the settings, and the files
+    (flake8's discovery, after the engine's skips)."""
+
+    options: Any
+    overrides: dict[str, Any]
+    report_root: Path
+    report_settings: Settings
+    files: list[_File]
+
+
 def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None = None,
             select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
             overrides: dict[str, Any] | None = None, no_baseline: bool = False,
@@ -79,7 +91,15 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
     ``no_baseline``: no baseline, whatever the settings say (to write a
     new one).
     """
-    progress = progress or progress_mod.Quiet()
+    found = discover(paths, include_tests=include_tests, select=select, ignore=ignore,
+                     overrides=overrides, no_baseline=no_baseline)
+    return collect_discovered(found, jobs=jobs, progress=progress)
+
+
+def discover(paths: list[str], *, include_tests: bool = False, select: tuple[str, ...] = (),
+             ignore: tuple[str, ...] = (), overrides: dict[str, Any] | None = None,
+             no_baseline: bool = False) -> Discovery:
+    """The files and settings of a run over ``paths`` (see :func:`collect`)."""
     options = _flake8_options(paths, select, ignore)
     overrides = {**plugin.options_of(options), **(overrides or {})}
     if include_tests:
@@ -121,7 +141,18 @@ def collect(paths: list[str], *, include_tests: bool = False, jobs: int | None =
         why = (f" ({skipped} skipped as test files or by the exclude setting; --include-tests "
                "analyses test files)" if skipped else "")
         raise NoPythonFiles(f"No Python files found under {where}{why}")
+    return Discovery(options, overrides, report_root, report_settings, files)
 
+
+def collect_discovered(discovery: Discovery, *, jobs: int | None = None,
+                       progress: progress_mod.Quiet | None = None) -> Collected:
+    """The diagnostics of a discovered run (see :func:`collect`)."""
+    from persistlint import registry
+    from persistlint.report import scoring
+
+    progress = progress or progress_mod.Quiet()
+    options, overrides, files = discovery.options, discovery.overrides, discovery.files
+    report_root, report_settings = discovery.report_root, discovery.report_settings
     registry.all_rules()
     forget_projects()  # the files as they are now, even in a long-lived process
     progress.context_started()
@@ -175,6 +206,8 @@ def _no_line(diagnostic: Diagnostic) -> None:
 def _not_in_baseline(file: _File, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """``diagnostics`` of one file not in its baseline (fingerprinted with
     the lines as flake8 reads them)."""
+    from persistlint.report import scoring
+
     if not file.settings.baseline or not any(scoring.is_scored(d) for d in diagnostics):
         return diagnostics
     try:
@@ -277,6 +310,8 @@ class _Selection:
     def family_selected(self, prefix: str) -> bool:
         """Whether any code of the family can be reported (by the default
         style guide: per-file-ignores are about single files)."""
+        from persistlint import registry
+
         return any(self._manager.default_style_guide.should_report_error(code) is self._selected
                    for code in registry.all_rules() if code.startswith(prefix))
 
@@ -330,6 +365,8 @@ def _cached(file: _File, context_key: str) -> list[Diagnostic] | None:
     """The file's stored diagnostics after ``# noqa``, paths relative to the
     report root; None when it must be analysed (the severity floor and the
     baseline apply after the cache)."""
+    from persistlint import engine
+
     try:
         source = read_like_flake8(file.absolute)
     except files_mod.SourceError:
@@ -349,6 +386,8 @@ _WORKER_OVERRIDES: dict[str, Any] = {}
 def analyse_file(absolute: Path, relative: str, overrides: dict[str, Any]) -> list[Diagnostic]:
     """One file's diagnostics after ``# noqa``, with paths relative to the
     report root."""
+    from persistlint import engine
+
     try:
         source = read_like_flake8(absolute)
     except files_mod.SourceError:
