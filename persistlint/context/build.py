@@ -12,7 +12,7 @@ from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
 from persistlint.context import incremental, knowledge, migrations, models, results, stack, summaries
-from persistlint.context.files import CONTEXT_SUFFIXES, SourceError, read_regular, read_source, read_text
+from persistlint.context.files import CONTEXT_SUFFIXES, SourceError, read_source, read_text
 from persistlint.context.files import project_files  # noqa: F401 - the listing the build reads
 from persistlint.settings import Settings
 
@@ -252,9 +252,9 @@ class _Incremental:
             if path.stat().st_size > MAX_MODULE_BYTES:
                 record["problem"] = f"{relative}: larger than {MAX_MODULE_BYTES} bytes; left out of the context"
                 return record
-            data, _ = read_regular(path)
-            source = read_source(path, data)
-            module = infer.parse(source, path, self.root)
+            source = read_source(path)
+            tree = incremental.parsed(source)  # parsed once: for the imports and for astroid
+            module = infer.parse(source, path, self.root, tree)
         except OSError as exc:
             record["problem"] = f"{relative}: {SourceError(f'cannot read file: {exc.strerror or exc}')}"
             return record
@@ -264,7 +264,8 @@ class _Incremental:
         except (AstroidError, SyntaxError, RecursionError, ValueError) as exc:
             record["problem"] = f"{relative}: cannot parse ({exc.__class__.__name__})"
             return record
-        record["imports_names"] = sorted(incremental.imported_modules(data, name, is_package))
+        if tree is not None:
+            record["imports_names"] = sorted(incremental.imported_modules(tree, name, is_package))
         self.file_contexts[relative] = FileContext(module, path, relative, self.context, self.settings, source)
         return record
 
