@@ -162,12 +162,25 @@ def test_a_manifest_edit_rereads_the_stack_and_a_migration_edit_the_triggers(tmp
 def test_records_of_the_right_outline_but_wrong_inside_mean_a_build_from_scratch(tmp_path):
     root = copied(SHOP, tmp_path / "shop")
     build.load_or_build(root, Settings())
-    path = root / cache.CACHE_DIR / cache.CONTEXT_FILE
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    for record in payload["records"]["modules"].values():
+    path = root / cache.CACHE_DIR / cache.RECORDS_FILE
+    records = json.loads(path.read_text(encoding="utf-8"))
+    for record in records["modules"].values():
         record["facts"] = {"own": "not a list of summaries"}
-    path.write_text(json.dumps(payload), encoding="utf-8")
+    path.write_text(json.dumps(records), encoding="utf-8")
     edit_code(root / "app/services/pricing.py")
     context = build.load_or_build(root, Settings())
-    assert len(context.memo[build.SUMMARISED]) == len(payload["records"]["modules"])
+    assert len(context.memo[build.SUMMARISED]) == len(records["modules"])
+    assert serialised(context) == from_scratch(root)
+
+
+def test_records_are_kept_apart_from_the_context_a_warm_run_reads(tmp_path):
+    root = copied(SHOP, tmp_path / "shop")
+    build.load_or_build(root, Settings())
+    folder = root / cache.CACHE_DIR
+    assert "records" not in json.loads((folder / cache.CONTEXT_FILE).read_text(encoding="utf-8"))
+    (folder / cache.RECORDS_FILE).unlink()
+    edit_code(root / "app/services/pricing.py")
+    context = build.load_or_build(root, Settings())  # no records: from scratch, and records again
+    assert len(context.memo[build.SUMMARISED]) > 10
+    assert (folder / cache.RECORDS_FILE).is_file()
     assert serialised(context) == from_scratch(root)

@@ -50,6 +50,9 @@ CACHE_DIR = ".persistlint_cache"
 REFUSED_NOTE = "cache not used: "
 FORMAT = 4  # 4: per-module records for incremental builds; 3: syntax-tree digests, ctime and inode
 CONTEXT_FILE = "context.json"
+#: what the last complete build recorded for the next one (apart, so that a
+#: run that only reads the context does not read them too)
+RECORDS_FILE = "records.json"
 LOCK_FILE = "lock"
 IGNORE_FILE = ".gitignore"
 MAX_CACHE_FILE_BYTES = 256_000_000  # a cache file larger than this is not ours
@@ -370,11 +373,12 @@ class ContextCache:
         return None
 
     def previous_records(self) -> dict[str, Any] | None:
-        """What the previous build recorded for the next one to reuse
-        (:mod:`persistlint.context.build`), or None."""
-        data = self._payload()
-        records = data.get("records") if data else None
-        return records if isinstance(records, dict) else None
+        """What the last complete build recorded for the next one to reuse
+        (:mod:`persistlint.context.build`; each fact there says what it was
+        computed from, so records of any earlier build are safe to offer), or None."""
+        directory = self._existing_directory()
+        records = read_json(directory, RECORDS_FILE) if directory else None
+        return records if isinstance(records, dict) and records.get("format") == FORMAT else None
 
     def save(self, key: str, manifest: dict[str, list], context: dict[str, Any], hashed_at: int,
              records: dict[str, Any] | None = None) -> None:
@@ -382,9 +386,11 @@ class ContextCache:
         if directory is None:
             return
         payload = {"format": FORMAT, "key": key, "hashed_at": hashed_at, "manifest": manifest,
-                   "context": context, "records": records}
+                   "context": context}
         try:
             write_json(directory, CONTEXT_FILE, payload)
+            if records is not None:
+                write_json(directory, RECORDS_FILE, {**records, "format": FORMAT})
         except OSError as exc:
             self.refused = f"{CACHE_DIR}/{CONTEXT_FILE} not written ({exc.strerror or exc})"
 
