@@ -47,7 +47,7 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     store = cache.ContextCache(root) if settings.cache else None
     files, listing_problems, manifest, key, hashed_at = cache.project_state(root, settings, store)
     if store is None:
-        return _build_holding_trees(root, settings, files, key, listing_problems)
+        return _build_holding_trees(root, settings, files, key, listing_problems, manifest)
     with store.locked():
         data = store.load(key)
         if data is not None:
