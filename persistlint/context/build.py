@@ -1,6 +1,7 @@
 """Building the project context: list the project's files, hash them, reuse
-the on-disk cache when nothing changed, else parse every module once and ask
-each part of the context for its facts."""
+the on-disk cache when nothing changed, else parse the modules an edit
+reaches (every module, the first time) and ask each part of the context for
+its facts, taking the rest from the previous build's records."""
 
 from __future__ import annotations
 
@@ -156,8 +157,7 @@ class _Incremental:
         problems = self.context.problems
         start = len(problems)
         compute()
-        found = problems[start:]
-        return list(found)
+        return problems[start:]
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
