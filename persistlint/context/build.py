@@ -398,14 +398,17 @@ class _Incremental:
 
         pruned = {}
         for relative, found in own.items():
-            previous = self._previous_summaries(relative, "defined")
+            previous = self._previous_defined(relative)
             redo = relative in self.summarised or any(
                 touched(call.callee) for summary in found.values() for call in summary.calls) or any(
                 touched(target) for summary in found.values() for target in summary.offloads)
             for name in found:
                 pruned[name] = summaries.defined(functions[name], functions) if redo or name not in previous \
                     else previous[name]
-            self.modules[relative].setdefault("facts", {})["defined"] = _summaries_json(found, pruned)
+            # kept where pruning changed the edges only (the rest are the own summaries)
+            self.modules[relative].setdefault("facts", {})["defined"] = _summaries_json(
+                [name for name in found if pruned[name].calls != found[name].calls
+                 or pruned[name].offloads != found[name].offloads], pruned)
             self.modules[relative]["redo_links"] = redo
         reads_changed = changed | {name for name in pruned
                                    if not _same(pruned[name], self._previous_summary(name, "defined"))}
@@ -469,13 +472,18 @@ class _Incremental:
         facts = self.before.get(relative, {}).get("facts", {})
         return {name: summaries.FunctionSummary.from_json(data) for name, data in facts.get(which, ())}
 
+    def _previous_defined(self, relative: str) -> dict[str, summaries.FunctionSummary]:
+        """The previous build's pruned summaries of a module's functions."""
+        return {**self._previous_summaries(relative, "own"), **self._previous_summaries(relative, "defined")}
+
     def _previous_summary(self, name: str, which: str) -> summaries.FunctionSummary | None:
         if not hasattr(self, "_previous_by_name"):
             self._previous_by_name = {}
             for relative in self.before:
-                for kind in ("defined", "entities"):
-                    for found, summary in self._previous_summaries(relative, kind).items():
-                        self._previous_by_name[(found, kind)] = summary
+                for found, summary in self._previous_defined(relative).items():
+                    self._previous_by_name[(found, "defined")] = summary
+                for found, summary in self._previous_summaries(relative, "entities").items():
+                    self._previous_by_name[(found, "entities")] = summary
         found = self._previous_by_name.get((name, which))
         if found is None and which == "entities":
             return self._previous_by_name.get((name, "defined"))

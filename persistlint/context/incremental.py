@@ -73,7 +73,7 @@ def imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str
     with their parent packages."""
     package = module if is_package else module.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _statements(tree.body):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -93,6 +93,21 @@ def imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str
         parts = name.split(".")
         with_parents.update(".".join(parts[:index]) for index in range(1, len(parts) + 1))
     return with_parents
+
+
+def _statements(body: list[ast.stmt]):
+    """Every statement, nested ones included, with the except clauses and
+    match cases holding them (an import is a statement: expressions need
+    not be visited)."""
+    todo = list(reversed(body))
+    while todo:
+        statement = todo.pop()
+        yield statement
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list):
+                todo.extend(reversed([node for node in inner if isinstance(node, (ast.stmt, ast.excepthandler,
+                                                                                   ast.match_case))]))
 
 
 def closures(imports: dict[str, list[str]]) -> dict[str, set[str]]:
