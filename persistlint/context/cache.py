@@ -8,6 +8,11 @@ previous manifest reuses the digest recorded there, unless it changed
 too close to the moment it was hashed to tell (git's "racily clean" case):
 then it is hashed again.
 
+Next to the context, ``records.json`` keeps what the last complete build
+computed per module and what each fact was computed from, so that the next
+build after an edit recomputes only what the edit reaches
+(:mod:`persistlint.context.build`).
+
 Several flake8 ``-j`` workers may start cold at once: the first takes an
 exclusive lock and builds, the others wait and then read its result.
 

@@ -95,6 +95,9 @@ def imported_modules(tree: ast.Module, module: str, is_package: bool) -> set[str
     return with_parents
 
 
+_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
 def _statements(body: list[ast.stmt]):
     """Every statement, nested ones included, with the except clauses and
     match cases holding them (an import is a statement: expressions need
@@ -106,8 +109,8 @@ def _statements(body: list[ast.stmt]):
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             inner = getattr(statement, field, None)
             if isinstance(inner, list):
-                todo.extend(reversed([node for node in inner if isinstance(node, (ast.stmt, ast.excepthandler,
-                                                                                   ast.match_case))]))
+                kept = [node for node in inner if isinstance(node, _HOLDERS)]
+                todo.extend(reversed(kept))
 
 
 def closures(imports: dict[str, list[str]]) -> dict[str, set[str]]:

@@ -116,6 +116,7 @@ def discover(paths: list[str], *, include_tests: bool = False, select: tuple[str
     from flake8.discover_files import expand_paths
 
     files: list[_File] = []
+    by_directory: dict[Path, tuple[Path, Settings]] = {}
     skipped = 0
     for display in expand_paths(paths=options.filenames or ["."],
                                 stdin_display_name=options.stdin_display_name,
@@ -127,7 +128,10 @@ def discover(paths: list[str], *, include_tests: bool = False, select: tuple[str
             continue  # a file named on the command line that is not Python source (notes.txt)
         absolute = files_mod.resolved(Path(display))
         try:
-            root, settings = roots.of(absolute.parent)  # a link loop as the file cannot stop it
+            # the file's directory (a link loop as the file cannot stop it), resolved once
+            if absolute.parent not in by_directory:
+                by_directory[absolute.parent] = roots.of(absolute.parent)
+            root, settings = by_directory[absolute.parent]
         except SettingsError as exc:
             raise RunError(error_line(exc).removeprefix("persistlint: ")) from None
         relative = _relative(absolute, root)
