@@ -13,6 +13,7 @@ from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
 from persistlint.context import incremental, knowledge, migrations, models, results, stack, summaries
+from persistlint.context import symbols
 from persistlint.context.files import CONTEXT_SUFFIXES, SourceError, read_source, read_text
 from persistlint.context.files import project_files  # noqa: F401 - the listing the build reads
 from persistlint.settings import Settings
@@ -50,10 +51,11 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
     if store is None:
         return _build_holding_trees(root, settings, files, key, listing_problems, manifest)
     with store.locked():
-        data = store.load(key)
-        if data is not None:
+        with infer.collection_paused():
+            data = store.load(key)
             try:
-                return ProjectContext.from_json(root, settings, key, data)
+                if data is not None:
+                    return ProjectContext.from_json(root, settings, key, data)
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a body of the right outline but wrong inside: rebuilt and replaced below
         context = _build_holding_trees(root, settings, files, key, listing_problems, manifest,
@@ -89,6 +91,7 @@ def build(root: Path, settings: Settings, files: list[Path], key: str,
     context = ProjectContext(root=root, settings=settings, key=key)
     context.problems.extend(listing_problems)
     infer.BOUNDARY.activate(root)
+    symbols.ACTIVE.use(root, None)  # the build infers from the trees, not from an older index
     budget = _Budget(context, settings.time_budget * CONTEXT_BUDGET_FACTOR)
     if manifest is None:
         manifest = cache.manifest(root, files, {})
@@ -185,6 +188,7 @@ class _Incremental:
                 entry["path"], entry["line"] = defined.path, defined.line
         self.part("handler chains",
                   lambda: callgraph.propagate_handlers(context.functions, context.entrypoints), None)
+        context.symbols = self.part("symbol index", self.symbols, {})
         context.best_practices = self.part("best practices", lambda: knowledge.references_for(
             context.tech_stack, context.db_config), [])
         context.memo[SUMMARISED], context.memo[LINKED], context.memo[REREAD] = \
@@ -488,6 +492,23 @@ class _Incremental:
         if found is None and which == "entities":
             return self._previous_by_name.get((name, "defined"))
         return found
+
+    def symbols(self) -> symbols.Index:
+        """The symbol index: a module's entries depend on its tree, the
+        modules inference in it reads, and which of its functions have
+        summaries; otherwise they are the previous build's."""
+        index: symbols.Index = {}
+        for relative in self.parsed_modules():
+            facts = self._facts(relative)
+            record = self.modules[relative].setdefault("facts", {})
+            names = _own_names(record)
+            if facts is not None and "symbols" in facts and facts.get("symbol_names") == names:
+                found = facts["symbols"]
+            else:
+                found = symbols.build([self.tree(self.root / relative, relative)], self.context.functions)
+            record["symbols"], record["symbol_names"] = _copied(found), names
+            index.update(_copied(found))
+        return index
 
     def _module_of(self, qualname: str) -> str | None:
         parts = qualname.split(".")
