@@ -500,8 +500,8 @@ class _Incremental:
         index: symbols.Index = {}
         for relative in self.parsed_modules():
             facts = self._facts(relative)
+            names = _own_names(self.modules[relative])
             record = self.modules[relative].setdefault("facts", {})
-            names = _own_names(record)
             if facts is not None and "symbols" in facts and facts.get("symbol_names") == names:
                 found = facts["symbols"]
             else:
