@@ -307,3 +307,43 @@ def test_a_commit_through_a_mixin_method_on_a_string_annotated_parameter(tmp_pat
     op = transactions.operation(call(fctx, "service.save()"), fctx)
     assert (op.kind, op.family, op.via) == ("commit", "helper", ("app.service.CommitMixin.save",))
     assert transactions.transaction_block(op.node, fctx) is not None
+
+
+HANDLED = """
+    import sqlite3
+
+    from django.db import IntegrityError
+
+
+    class NotFound(Exception):
+        pass
+
+
+    def calls(conn):
+        try:
+            conn.execute("DELETE FROM steps")
+        except IntegrityError:
+            conn.execute("UPDATE steps SET done = 1")
+        try:
+            conn.execute("DELETE FROM jobs")
+        except (KeyError, sqlite3.OperationalError):
+            pass
+        try:
+            conn.execute("DELETE FROM tags")
+        except NotFound:
+            conn.execute("DELETE FROM labels")
+        conn.execute("DELETE FROM users")
+"""
+
+
+@pytest.mark.parametrize(("text", "handled"), [
+    ("conn.execute('DELETE FROM steps')", True),  # in a try with a database-error handler
+    ("conn.execute('UPDATE steps SET done = 1')", True),  # in that handler: the failure path
+    ("conn.execute('DELETE FROM jobs')", True),  # one of the handler's types is a database error
+    ("conn.execute('DELETE FROM tags')", False),  # a project error is no database failure
+    ("conn.execute('DELETE FROM labels')", False),
+    ("conn.execute('DELETE FROM users')", False),
+])
+def test_a_failure_is_handled_by_a_handler_for_database_errors(tmp_path, text, handled):
+    fctx = file_context(tmp_path, {"app/jobs.py": HANDLED}, "app/jobs.py")
+    assert transactions.failure_handled(call(fctx, text)) is handled

@@ -720,6 +720,51 @@ def first_enqueue(function: nodes.FunctionDef, fctx) -> tuple[str, int] | None:
     return None
 
 
+#: A handler for one of these (or a bare ``except``) sees a failed commit.
+_CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException", "Exception", "BaseException"})
+_DB_ERRORS = ("sqlalchemy.exc.", "django.db.", "psycopg2.", "psycopg.", "sqlite3.", "pymysql.",
+              "MySQLdb.", "asyncpg.")
+
+
+def catches_db_failure(handler: nodes.ExceptHandler) -> bool:
+    """A bare ``except``, ``Exception``/``BaseException``, or a database
+    error class (or a project subclass of one)."""
+    if handler.type is None:
+        return True
+    kinds = handler.type.elts if isinstance(handler.type, nodes.Tuple) else [handler.type]
+    for kind in kinds:
+        found = infer.infer_one(kind)
+        if isinstance(found, nodes.ClassDef):
+            try:
+                lineage = [found.qname(), *(a.qname() for a in found.ancestors())]
+            except Exception:  # noqa: BLE001 - odd hierarchies
+                lineage = [found.qname()]
+            if lineage[0] in _CATCH_ALL or any(n.startswith(_DB_ERRORS) for n in lineage):
+                return True
+            continue
+        resolved = infer.resolve_callee(kind)
+        if resolved is not None and (resolved.qualname in _CATCH_ALL
+                                     or resolved.qualname.startswith(_DB_ERRORS)):
+            return True
+    return False
+
+
+def failure_handled(node: nodes.NodeNG) -> bool:
+    """Inside the body of a ``try`` (in the same function) with a handler
+    that catches a database failure of ``node``, or inside such a handler:
+    the author expects the call to fail and says what happens then (a retry,
+    a cleanup)."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
+        if isinstance(parent, nodes.Try) and child in parent.body \
+                and any(catches_db_failure(handler) for handler in parent.handlers):
+            return True
+        if isinstance(parent, nodes.ExceptHandler) and catches_db_failure(parent):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
 def describe_region(region: Region) -> str:
     """``opened by session.begin() at line 12`` / ``from the first write
     (line 8) to session.commit() at line 30``."""

@@ -80,6 +80,10 @@ def place(session: Session, items):
 
 A commit placed right before an external call (so that the call sees, or
 does not hold up, the committed state) is not a split: see PT202.
+Nor are Django writes in autocommit mode whose second write sits in a
+`try` with a handler for its database failure (a retry, a cleanup): the
+author made two transactions on purpose and says what a failure between
+them leaves.
 
 ## Severity
 HIGH for a parent and its child committed separately; MEDIUM for other
@@ -154,8 +158,8 @@ def _autocommit_split(function: nodes.FunctionDef, operations, ctx):
     for index, second in enumerate(writes):
         first = next((op for op in writes[:index]
                       if _dependent(op, second) and _same_path(op.node, second.node)), None)
-        if first is None:
-            continue
+        if first is None or transactions.failure_handled(second.node):
+            continue  # a handled failure of the second write: the split is deliberate
         yield Finding.at(
             second.node, Severity.MEDIUM,
             f"{second.what} and {first.what} (line {first.line}) write {_model_name(second)} in "

@@ -199,12 +199,6 @@ def _calls_method(node: nodes.NodeNG, method: str) -> bool:
                for call in node.nodes_of_class(nodes.Call))
 
 
-#: A handler for one of these (or a bare ``except``) sees a failed commit.
-_CATCH_ALL = frozenset({"builtins.Exception", "builtins.BaseException", "Exception", "BaseException"})
-_DB_ERRORS = ("sqlalchemy.exc.", "django.db.", "psycopg2.", "psycopg.", "sqlite3.", "pymysql.",
-              "MySQLdb.", "asyncpg.")
-
-
 def swallowing_handler(node: nodes.NodeNG) -> nodes.ExceptHandler | None:
     """The innermost ``except`` (in the same function) that catches a failure
     of ``node`` and goes on: it neither re-raises nor rolls back."""
@@ -212,36 +206,13 @@ def swallowing_handler(node: nodes.NodeNG) -> nodes.ExceptHandler | None:
     while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
         if isinstance(parent, nodes.Try) and child in parent.body:
             for handler in parent.handlers:
-                if _catches_db_failure(handler):
+                if transactions.catches_db_failure(handler):
                     if any(True for _ in handler.nodes_of_class(nodes.Raise)) \
                             or _calls_method(handler, "rollback"):
                         return None
                     return handler
         child, parent = parent, parent.parent
     return None
-
-
-def _catches_db_failure(handler: nodes.ExceptHandler) -> bool:
-    """A bare ``except``, ``Exception``/``BaseException``, or a database
-    error class (or a project subclass of one)."""
-    if handler.type is None:
-        return True
-    kinds = handler.type.elts if isinstance(handler.type, nodes.Tuple) else [handler.type]
-    for kind in kinds:
-        found = infer.infer_one(kind)
-        if isinstance(found, nodes.ClassDef):
-            try:
-                lineage = [found.qname(), *(a.qname() for a in found.ancestors())]
-            except Exception:  # noqa: BLE001 - odd hierarchies
-                lineage = [found.qname()]
-            if lineage[0] in _CATCH_ALL or any(n.startswith(_DB_ERRORS) for n in lineage):
-                return True
-            continue
-        resolved = infer.resolve_callee(kind)
-        if resolved is not None and (resolved.qualname in _CATCH_ALL
-                                     or resolved.qualname.startswith(_DB_ERRORS)):
-            return True
-    return False
 
 
 def used_again(node: nodes.NodeNG, handler: nodes.ExceptHandler, session: nodes.NodeNG | None,
