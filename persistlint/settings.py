@@ -21,6 +21,8 @@ from typing import Any
 import attrs
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", ".git")
+#: Files a Python project keeps at its top, for a tree without root markers.
+PROJECT_FILES = ("setup.py", "requirements.txt", "Pipfile", "manage.py")
 
 # Default test-file patterns (RULES.md: tests/, test_*.py, *_test.py,
 # conftest.py and fixtures).
@@ -169,11 +171,14 @@ def is_test_file(path: PurePosixPath) -> bool:
 
 
 def find_root(start: Path) -> Path:
-    """Nearest directory at or above ``start`` holding a root marker."""
+    """Nearest directory at or above ``start`` holding a root marker; with
+    none (a tree exported without ``.git``), the nearest holding a project
+    file; else ``start``'s own directory."""
     start = start if start.is_dir() else start.parent
-    for directory in (start, *start.parents):
-        if any((directory / marker).exists() for marker in ROOT_MARKERS):
-            return directory
+    for markers in (ROOT_MARKERS, PROJECT_FILES):
+        for directory in (start, *start.parents):
+            if any((directory / marker).exists() for marker in markers):
+                return directory
     return start
 
 

@@ -112,6 +112,19 @@ def test_root_markers(tmp_path):
     assert settings_mod.find_root(nested / "x.py") == tmp_path / "a"
 
 
+def test_without_root_markers_the_root_is_the_nearest_project_file(tmp_path):
+    tree = tmp_path / "export"  # e.g. `git archive` output: no .git, no pyproject.toml
+    nested = tree / "hc" / "api"
+    nested.mkdir(parents=True)
+    assert settings_mod.find_root(nested / "x.py") == nested
+    (tree / "manage.py").touch()
+    assert settings_mod.find_root(nested / "x.py") == tree
+    (tree / "hc" / "requirements.txt").touch()
+    assert settings_mod.find_root(nested / "x.py") == tree / "hc"
+    (tmp_path / "pyproject.toml").touch()  # a root marker further up wins over project files
+    assert settings_mod.find_root(nested / "x.py") == tmp_path
+
+
 # ---------------------------------------------------------------- bad values
 
 @pytest.mark.parametrize("key, value, words", [
