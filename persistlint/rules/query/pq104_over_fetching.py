@@ -123,7 +123,7 @@ def _wide_rows(call: nodes.Call, ctx):
     statement = rows.statement
     if not statement.model or not statement.whole_rows or statement.limits_columns:
         return
-    if _limited_further_on(call, outer):
+    if outer is not call and dbcalls.describe(outer, ctx).limits_columns:
         return  # `.only(...)` later in the chain, on a queryset inference lost track of
     columns = models.column_count(statement.model, ctx)
     if columns is None or columns <= WIDE:
@@ -199,22 +199,6 @@ def _loaded_rows(call: nodes.Call, ctx) -> dbcalls.Rows | None:
         statement = dbcalls.describe(call, ctx)
         return dbcalls.Rows(call, found.api, found.evidence, statement.model, statement)
     return None
-
-
-def _limited_further_on(call: nodes.NodeNG, outer: nodes.NodeNG) -> bool:
-    """A column limiter (``only``, ``values``, ...) called on the chain
-    between ``call`` and its outermost accessor."""
-    node = call
-    while node is not outer:
-        parent = node.parent
-        if isinstance(parent, nodes.Await):
-            node, parent = parent, parent.parent
-        if not (isinstance(parent, nodes.Attribute) and isinstance(parent.parent, nodes.Call)):
-            return False
-        if parent.attrname in dbcalls.COLUMN_LIMITERS:
-            return True
-        node = parent.parent
-    return False
 
 
 def _outermost(call: nodes.NodeNG, ctx) -> nodes.NodeNG:
