@@ -167,3 +167,73 @@ def test_writes_and_methods_through_repository_classes(tmp_path):
     implementations = summaries.summaries_of_method("app.repo.Source.price", fctx)
     assert [s.qualname for s in implementations] == ["app.repo.DbSource.price"]
     assert implementations[0].reach("query") is not None
+
+
+SA_MODELS = """
+    from sqlalchemy import ForeignKey
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+    class Base(DeclarativeBase):
+        pass
+
+
+    class Job(Base):
+        __tablename__ = "jobs"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        progress: Mapped[int] = mapped_column(default=0)
+
+
+    class Step(Base):
+        __tablename__ = "steps"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+"""
+
+
+def test_instance_model_is_one_answer_for_both_families(tmp_path):
+    """The model an expression holds, as the related-manager reads (PQ) and
+    the attribute writes and expired attributes (PT) ask it: loaded, walked,
+    annotated, built, handed back by ``get_or_create``, bound once to any
+    of these; nothing for a non-model value or a loop counter."""
+    fctx = file_context(tmp_path, {"app/models.py": SA_MODELS, "shop/models.py": MODELS, "app/jobs.py": """
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        from app.models import Job, Step
+        from shop.models import Tag
+
+
+        def work(session: Session, steps: list[Step], job_id: int, names):
+            session.get(Job, job_id).progress = 1
+            loaded = session.scalars(select(Job).where(Job.id == job_id)).one()
+            loaded.progress = 2
+            result = session.execute(select(Job))
+            result.scalar_one().progress = 3
+            for row in session.scalars(select(Step)):
+                row.job_id = 4
+            for step in steps:
+                step.job_id = 5
+            built = Job(id=6)
+            built.progress = 6
+            tag, created = Tag.objects.get_or_create(name="a")
+            tag.name = "b"
+            for index, name in enumerate(names):
+                index.real = 7
+            session.get(dict, job_id).x = 8
+    """}, "app/jobs.py")
+    held = {target.as_string(): dbcalls.instance_model(target.expr, fctx)
+            for target in fctx.module.nodes_of_class(nodes.AssignAttr)}
+    assert {text: found.qualname.rpartition(".")[2] if found else None for text, found in held.items()} == {
+        "session.get(Job, job_id).progress": "Job",
+        "loaded.progress": "Job",
+        "result.scalar_one().progress": "Job",
+        "row.job_id": "Step",
+        "step.job_id": "Step",
+        "built.progress": "Job",
+        "tag.name": "Tag",
+        "index.real": None,
+        "session.get(dict, job_id).x": None,
+    }
+    loaded = dbcalls.db_call(call(fctx, "session.get(Job, job_id)"), fctx)
+    assert held["session.get(Job, job_id).progress"].evidence is loaded.evidence  # as strong as the load

@@ -24,7 +24,7 @@ from persistlint.context.bindings import (
     assigned_values, bindings_of, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
-from persistlint.context.models import is_django_model, is_flask_sqlalchemy, model_of, table_of
+from persistlint.context.models import is_django_model, is_flask_sqlalchemy, is_model_class, model_of, table_of
 from persistlint.diagnostic import Evidence
 
 
@@ -240,7 +240,7 @@ def related_manager(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
     holder = instance_model(expr.expr, ctx)
     if holder is None:
         return None
-    model, evidence = holder
+    model, evidence = holder.qualname, holder.evidence
     info = ctx.project.model_named(model)
     if not info or info.get("orm") != "django":
         return None
@@ -250,20 +250,102 @@ def related_manager(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
     return relationship["target"], evidence
 
 
-def instance_model(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
-    """(model, evidence) of the model instance an expression holds: typed
-    (an annotation, inference), a row of a query a loop walks, or an
-    instance a Django queryset returned."""
-    typed = ctx.type_of(expr)
-    if typed is not None and ctx.project.model_named(typed.qualname):
-        return typed.qualname, typed.evidence
+def instance_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Resolved | None:
+    """The mapped model of the ORM instance an expression holds, with the
+    evidence for it: one entity a query loads (:func:`fetched_model`), a
+    row of a query a loop walks or an item of an annotated collection
+    (``steps: list[Step]``), an instance a Django queryset returned
+    (``obj, created = M.objects.get_or_create(...)``), a name bound once to
+    any of these, or a value typed as a model (an annotation, inference).
+    None unless the model is a mapped one. Both families read instances
+    through this one function: related managers (PQ), attribute writes
+    and expired attributes (PT)."""
+    if _depth > 5 or expr is None:
+        return None
+    if isinstance(expr, nodes.Await):
+        return instance_model(expr.value, ctx, _depth + 1)
     if isinstance(expr, nodes.Name):
-        rows = rows_of_loop_variable(expr, ctx)
-        if rows is not None and rows.model and rows.statement.whole_rows:
-            return rows.model, rows.evidence
+        loop = loop_binding(expr)
+        if loop is not None:
+            if isinstance(loop.target, nodes.AssignName) and loop.target.name == expr.name:
+                return loop_row_model(loop.iter, ctx)
+            return typed_model(expr, ctx)
         instance = django_instance(expr, ctx)
         if instance is not None and instance[0]:
-            return instance[0], instance[1]
+            return Resolved(instance[0], instance[1])
+        assignments = bindings_of(expr)
+        if len(assignments) == 1 and isinstance(assignments[0].parent, nodes.Assign) \
+                and len(assignments[0].parent.targets) == 1:
+            found = instance_model(assignments[0].parent.value, ctx, _depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(expr, nodes.Call):
+        fetched = fetched_model(expr, ctx)
+        if fetched is not None and is_model_class(fetched, ctx):
+            loaded = db_call(expr, ctx)
+            return Resolved(fetched, loaded.evidence if loaded else Evidence.INFERRED)
+        method = split(qualname(expr, ctx) or "")[1]
+        if method == "get" and len(expr.args) >= 2:
+            return None  # session.get(X, id) of something that is no model
+        receiver = receiver_of(expr)
+        if method in SINGLE_ENTITY_ENDS and isinstance(receiver, nodes.Name):
+            result = single_assigned_value(receiver)  # result = await session.execute(select(Job))
+            found = loop_row_model(result, ctx) if result is not None else None
+            if found is not None:
+                return found
+    return typed_model(expr, ctx)
+
+
+def typed_model(expr: nodes.NodeNG, ctx) -> Resolved | None:
+    """The mapped model an expression's type is (an annotation, inference)."""
+    typed = ctx.type_of(expr)
+    return typed if typed is not None and is_model_class(typed.qualname, ctx) else None
+
+
+def loop_row_model(iterable: nodes.NodeNG, ctx) -> Resolved | None:
+    """The model of the rows a loop walks: a query's whole rows, or the
+    item type of an annotated collection (``steps: list[Step]``)."""
+    rows = row_source(iterable, ctx)
+    if rows is not None and rows.model and rows.statement.whole_rows:
+        return Resolved(rows.model, rows.evidence)
+    found = infer.element_type(iterable)
+    return found if found is not None and is_model_class(found.qualname, ctx) else None
+
+
+SINGLE_ENTITY_ENDS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none",
+                                "get", "scalar", "afirst", "aget", "last"})
+
+
+def fetched_model(call: nodes.Call, ctx) -> str | None:
+    """The model when ``call`` loads one entity: ``session.get(M, x)``,
+    ``query(M).get/first/one``, ``session.scalar(select(M)...)``,
+    ``session.execute(select(M)...).scalar_one()``, ``M.objects.get(...)``."""
+    found = db_call(call, ctx)
+    method = split(qualname(call, ctx) or "")[1]
+    if found is not None and found.kind == READ:
+        if method == "get" and found.api == "sqlalchemy" and found.model:
+            return found.model
+        if method in SINGLE_ENTITY_ENDS and found.api in {"sqlalchemy", "django"}:
+            if found.statement is not None and found.statement is not call:
+                statement = describe(found.statement, ctx)  # session.scalar(select(M)...)
+            else:
+                statement = describe(call, ctx)
+            return statement.model if statement.whole_rows else None
+        return None
+    if method in SINGLE_ENTITY_ENDS and isinstance(call.func, nodes.Attribute):
+        inner = call.func.expr
+        for _ in range(4):  # session.scalars(stmt).one(), session.execute(stmt).scalars().unique().one()
+            inner = inner.value if isinstance(inner, nodes.Await) else inner
+            if not isinstance(inner, nodes.Call):
+                break
+            runner = db_call(inner, ctx)
+            if runner is not None and runner.kind == READ and runner.statement is not None:
+                statement = describe(runner.statement, ctx)
+                return statement.model if statement.whole_rows else None
+            if not isinstance(inner.func, nodes.Attribute) \
+                    or split(qualname(inner, ctx) or "")[1] not in {"scalars", "unique"}:
+                break
+            inner = inner.func.expr
     return None
 
 

@@ -14,11 +14,12 @@ from astroid import nodes
 from persistlint.context import ExecutionKind
 from persistlint.context.bindings import argument_for, assigned_name, assigned_values, loop_binding
 from persistlint.context.dbcalls import (
-    READ, SA_QUERY, _chain_including_runner, db_call, describe, qualname, rows_of_loop_variable, split,
+    READ, SA_QUERY, _chain_including_runner, db_call, fetched_model, qualname,
+    rows_of_loop_variable, split, typed_model,
 )
 from persistlint.context import infer
 from persistlint.context.infer import own_nodes
-from persistlint.context.models import is_model_class, model_of
+from persistlint.context.models import model_of
 
 
 def entity_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> tuple[str, int] | None:
@@ -42,45 +43,12 @@ def entity_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> tuple[str, int] | 
             through = _repository_fetch(inner, ctx, None)
             if through is not None:
                 return through[0], value.lineno
-        typed = ctx.type_of(value)
-        if typed is not None and is_model_class(typed.qualname, ctx):
+        typed = typed_model(value, ctx)
+        if typed is not None:
             return typed.qualname.rpartition(".")[2], value.lineno
-    typed = ctx.type_of(expr)
-    if typed is not None and is_model_class(typed.qualname, ctx):
+    typed = typed_model(expr, ctx)
+    if typed is not None:
         return typed.qualname.rpartition(".")[2], expr.lineno
-    return None
-
-
-SINGLE_ENTITY_ENDS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none",
-                                "get", "scalar", "afirst", "aget", "last"})
-
-
-def fetched_model(call: nodes.Call, ctx) -> str | None:
-    """The model when ``call`` loads one entity: ``session.get(M, x)``,
-    ``query(M).get/first/one``, ``session.scalar(select(M)...)``,
-    ``session.execute(select(M)...).scalar_one()``, ``M.objects.get(...)``."""
-    found = db_call(call, ctx)
-    method = split(qualname(call, ctx) or "")[1]
-    if found is not None and found.kind == READ:
-        if method == "get" and found.api == "sqlalchemy" and found.model:
-            return found.model
-        if method in SINGLE_ENTITY_ENDS and found.api in {"sqlalchemy", "django"}:
-            if found.statement is not None and found.statement is not call:
-                statement = describe(found.statement, ctx)  # session.scalar(select(M)...)
-            else:
-                statement = describe(call, ctx)
-            return statement.model if statement.whole_rows else None
-        return None
-    if method in SINGLE_ENTITY_ENDS and isinstance(call.func, nodes.Attribute):
-        inner = call.func.expr
-        while isinstance(inner, nodes.Call) and split(qualname(inner, ctx) or "")[1] in {"scalars", "unique"}:
-            inner = inner.func.expr if isinstance(inner.func, nodes.Attribute) else inner
-        inner = inner.value if isinstance(inner, nodes.Await) else inner
-        if isinstance(inner, nodes.Call):
-            runner = db_call(inner, ctx)
-            if runner is not None and runner.kind == READ and runner.statement is not None:
-                statement = describe(runner.statement, ctx)
-                return statement.model if statement.whole_rows else None
     return None
 
 

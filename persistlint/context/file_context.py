@@ -104,16 +104,12 @@ class FileContext:
         """Loops whose body (not iterable or else clause) contains ``node``,
         innermost first, within the same function."""
         found = []
-        child, parent = node, node.parent
-        while parent is not None and not isinstance(parent, FUNCTION_NODES + (nodes.ClassDef,)):
-            if isinstance(parent, (nodes.For, nodes.AsyncFor)) and child in parent.body:
-                found.append(parent)
-            elif isinstance(parent, nodes.While) and child in parent.body:
+        for parent, child in infer.enclosing(node):
+            if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.While)) and child in parent.body:
                 found.append(parent)
             elif isinstance(parent, (nodes.ListComp, nodes.SetComp, nodes.DictComp,
                                      nodes.GeneratorExp)) and child is not parent.generators[0].iter:
                 found.append(parent)
-            child, parent = parent, parent.parent
         return found
 
     def in_loop(self, node: nodes.NodeNG) -> bool:

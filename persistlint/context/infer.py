@@ -1105,6 +1105,25 @@ def own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
     return _own_nodes(function, kinds)
 
 
+def enclosing(node: nodes.NodeNG) -> Iterator[tuple[nodes.NodeNG, nodes.NodeNG]]:
+    """``(ancestor, child)`` for each ancestor of ``node``, innermost first,
+    where ``child`` is the ancestor's child on the way down to ``node``; up
+    to the function, lambda or class that holds it (left out): what runs
+    around ``node`` when it runs."""
+    child, parent = node, node.parent
+    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
+        yield parent, child
+        child, parent = parent, parent.parent
+
+
+def guarding_tries(node: nodes.NodeNG) -> Iterator[nodes.Try]:
+    """The ``try`` statements of ``node``'s function whose body holds it
+    (so its handlers and ``finally`` run when it fails), innermost first."""
+    for parent, child in enclosing(node):
+        if isinstance(parent, nodes.Try) and child in parent.body:
+            yield parent
+
+
 def param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
     """The annotation of the parameter ``assign`` binds, if any."""
     return _param_annotation(assign)

@@ -34,11 +34,11 @@ from collections.abc import Iterator
 import attrs
 from astroid import nodes
 
-from persistlint.context import blocking, callgraph, dbcalls, entities, infer, inside
+from persistlint.context import blocking, callgraph, dbcalls, infer, inside
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
-from persistlint.context.bindings import bindings_of, single_assigned_value
+from persistlint.context.bindings import bindings_of
 from persistlint.context.models import table_of
 from persistlint.context.infer import Resolved
 from persistlint.diagnostic import Evidence
@@ -169,57 +169,9 @@ def own_nodes_in_order(function: nodes.FunctionDef, kinds) -> list[nodes.NodeNG]
     return found
 
 
-def instance_model(expr: nodes.NodeNG, ctx, depth: int = 0) -> Resolved | None:
-    """The model class of an ORM instance: one entity a query loads
-    (:func:`entities.fetched_model`: ``session.get(Job, id)``,
-    ``(await session.execute(select(Job)...)).scalar_one()``,
-    ``Job.objects.get()``), a row of a query a loop walks, ``Job(...)``, a
-    parameter annotated ``job: Job``; else whatever inference says the
-    value is."""
-    if depth > 5 or expr is None:
-        return None
-    if isinstance(expr, nodes.Await):
-        return instance_model(expr.value, ctx, depth + 1)
-    if isinstance(expr, nodes.Name):
-        assignments = bindings_of(expr)
-        if len(assignments) == 1:
-            parent = assignments[0].parent
-            if isinstance(parent, nodes.Assign) and len(parent.targets) == 1:
-                return instance_model(parent.value, ctx, depth + 1) or ctx.type_of(expr)
-            if isinstance(parent, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
-                    and parent.target is assignments[0]:
-                return _row_model(parent.iter, ctx)
-        return ctx.type_of(expr)
-    if isinstance(expr, nodes.Call):
-        fetched = entities.fetched_model(expr, ctx)
-        if fetched is not None and table_of(fetched, ctx):
-            loaded = dbcalls.db_call(expr, ctx)
-            return Resolved(fetched, loaded.evidence if loaded else Evidence.INFERRED)
-        method = dbcalls.split(dbcalls.qualname(expr, ctx) or "")[1]
-        if method == "get" and len(expr.args) >= 2:
-            return None  # session.get(X, id) of something that is no model
-        receiver = dbcalls.receiver_of(expr)
-        if method in entities.SINGLE_ENTITY_ENDS and isinstance(receiver, nodes.Name):
-            result = single_assigned_value(receiver)  # result = await session.execute(select(Job))
-            found = _row_model(result, ctx) if result is not None else None
-            if found is not None:
-                return found
-    return ctx.type_of(expr)
-
-
-def _row_model(iterable: nodes.NodeNG, ctx) -> Resolved | None:
-    """The model of the rows a loop walks: a query's whole rows, or the
-    item type of an annotated collection (``steps: list[Step]``)."""
-    rows = dbcalls.row_source(iterable, ctx)
-    if rows is not None and rows.model and rows.statement.whole_rows and table_of(rows.model, ctx):
-        return Resolved(rows.model, rows.evidence)
-    found = infer.element_type(iterable)
-    return found if found is not None and table_of(found.qualname, ctx) else None
-
-
 def _attribute_write(target: nodes.AssignAttr, ctx) -> Operation | None:
     """``job.progress = 5`` on an instance of a mapped model."""
-    found = instance_model(target.expr, ctx)
+    found = dbcalls.instance_model(target.expr, ctx)
     if found is None or found.qualname.startswith(("builtins.", "sqlalchemy.", "django.")):
         return None
     table = table_of(found.qualname, ctx)
@@ -754,14 +706,12 @@ def failure_handled(node: nodes.NodeNG) -> bool:
     that catches a database failure of ``node``, or inside such a handler:
     the author expects the call to fail and says what happens then (a retry,
     a cleanup)."""
-    child, parent = node, node.parent
-    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
+    for parent, child in infer.enclosing(node):
         if isinstance(parent, nodes.Try) and child in parent.body \
                 and any(catches_db_failure(handler) for handler in parent.handlers):
             return True
         if isinstance(parent, nodes.ExceptHandler) and catches_db_failure(parent):
             return True
-        child, parent = parent, parent.parent
     return False
 
 

@@ -51,7 +51,7 @@ from astroid import nodes
 from persistlint.context.infer import own_nodes
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, dbcalls, entities, inside, loops, models
+from persistlint.context import bindings, dbcalls, inside, loops, models
 from persistlint.context import sql as _sql
 
 WIDE, VERY_WIDE, FEW_ATTRIBUTES = 10, 15, 3
@@ -228,7 +228,7 @@ def _row_use(outer: nodes.NodeNG, ctx) -> tuple[set[str], bool, bool] | None:
     if function is None or isinstance(function, nodes.Lambda):
         return None
     method = dbcalls.split(dbcalls.qualname(outer, ctx) or "")[1] if isinstance(outer, nodes.Call) else ""
-    single = method in entities.SINGLE_ENTITY_ENDS
+    single = method in dbcalls.SINGLE_ENTITY_ENDS
     if _iterated(outer):
         loop = outer.parent
         return _loop_use(loop, function)

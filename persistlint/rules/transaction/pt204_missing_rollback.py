@@ -184,14 +184,8 @@ def _fix(receiver: str, family: str) -> str:
 def rolls_back_on_failure(node: nodes.NodeNG) -> bool:
     """Inside the body of a ``try`` whose handlers (or ``finally``) call
     ``rollback()``, within the same function."""
-    child, parent = node, node.parent
-    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
-        if isinstance(parent, nodes.Try) and child in parent.body:
-            cleanup = [*parent.handlers, *parent.finalbody]
-            if any(_calls_method(part, "rollback") for part in cleanup):
-                return True
-        child, parent = parent, parent.parent
-    return False
+    return any(_calls_method(part, "rollback")
+               for guard in infer.guarding_tries(node) for part in [*guard.handlers, *guard.finalbody])
 
 
 def _calls_method(node: nodes.NodeNG, method: str) -> bool:
@@ -202,16 +196,13 @@ def _calls_method(node: nodes.NodeNG, method: str) -> bool:
 def swallowing_handler(node: nodes.NodeNG) -> nodes.ExceptHandler | None:
     """The innermost ``except`` (in the same function) that catches a failure
     of ``node`` and goes on: it neither re-raises nor rolls back."""
-    child, parent = node, node.parent
-    while parent is not None and not isinstance(parent, (nodes.FunctionDef, nodes.Lambda, nodes.ClassDef)):
-        if isinstance(parent, nodes.Try) and child in parent.body:
-            for handler in parent.handlers:
-                if transactions.catches_db_failure(handler):
-                    if any(True for _ in handler.nodes_of_class(nodes.Raise)) \
-                            or _calls_method(handler, "rollback"):
-                        return None
-                    return handler
-        child, parent = parent, parent.parent
+    for guard in infer.guarding_tries(node):
+        for handler in guard.handlers:
+            if transactions.catches_db_failure(handler):
+                if any(True for _ in handler.nodes_of_class(nodes.Raise)) \
+                        or _calls_method(handler, "rollback"):
+                    return None
+                return handler
     return None
 
 

@@ -3,7 +3,8 @@ Checks for transactions held open during slow work: a `time.sleep` /
 `asyncio.sleep` (directly or in a project function called there) inside a
 transaction block or between a session's first write and its commit, and
 transaction regions that span more than 50 lines of slow work: CPU-bound
-calls, password hashing, subprocesses (and the loops that repeat them),
+calls, password hashing, subprocesses, waits on threads and futures (and
+the loops that repeat them),
 directly or in project functions. Comments, docstrings, field lists, plain
 computation and the database work itself do not make a region long.
 Network and file IO inside a transaction are reported by PT202 instead.
@@ -114,7 +115,7 @@ def _long_regions(function: nodes.FunctionDef, ctx):
 #: Slow work that is neither the transaction's own database work nor what
 #: other findings report (network and file IO: PT202; sleeps: above).
 SLOW_WORK = frozenset({blocking.Kind.CPU, blocking.Kind.PASSWORD_HASH, blocking.Kind.PROCESS,
-                       blocking.Kind.PROCESS_WAIT, blocking.Kind.INPUT})
+                       blocking.Kind.PROCESS_WAIT, blocking.Kind.THREAD_WAIT, blocking.Kind.INPUT})
 
 
 def _work_lines(region, function: nodes.FunctionDef, ctx) -> tuple[set[int], str]:

@@ -84,7 +84,7 @@ from astroid import nodes
 from persistlint.context import infer
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import inside, models, summaries, transactions
+from persistlint.context import dbcalls, inside, models, summaries, transactions
 
 ASYNC_SESSIONS = frozenset({
     "sqlalchemy.ext.asyncio.AsyncSession", "sqlmodel.ext.asyncio.session.AsyncSession",
@@ -174,7 +174,7 @@ def _tracked_instances(function, operations, commit, ctx) -> dict:
             continue
         if not _loads_through_session(assign.value):
             continue
-        found = transactions.instance_model(assign.value, ctx)
+        found = dbcalls.instance_model(assign.value, ctx)
         if found is not None and models.table_of(found.qualname, ctx):
             tracked[assign.targets[0].name] = found.evidence
     for loop in transactions.own_nodes_in_order(function, (nodes.For, nodes.AsyncFor)):
@@ -218,7 +218,7 @@ def _row_model(loop: nodes.NodeNG, ctx):
     """The model of a loop's rows, read from a use of its target."""
     for name in loop.nodes_of_class(nodes.Name):
         if name.name == loop.target.name:
-            return transactions.instance_model(name, ctx)
+            return dbcalls.instance_model(name, ctx)
     return None
 
 
