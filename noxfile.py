@@ -4,8 +4,8 @@
 one that is not installed is left out (and said so), never a failure. A
 ``pythonX.Y`` on PATH that does not run (a pyenv shim for a version that is
 installed but not selected) is passed over for pyenv's own copy of that
-version. Any non-zero pytest status fails the session, 5 ("no tests
-collected") included.
+version. The tests run on one pytest-xdist worker per core. Any non-zero
+pytest status fails the session, 5 ("no tests collected") included.
 """
 
 from __future__ import annotations
@@ -59,4 +59,6 @@ def _installed() -> list[str]:
 @nox.session(python=_installed())
 def tests(session: nox.Session) -> None:
     session.install("-e", ".[test]")
-    session.run("python", "-m", "pytest", "-q", *session.posargs)
+    # one pytest worker per core: the suite is CPU-bound (real flake8 and
+    # persistlint subprocesses), and no test shares files with another
+    session.run("python", "-m", "pytest", "-q", "-n", "auto", *session.posargs)
