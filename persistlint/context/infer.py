@@ -1116,6 +1116,26 @@ def enclosing(node: nodes.NodeNG) -> Iterator[tuple[nodes.NodeNG, nodes.NodeNG]]
         child, parent = parent, parent.parent
 
 
+def bound_value(name: nodes.Name) -> nodes.NodeNG | None:
+    """The expression a name is assigned once in its scope, following a
+    ``from x import name`` into the project module that assigns it
+    (``SessionLocal = sessionmaker(...)`` in ``app/db.py``)."""
+    try:
+        _, found = name.lookup(name.name)
+    except Exception:  # noqa: BLE001 - odd scopes
+        return None
+    if len(found) != 1:
+        return None
+    binding = found[0]
+    if isinstance(binding, nodes.ImportFrom):
+        qualname = imported_name(name, name.name)
+        binding = lookup_qualname(qualname) if qualname else None
+    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
+        value = binding.parent.value
+        return value if value is not name else None
+    return None
+
+
 def guarding_tries(node: nodes.NodeNG) -> Iterator[nodes.Try]:
     """The ``try`` statements of ``node``'s function whose body holds it
     (so its handlers and ``finally`` run when it fails), innermost first."""

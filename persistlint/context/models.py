@@ -156,7 +156,7 @@ def _declarative_mixins(classes: list[nodes.ClassDef]) -> list[nodes.ClassDef]:
     found: list[nodes.ClassDef] = []
     for klass in classes:
         for base in klass.bases:
-            made = _bound_value(base) if isinstance(base, nodes.Name) else None
+            made = infer.bound_value(base) if isinstance(base, nodes.Name) else None
             if not isinstance(made, nodes.Call) or (_call_name(made) or "").rpartition(".")[2] != "declarative_base":
                 continue
             mixin = next((infer.infer_one(k.value) for k in made.keywords or () if k.arg == "cls"), None)
@@ -193,7 +193,7 @@ def is_flask_sqlalchemy(expr: nodes.NodeNG) -> bool:
     Flask-SQLAlchemy (here or imported from the module that makes it)."""
     receiver = infer.resolve_type(expr)
     if receiver is None and isinstance(expr, nodes.Name):
-        value = _bound_value(expr)
+        value = infer.bound_value(expr)
         receiver = infer.resolve_type(value) if value is not None else None
     return receiver is not None and receiver.qualname.startswith("flask_sqlalchemy.")
 
@@ -835,26 +835,7 @@ def _url_text(node: nodes.NodeNG | None, depth: int = 0) -> str | None:
         if node.func.as_string().endswith(("environ.get", "getenv")):
             return _url_text(node.args[1], depth + 1)
     if isinstance(node, nodes.Name):
-        return _url_text(_bound_value(node), depth + 1)
-    return None
-
-
-def _bound_value(name: nodes.Name) -> nodes.NodeNG | None:
-    """The expression a name is assigned once, following a ``from x import
-    name`` into a project module."""
-    try:
-        _, bindings = name.lookup(name.name)
-    except _SCAN_ERRORS:
-        return None
-    if len(bindings) != 1:
-        return None
-    binding = bindings[0]
-    if isinstance(binding, nodes.ImportFrom):
-        qualname = infer.imported_name(name, name.name)
-        binding = infer.lookup_qualname(qualname) if qualname else None
-    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
-        value = binding.parent.value
-        return value if value is not name else None
+        return _url_text(infer.bound_value(node), depth + 1)
     return None
 
 

@@ -337,31 +337,12 @@ def _factory_setting(created: nodes.Call, ctx):
     if found.qualname in ASYNC_FACTORIES:
         return _keyword_flag(created)
     factory = created.func
-    definition = _definition(factory)
+    definition = infer.bound_value(factory) if isinstance(factory, nodes.Name) else None
     if isinstance(definition, nodes.Call):
         made = infer.resolve_call(definition)
         if made is not None and made.qualname in ASYNC_FACTORIES:
             return _keyword_flag(definition)
     return "untraced"
-
-
-def _definition(expr: nodes.NodeNG) -> nodes.NodeNG | None:
-    """The value a factory name is bound to, across one import."""
-    if isinstance(expr, nodes.Name):
-        try:
-            _, assignments = expr.lookup(expr.name)
-        except Exception:  # noqa: BLE001
-            return None
-        if len(assignments) != 1:
-            return None
-        binding = assignments[0]
-        if isinstance(binding, nodes.ImportFrom):
-            qualname = infer.imported_name(expr, expr.name)
-            binding = infer.lookup_qualname(qualname) if qualname else None
-        if isinstance(binding, nodes.AssignName) \
-                and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
-            return binding.parent.value
-    return None
 
 
 def _keyword_flag(call: nodes.Call) -> bool | None:
