@@ -348,7 +348,11 @@ def external_kind(qualname: str) -> str | None:
     """``network``, ``file`` or ``sleep`` when the callable named
     ``qualname`` waits on the network, the disk or a timer, whether it
     blocks the thread (the sync table above) or is awaited; None otherwise.
-    The transaction rules read this; the runtime rules read :func:`kind_of`."""
+    The transaction rules read this; the runtime rules read :func:`kind_of`.
+    A load the library caches after its first use (:data:`FIRST_USE_ONLY`)
+    is none: it holds a transaction for microseconds after that."""
+    if qualname in FIRST_USE_ONLY:
+        return None
     kind = kind_of(qualname) or ASYNC_FUNCTIONS.get(qualname)
     owner, _, method = qualname.rpartition(".")
     if kind is None and owner in ASYNC_METHODS:
