@@ -14,13 +14,13 @@ from tests.test_context import context_of, write
 
 
 @pytest.mark.parametrize("qualname, expected", [
-    ("boto3.BaseClient.put_object", blocking.Kind.NETWORK),
-    ("botocore.client.BaseClient.list_objects_v2", blocking.Kind.NETWORK),
-    ("mypy_boto3_s3.client.S3Client.get_object", blocking.Kind.NETWORK),
+    ("boto3.BaseClient.put_object", blocking.Kind.CLOUD),
+    ("botocore.client.BaseClient.list_objects_v2", blocking.Kind.CLOUD),
+    ("mypy_boto3_s3.client.S3Client.get_object", blocking.Kind.CLOUD),
     ("boto3.BaseClient.generate_presigned_url", None),
     ("boto3.BaseClient.get_paginator", None),
     ("boto3.ServiceResource.Bucket", None),  # a sub-resource, made locally
-    ("boto3.ServiceResource.Bucket.upload_fileobj", blocking.Kind.NETWORK),
+    ("boto3.ServiceResource.Bucket.upload_fileobj", blocking.Kind.CLOUD),
     ("boto3.ServiceResource.meta", None),
     ("aiobotocore.client.AioBaseClient.get_object", None),  # awaited: not the thread's wait
     ("gzip.open", blocking.Kind.FILE),
@@ -29,6 +29,14 @@ from tests.test_context import context_of, write
     ("io.TextIOWrapper.reconfigure", blocking.Kind.FILE),
     ("io.TextIOWrapper.fileno", None),
     ("sqlalchemy.engine.reflection.Inspector.get_columns", blocking.Kind.DATABASE),
+    ("botocore.response.StreamingBody.read", blocking.Kind.CLOUD),
+    ("botocore.response.StreamingBody.close", None),
+    ("homeassistant.components.recorder.history.get_significant_states", blocking.Kind.RECORDER),
+    ("homeassistant.components.recorder.statistics.statistics_during_period", blocking.Kind.RECORDER),
+    ("nbconvert.exporters.Exporter.from_notebook_node", blocking.Kind.CPU),
+    ("nbconvert.exporters.html.HTMLExporter.from_filename", blocking.Kind.CPU),
+    ("nbconvert.exporters.Exporter.register_preprocessor", None),
+    ("nbconvert.export", blocking.Kind.CPU),
 ])
 def test_library_entries(qualname, expected):
     assert blocking.kind_of(qualname) is expected

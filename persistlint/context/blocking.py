@@ -18,7 +18,8 @@ import attrs
 from astroid import nodes
 
 from persistlint.context.bindings import single_assigned_value
-from persistlint.context.infer import Resolved, dotted_import, lookup_qualname, own_nodes
+from persistlint.context.execution import offload_target_index
+from persistlint.context.infer import Resolved, dotted_import, lookup_qualname, own_nodes, resolve_callee
 from persistlint.diagnostic import Evidence, Severity
 
 
@@ -31,9 +32,14 @@ class Kind(enum.Enum):
     HTTP = ("PR301", "HTTP request", "use an awaited httpx.AsyncClient or aiohttp request")
     NETWORK = ("PR301", "network IO",
                "use asyncio streams (asyncio.open_connection) or await asyncio.to_thread({call})")
+    CLOUD = ("PR301", "network IO",
+             "use an async client (aioboto3, aiobotocore) or await asyncio.to_thread({call})")
     DATABASE = ("PR301", "database IO",
                 "use an async driver (AsyncSession, asyncpg, psycopg AsyncConnection) "
                 "or await asyncio.to_thread({call})")
+    RECORDER = ("PR301", "database IO",
+                "run it in the recorder's executor: "
+                "await get_instance(hass).async_add_executor_job({call})")
     INPUT = ("PR301", "console input", "use await asyncio.to_thread(input, ...)")
     IMPORT = ("PR301", "import machinery, reading files",
               "do it once at module level, or await asyncio.to_thread({call})")
@@ -74,6 +80,8 @@ _PATH_IO = frozenset({
 })
 _PATH_CLASSES = ("pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath")
 
+STREAMING_BODY = "botocore.response.StreamingBody"
+
 #: class qualname -> (kind, methods that block; None: every method but the
 #: ones in NON_BLOCKING_METHODS).
 METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
@@ -113,6 +121,10 @@ METHODS: dict[str, tuple[Kind, frozenset[str] | None]] = {
        for cls in ("http.client.HTTPConnection", "http.client.HTTPSConnection")},
     "http.client.HTTPResponse": (Kind.HTTP, frozenset({
         "read", "read1", "readline", "readlines", "readinto"})),
+    # the streamed member of a boto3 response (``resp["Body"]``, see
+    # _streaming_body): reading it downloads the object over the network
+    STREAMING_BODY: (Kind.CLOUD, frozenset({
+        "read", "readlines", "readinto", "iter_lines", "iter_chunks", "__iter__", "__next__", "next"})),
     "socket.socket": (Kind.NETWORK, frozenset({
         "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg",
         "send", "sendall", "sendto", "sendmsg", "sendfile"})),
@@ -182,6 +194,15 @@ NOT_BLOCKING = frozenset({
 FIRST_USE_ONLY = frozenset({"pytz.timezone", "zoneinfo.ZoneInfo", "dateutil.tz.gettz",
                             "dateutil.tz.tz.gettz"})
 
+_RECORDER_QUERIES = {
+    "history": ("get_significant_states", "get_significant_states_with_session",
+                "get_full_significant_states_with_session", "state_changes_during_period",
+                "get_last_state_changes", "get_states", "get_state"),
+    "statistics": ("statistics_during_period", "get_last_statistics", "get_last_short_term_statistics",
+                   "get_latest_short_term_statistics", "list_statistic_ids", "get_metadata",
+                   "statistic_during_period"),
+}
+
 #: function qualname -> kind.
 FUNCTIONS: dict[str, Kind] = {
     "builtins.open": Kind.FILE, "io.open": Kind.FILE, "io.open_code": Kind.FILE, "os.fdopen": Kind.FILE,
@@ -209,6 +230,11 @@ FUNCTIONS: dict[str, Kind] = {
         "homeassistant.util.json.save_json", "homeassistant.util.file.write_utf8_file",
         "homeassistant.util.file.write_utf8_file_atomic", "homeassistant.util.yaml.load_yaml",
         "homeassistant.util.yaml.save_yaml", "homeassistant.util.yaml.load_yaml_dict")},
+    # Home Assistant's recorder history and statistics queries: synchronous
+    # database work, documented to run in the recorder's executor
+    # (``get_instance(hass).async_add_executor_job(...)``)
+    **{f"homeassistant.components.recorder.{module}.{name}": Kind.RECORDER
+       for module, names in _RECORDER_QUERIES.items() for name in names},
     "concurrent.futures.wait": Kind.THREAD_WAIT,
     **{f"tempfile.{name}": Kind.FILE for name in (
         "NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp")},
@@ -248,6 +274,8 @@ FUNCTIONS: dict[str, Kind] = {
        for name in ("parse", "fromstring", "document_fromstring", "fragment_fromstring")},
     "xml.dom.minidom.parse": Kind.CPU, "xml.dom.minidom.parseString": Kind.CPU,
     "bs4.BeautifulSoup": Kind.CPU,
+    **{f"{module}.export": Kind.CPU for module in ("nbconvert", "nbconvert.exporters",
+                                                   "nbconvert.exporters.base")},
     **{f"{module}.{name}": Kind.COMPRESSION for module in ("zlib", "gzip", "bz2", "lzma")
        for name in ("compress", "decompress")},
     **{f"bcrypt.{name}": Kind.PASSWORD_HASH for name in ("hashpw", "checkpw", "kdf")},
@@ -270,6 +298,12 @@ PREFIXES: dict[str, Kind] = {
 #: ``passlib.hash.<scheme>.<method>``
 _PASSLIB_SCHEMES = "passlib.hash."
 _PASSLIB_METHODS = frozenset({"hash", "verify", "encrypt", "genhash"})
+
+#: nbconvert's exporters (``HTMLExporter``, ``get_exporter("pdf")(...)``):
+#: converting a notebook renders templates, Markdown and highlighted code
+#: in process (CPU), for some formats with pandoc or LaTeX runs on top.
+_NBCONVERT = "nbconvert."
+_EXPORTING_METHODS = frozenset({"from_notebook_node", "from_filename", "from_file"})
 
 #: Calls that only look blocking: the data is a literal, so the work is tiny.
 _LITERAL_ARGUMENT_OK = frozenset({"json.loads", "pickle.loads"})
@@ -311,12 +345,14 @@ def kind_of(qualname: str) -> Kind | None:
         return FUNCTIONS[qualname]
     owner, _, method = qualname.rpartition(".")
     if _service_call(owner, method):
-        return Kind.NETWORK
+        return Kind.CLOUD
     if owner in METHODS:
         kind, methods = METHODS[owner]
         if methods is None:
             return kind if not method.startswith("_") and method not in NON_BLOCKING_METHODS else None
         return kind if method in methods else None
+    if owner.startswith(_NBCONVERT) and owner.endswith("Exporter") and method in _EXPORTING_METHODS:
+        return Kind.CPU
     if qualname.startswith(_PASSLIB_SCHEMES) and method in _PASSLIB_METHODS:
         return Kind.PASSWORD_HASH
     for prefix, kind in PREFIXES.items():
@@ -341,7 +377,8 @@ ASYNC_FUNCTIONS: dict[str, Kind] = {
     "aiohttp.request": Kind.HTTP, "aiosmtplib.send": Kind.NETWORK,
 }
 #: What a transaction held across an operation waits for.
-EXTERNAL_OF_KIND = {Kind.HTTP: "network", Kind.NETWORK: "network", Kind.FILE: "file", Kind.SLEEP: "sleep"}
+EXTERNAL_OF_KIND = {Kind.HTTP: "network", Kind.NETWORK: "network", Kind.CLOUD: "network", Kind.FILE: "file",
+                    Kind.SLEEP: "sleep"}
 
 
 def external_kind(qualname: str) -> str | None:
@@ -395,7 +432,8 @@ class Blocking:
 
 def classify(call: nodes.Call, ctx) -> Blocking | None:
     """The blocking operation ``call`` performs, or None."""
-    found = _reflection(call, ctx) or _resource_client(call, ctx) or ctx.resolve(call)
+    found = _reflection(call, ctx) or _resource_client(call, ctx) or _streaming_body(call, ctx) \
+        or ctx.resolve(call)
     found = _future_wait(call, found) or found
     if found is None:
         return None
@@ -437,6 +475,77 @@ def _resource_client(call: nodes.Call, ctx) -> Resolved | None:
     if resource is None or not _service_call(resource.qualname, "load"):
         return None
     return Resolved(f"{SYNC_SERVICE_CLIENTS[1]}.{func.attrname}", resource.evidence)
+
+
+#: The members of a boto3 response that stream the payload
+#: (``botocore.response.StreamingBody``): S3 ``get_object``'s ``Body``,
+#: Lambda ``invoke``'s ``Payload``, Polly's ``AudioStream``, Bedrock
+#: ``invoke_model``'s ``body``.
+_STREAMED_MEMBERS = frozenset({"Body", "Payload", "AudioStream", "body"})
+
+
+def _streaming_body(call: nodes.Call, ctx) -> Resolved | None:
+    """``resp["Body"].read()`` (or ``body = resp["Body"]; body.read()``)
+    where ``resp`` is what a synchronous boto3 client call returned, also
+    when that call itself was handed to a thread
+    (``resp = await asyncio.to_thread(s3.get_object, ...)``): the body is
+    downloaded while it is read, on the thread that reads it."""
+    func = call.func
+    if not isinstance(func, nodes.Attribute):
+        return None
+    member = func.expr
+    if isinstance(member, nodes.Name):
+        member = single_assigned_value(member)
+    if not (isinstance(member, nodes.Subscript) and isinstance(member.slice, nodes.Const)
+            and member.slice.value in _STREAMED_MEMBERS):
+        return None
+    evidence = _service_response(member.value, ctx, 0)
+    return Resolved(f"{STREAMING_BODY}.{func.attrname}", evidence) if evidence is not None else None
+
+
+def _service_response(expr: nodes.NodeNG, ctx, depth: int) -> Evidence | None:
+    """How sure we are that ``expr`` holds the response of a synchronous
+    boto3 client call: the call itself, awaited or not, or a call that ran
+    it in a thread (``asyncio.to_thread(s3.get_object, ...)``,
+    ``loop.run_in_executor(None, partial(s3.get_object, ...))``,
+    ``run_in_executor(None, lambda: s3.get_object(...))``)."""
+    if depth > 4:
+        return None
+    if isinstance(expr, nodes.Await):
+        return _service_response(expr.value, ctx, depth + 1)
+    if isinstance(expr, nodes.Name):
+        value = single_assigned_value(expr)
+        return _service_response(value, ctx, depth + 1) if value is not None else None
+    if isinstance(expr, nodes.Lambda):
+        return _service_response(expr.body, ctx, depth + 1)
+    if not isinstance(expr, nodes.Call):
+        return None
+    index = offload_target_index(expr, ctx.resolve)
+    if index is not None:
+        target = expr.args[index] if len(expr.args) > index else None
+        return _service_method(target, ctx, depth) if target is not None else None
+    found = ctx.resolve(expr)
+    if found is None:
+        return None
+    if found.qualname in _PARTIALS and expr.args:
+        return _service_method(expr.args[0], ctx, depth)
+    owner, _, method = found.qualname.rpartition(".")
+    return found.evidence if _service_call(owner, method) else None
+
+
+_PARTIALS = frozenset({"functools.partial"})
+
+
+def _service_method(target: nodes.NodeNG, ctx, depth: int) -> Evidence | None:
+    """A function handed on (to a thread, to ``partial``) that is a
+    synchronous boto3 client method, or a lambda/partial calling one."""
+    if isinstance(target, (nodes.Lambda, nodes.Call)):
+        return _service_response(target, ctx, depth + 1)
+    found = resolve_callee(target) if isinstance(target, nodes.Attribute) else None
+    if found is None:
+        return None
+    owner, _, method = found.qualname.rpartition(".")
+    return found.evidence if _service_call(owner, method) else None
 
 
 _ASYNCIO_FUTURES = frozenset({"asyncio.Future", "asyncio.Task", "asyncio.futures.Future", "asyncio.tasks.Task",

@@ -109,8 +109,13 @@ OFFLOAD_CALLS: dict[str, int] = {
     "concurrent.futures.ThreadPoolExecutor.submit": 0,
     "concurrent.futures.ProcessPoolExecutor.submit": 0,
     "concurrent.futures.Executor.submit": 0,
+    "homeassistant.core.HomeAssistant.async_add_executor_job": 0,
+    "homeassistant.components.recorder.Recorder.async_add_executor_job": 0,
+    "homeassistant.components.recorder.core.Recorder.async_add_executor_job": 0,
 }
-_OFFLOAD_METHOD_NAMES = frozenset({"run_in_executor"})
+#: Offloading methods known by name alone, with the index of the function
+#: (the loop and Home Assistant's ``hass`` are rarely inferable).
+_OFFLOAD_METHOD_NAMES = {"run_in_executor": 1, "async_add_executor_job": 0}
 
 #: Application classes whose keywords name startup and shutdown code.
 APPLICATION_CLASSES = frozenset({
@@ -133,7 +138,7 @@ def offload_target_index(call: nodes.Call, resolve: Resolver) -> int | None:
     if found is not None and found.qualname in OFFLOAD_CALLS:
         return OFFLOAD_CALLS[found.qualname]
     if isinstance(call.func, nodes.Attribute) and call.func.attrname in _OFFLOAD_METHOD_NAMES:
-        return 1  # loop.run_in_executor(executor, fn, *args): the loop is rarely inferable
+        return _OFFLOAD_METHOD_NAMES[call.func.attrname]
     return None
 
 

@@ -37,7 +37,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.util import UninferableBase, safe_infer
 
-from persistlint.context import astbuild, brain, symbols
+from persistlint.context import astbuild, bindings, brain, symbols
 from persistlint.diagnostic import Evidence
 
 MANAGER = AstroidManager()
@@ -491,6 +491,9 @@ def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
     static = dotted_import(func)
     if static:
         return Resolved(canonical(static), Evidence.IMPORT_ALIAS)
+    made = _factory_made_class(func)
+    if made is not None:
+        return made
     if isinstance(func, nodes.Attribute):
         owner = infer_one(func.expr)
         if isinstance(owner, nodes.ClassDef):  # ``Repo.from_session``: a classmethod
@@ -575,6 +578,27 @@ FACTORY_RESULTS = {
     **{f"{factory}.resource": "boto3.ServiceResource" for factory in (
         "boto3", "boto3.session.Session", "boto3.Session")},
 }
+
+#: Library functions that return a class chosen by name
+#: (``get_exporter("html")``): calling what they return makes an instance
+#: of (a subclass of) the class named here.
+CLASS_FACTORIES = {
+    **{f"{module}.get_exporter": "nbconvert.exporters.Exporter" for module in (
+        "nbconvert", "nbconvert.exporters", "nbconvert.exporters.base")},
+}
+
+
+def _factory_made_class(func: nodes.NodeNG) -> Resolved | None:
+    """``Exporter = get_exporter(name)`` then ``Exporter(...)``, or
+    ``get_exporter(name)(...)``: the class a class factory returns."""
+    made = bindings.single_assigned_value(func) if isinstance(func, nodes.Name) else func
+    if not isinstance(made, nodes.Call):
+        return None
+    factory = resolve_call(made)
+    if factory is None or factory.qualname not in CLASS_FACTORIES:
+        return None
+    return Resolved(CLASS_FACTORIES[factory.qualname], factory.evidence)
+
 
 #: pathlib operations that give a path again. astroid cannot follow
 #: pathlib's internals when the receiver is only annotated (``p: Path``).

@@ -113,6 +113,26 @@ async def integration_config(hass, path: str):
     await hass.async_add_executor_job(save_json, path, data)  # ok: PR301
 
 
+# ---- Home Assistant's recorder queries run in the recorder's executor --------
+
+async def sensor_history(hass, start, entity_id: str):
+    from functools import partial
+
+    from homeassistant.components.recorder import get_instance, history
+    from homeassistant.components.recorder.history import get_significant_states
+    from homeassistant.components.recorder.statistics import statistics_during_period
+
+    states = await get_significant_states(hass, start, entity_ids=[entity_id])  # PR301[MEDIUM]: 20 "database IO"
+    history.state_changes_during_period(hass, start, entity_id=entity_id)  # PR301[MEDIUM]: 5
+    statistics_during_period(hass, start, None, {entity_id}, "hour", None, {"mean"})  # PR301[MEDIUM]: 5
+    recorder = get_instance(hass)
+    await recorder.async_add_executor_job(  # ok: PR301
+        partial(get_significant_states, hass, start, entity_ids=[entity_id]))
+    await recorder.async_add_executor_job(lambda: get_significant_states(hass, start))  # ok: PR301
+    await recorder.async_add_executor_job(history.get_last_state_changes, hass, 1, entity_id)  # ok: PR301
+    return states
+
+
 # ---- archives: on a file it is file IO, on an in-memory buffer compression ---
 
 async def archives(path: str, payload: bytes):
