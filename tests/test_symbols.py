@@ -136,3 +136,22 @@ def test_one_file_answers_from_the_index_as_inference_does(tmp_path):
     assert indexed["answers"]["for repo.all()"] == ["app.models.Org", "ANNOTATION"]
     # the module of a return annotation is not built to read it
     assert "app.models" in inferred["built"] and "app.models" not in indexed["built"]
+
+
+def test_index_records_state_attributes_per_module(tmp_path):
+    (tmp_path / "pyproject.toml").touch()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.py").write_text(textwrap.dedent("""
+        import boto3
+
+        async def lifespan(app):
+            app.state.s3 = boto3.client("s3")
+            app.state.user_id = compute()
+    """), encoding="utf-8")
+    forget_projects()
+    index = project_context(tmp_path, Settings(cache=False)).symbols
+    assert index["app.main"]["state:s3"] == {"kind": "state", "types": [["boto3.BaseClient", "INFERRED"]]}
+    assert "state:user_id" not in index["app.main"]  # a value of no known type says nothing
+    from persistlint.context import symbols
+    assert symbols.state_types(index, "s3", "app.routes") == [("boto3.BaseClient", symbols.Evidence.INFERRED)]
+    assert symbols.state_types(index, "s3", "app.main") == []  # a module answers from its own tree

@@ -904,21 +904,43 @@ def _is_state(expr: nodes.NodeNG) -> bool:
 
 
 def _state_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
-    """``request.state.db`` where the module assigns ``<x>.state.db = value``
-    (a middleware, a lifespan, a dependency): the type of that value, when
-    every such assignment agrees."""
-    found = set()
-    for assign in expr.root().nodes_of_class(nodes.AssignAttr):
-        if assign.attrname != expr.attrname or not _is_state(assign.expr):
+    """``request.state.db`` or ``request.app.state.s3`` where the project
+    assigns ``<x>.state.<attr> = value`` (a middleware, a lifespan, a
+    dependency), in this module or another (read from the symbol index):
+    the type of that value, when every such assignment agrees."""
+    module = expr.root()
+    found = {}
+    indexed = symbols.state_types(active_symbols(), expr.attrname, module.name)
+    for qualname, evidence in [*((r.qualname, r.evidence) for r in _state_types_in(module, depth)
+                                 .get(expr.attrname, ())), *indexed]:
+        found[qualname] = min(evidence, found.get(qualname, evidence))
+    if len(found) != 1:
+        return None
+    (qualname, evidence), = found.items()
+    return Resolved(qualname, evidence)
+
+
+def state_types(module: nodes.Module) -> dict[str, list[Resolved]]:
+    """What ``module`` assigns to each ``<x>.state.<attr>``: the types of
+    the values it can name (for the symbol index)."""
+    return _state_types_in(module, 0)
+
+
+def _state_types_in(module: nodes.Module, depth: int) -> dict[str, list[Resolved]]:
+    found: dict[str, list[Resolved]] = {}
+    for assign in module.nodes_of_class(nodes.AssignAttr):
+        if not _is_state(assign.expr):
             continue
         statement = assign.parent
-        value = statement.value if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) else None
         if isinstance(statement, nodes.AnnAssign):
-            found.add(_annotation_type(statement.annotation))
-        elif value is not None:
-            found.add(resolve_type(value, depth + 1))
-    found.discard(None)
-    return found.pop() if len(found) == 1 else None
+            value_type = _annotation_type(statement.annotation)
+        elif isinstance(statement, nodes.Assign) and statement.value is not None:
+            value_type = resolve_type(statement.value, depth + 1)
+        else:
+            value_type = None
+        if value_type is not None and value_type not in found.setdefault(assign.attrname, []):
+            found[assign.attrname].append(value_type)
+    return {name: types for name, types in found.items() if types}
 
 
 def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | None:

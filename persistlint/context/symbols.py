@@ -25,6 +25,10 @@ key            meaning
                (``-> list[Org]``: ``Org``), the same way, or None
 ``summary``    whether the context has a :class:`FunctionSummary` of it
                (under ``qualname``)
+``types``      ``state`` entries: the types of the values the module
+               assigns to ``<x>.state.<attr>`` (Starlette's
+               ``app.state``/``request.state``), each ``[qualname,
+               evidence]``, under the name ``state:<attr>``
 =============  =========================================================
 
 Every answer is the one astroid's inference gives on the saved files,
@@ -50,6 +54,8 @@ Index = dict[str, dict[str, dict[str, Any]]]
 
 #: the answer for a name the index does not describe: infer as before
 UNKNOWN = object()
+#: the name prefix of ``state`` entries (not an identifier: no clash)
+STATE = "state:"
 
 
 # ------------------------------------------------------------------ building
@@ -73,6 +79,8 @@ def build(file_contexts: list, functions: dict[str, Any]) -> Index:
                     method = _entry(klass, defined, functions, infer)
                     if method is not None and method["kind"] == "function":
                         names[f"{name}.{method_name}"] = method
+        for attrname, types in infer.state_types(module).items():
+            names[STATE + attrname] = {"kind": "state", "types": [_typed(t) for t in types]}
         index[module.name] = names
         infer.forget_inferences()  # each entry of astroid's inference cache holds a tree
     return index
@@ -210,3 +218,18 @@ def returns(index: Index | None, qualname: str, asked_from: str, what: str = "re
             and found[1] in Evidence.__members__):
         return UNKNOWN  # not what this version writes: infer
     return found[0], Evidence[found[1]]
+
+
+def state_types(index: Index | None, attrname: str, asked_from: str) -> list[tuple[str, Evidence]]:
+    """What the other project modules assign to ``<x>.state.<attrname>``
+    (the module ``asked_from`` answers from its own tree)."""
+    found = []
+    for module, names in (index or {}).items():
+        entry = names.get(STATE + attrname)
+        if module == asked_from or not entry or entry.get("kind") != "state":
+            continue
+        for typed in entry.get("types") or ():
+            if isinstance(typed, list) and len(typed) == 2 and isinstance(typed[0], str) \
+                    and typed[1] in Evidence.__members__:
+                found.append((typed[0], Evidence[typed[1]]))
+    return found
