@@ -481,7 +481,7 @@ def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
     indexed = _indexed_definition(func)
     if indexed is not None:
         return Resolved(indexed, Evidence.INFERRED)
-    value = infer_one(func)
+    value = infer_one(func) or _super_method(func)
     name = _qname(value) if value is not None else None
     if name:
         return Resolved(name, Evidence.INFERRED)
@@ -504,6 +504,20 @@ def resolve_callee(func: nodes.NodeNG) -> Resolved | None:
     if isinstance(func, nodes.Name) and func.name in BUILTIN_CALLS:
         return Resolved(f"builtins.{func.name}", Evidence.INFERRED)
     return None
+
+
+def _super_method(func: nodes.NodeNG):
+    """``super().__init__``: astroid answers with every class of the MRO
+    that defines the method (``object`` last), so ``safe_infer`` gives up;
+    the first is the one Python calls."""
+    if not (isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Call)
+            and isinstance(func.expr.func, nodes.Name) and func.expr.func.name == "super"):
+        return None
+    try:
+        first = next(func.infer(), None)
+    except INFERENCE_ERRORS:
+        return None
+    return None if first is None or isinstance(first, UninferableBase) else first
 
 
 def resolve_call(call: nodes.Call) -> Resolved | None:

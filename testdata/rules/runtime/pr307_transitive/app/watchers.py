@@ -17,9 +17,23 @@ class StrictIgnoreList(IgnoreList):
     """Inherits the initialiser that reads the file."""
 
 
+class NamedIgnoreList(IgnoreList):
+    """Extends the initialiser that reads the file, and calls it."""
+
+    def __init__(self, root: str, name: str):
+        super().__init__(root)
+        self.name = name
+
+
 class Settings:
     def __init__(self, root: str):
         self.root = root  # no IO: building it is free
+
+
+class LabelledSettings(Settings):
+    def __init__(self, root: str, label: str):
+        super().__init__(root)
+        self.label = label
 
 
 class Watcher:
@@ -34,7 +48,9 @@ class Watcher:
         self._running = True
         self.ignores = IgnoreList(self.root)  # PR307[MEDIUM]: 24 "start -> IgnoreList() -> _load"
         self.strict = StrictIgnoreList(self.root)  # PR307[MEDIUM]: 23
+        self.named = NamedIgnoreList(self.root, "x")  # PR307[MEDIUM]: 22 "NamedIgnoreList() -> IgnoreList() -> _load"
         self.settings = Settings(self.root)  # ok: PR307
+        self.labelled = LabelledSettings(self.root, "x")  # ok: PR307
         self.offloaded = await asyncio.to_thread(IgnoreList, self.root)  # ok: PR307
 
 
