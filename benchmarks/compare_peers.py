@@ -28,6 +28,7 @@ Usage (the peers are the optional ``compare`` extra)::
     python benchmarks/compare_peers.py                      # testdata/rules/runtime + testdata/peers
     python benchmarks/compare_peers.py path/to/project ...
     python benchmarks/compare_peers.py --only-differences
+    python benchmarks/compare_peers.py --cache path/to/big/project   # reuse its persistlint cache
     python benchmarks/compare_peers.py --eval-files flake8-async/tests/eval_files
 
 ``--eval-files`` measures recall on flake8-async's own annotated test files
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-differences", action="store_true",
                         help="print only lines where the tools disagree")
     parser.add_argument("--ruff-preview", action="store_true", help="also run ruff's preview rules")
+    parser.add_argument("--cache", action="store_true",
+                        help="let persistlint use the project's cache (a warm context and stored "
+                             "per-file results make a re-run on a big tree quick)")
     parser.add_argument("--eval-files", type=Path, metavar="DIR",
                         help="measure recall on flake8-async's annotated eval files in DIR")
     options = parser.parse_args(argv)
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     findings: dict[tuple[str, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for root in _roots(options.paths):
-        for path, line, code, text in _flake8(root, _nested_roots(root)):
+        for path, line, code, text in _flake8(root, _nested_roots(root), options.cache):
             tool = "persistlint" if code.startswith("PR") else "flake8-async"
             if tool == "flake8-async" and not PEER_BLOCKING.match(code):
                 continue  # flake8-async's other rules (cancellation, checkpoints) are another topic
@@ -296,10 +300,11 @@ def _nested_roots(root: Path) -> list[Path]:
     return [p.parent for p in root.rglob("pyproject.toml") if p.parent != root]
 
 
-def _flake8(root: Path, excluded: list[Path]):
+def _flake8(root: Path, excluded: list[Path], cache: bool = False):
     project = root if root.is_dir() else root.parent
     command = [sys.executable, "-m", "flake8", "--isolated", "--select=ASYNC,PR",
-               f"--persistlint-project-root={project}", "--no-persistlint-cache", str(root)]
+               f"--persistlint-project-root={project}",
+               "--persistlint-cache" if cache else "--no-persistlint-cache", str(root)]
     if excluded:
         command.insert(4, "--extend-exclude=" + ",".join(str(p) for p in excluded))
     result = subprocess.run(command, capture_output=True, text=True, check=False)
