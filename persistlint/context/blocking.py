@@ -836,7 +836,7 @@ def in_lazy_initialisation(node: nodes.NodeNG, function: nodes.FunctionDef) -> b
     child, parent = node, node.parent
     while parent is not None and parent is not function:
         if isinstance(parent, nodes.If) and child in parent.body:
-            mentioned = _mentions(parent.test) & caches
+            mentioned = (_mentions(parent.test) | _cache_reads(parent.test, function, caches)) & caches
             if mentioned and mentioned & _assigned_in(parent.body):
                 return True
         child, parent = parent, parent.parent
@@ -879,6 +879,27 @@ def _is_local(expr: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
         return False
     return any(n.name == expr.name for n in own_nodes(function, nodes.AssignName)) \
         or expr.name in function.argnames()
+
+
+def _cache_reads(test: nodes.NodeNG, function: nodes.FunctionDef, caches: frozenset[str]) -> set[str]:
+    """The caches a test reads through a local name: ``url =
+    _CACHE.get(key)`` (or ``_CACHE[key]``, ``self._cache.get(key)``) then
+    ``if url is None:``."""
+    found = set()
+    for name in test.nodes_of_class(nodes.Name):
+        value = single_assigned_value(name)
+        if value is None or value.scope() is not function:
+            continue
+        if isinstance(value, nodes.Call) and isinstance(value.func, nodes.Attribute) \
+                and value.func.attrname in {"get", "setdefault"}:
+            value = value.func.expr
+        elif isinstance(value, nodes.Subscript):
+            value = value.value
+        else:
+            continue
+        if value.as_string() in caches:
+            found.add(value.as_string())
+    return found
 
 
 def _mentions(test: nodes.NodeNG) -> set[str]:

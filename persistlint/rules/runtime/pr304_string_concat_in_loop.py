@@ -29,8 +29,10 @@ def render(rows):
 
 A string reset inside the loop, numbers or lists built with `+=`, and
 loops that provably run at most 20 times (a literal, `range(n)` with
-n <= 20, a slice such as `rows[:10]`, `zip` with such a loop) are not
-reported: a handful of copies costs less than the list and the join.
+n <= 20, a slice such as `rows[:10]`, `zip` with such a loop, a digit
+loop `while n: n, r = divmod(n, base)` in base 10 or more: one iteration
+per digit of a 64-bit integer) are not reported: a handful of copies costs
+less than the list and the join.
 
 ## Severity
 MEDIUM, or LOW when the loop provably runs fewer than 100 times.
@@ -177,10 +179,73 @@ def _iterations(loops: list[nodes.NodeNG]) -> int | None:
 
 
 def _loop_bound(loop: nodes.NodeNG) -> int | None:
+    if isinstance(loop, nodes.While):
+        return _digit_count(loop)
     if not isinstance(loop, (nodes.For, nodes.AsyncFor)):
         return None
     found = iteration_bound(loop.iter)
     return found if found is not None else _guarded_length(loop)
+
+
+#: The integers a digit loop converts (ids, checksums, counters) fit 64 bits.
+_INTEGER_BITS = 64
+
+
+def _digit_count(loop: nodes.While) -> int | None:
+    """``while n: n, r = divmod(n, base)`` (or ``n //= base``, ``n = n //
+    base``, ``n >>= bits``): a loop that writes the digits of an integer runs
+    once per digit, at most ``ceil(64 / log2(base))`` times for a 64-bit
+    value (20 in base 10, 14 in base 26): the bound the code makes explicit."""
+    test = loop.test
+    if isinstance(test, nodes.Compare) and len(test.ops) == 1 and test.ops[0][0] in {">", "!="} \
+            and isinstance(test.ops[0][1], nodes.Const) and test.ops[0][1].value == 0:
+        test = test.left
+    if not isinstance(test, nodes.Name):
+        return None
+    bases = [_divisor(statement, test.name) for statement in loop.body]
+    base = next((b for b in bases if b is not None), None)
+    if base is None or base < 2:
+        return None
+    return math.ceil(_INTEGER_BITS / math.log2(base))
+
+
+def _divisor(statement: nodes.NodeNG, name: str) -> int | None:
+    """The base ``statement`` divides the integer ``name`` by, if it does."""
+    if isinstance(statement, nodes.AugAssign) and isinstance(statement.target, nodes.AssignName) \
+            and statement.target.name == name:
+        amount = _integer(statement.value)
+        if statement.op == "//=":
+            return amount
+        return 2 ** amount if statement.op == ">>=" and amount is not None and amount < 64 else None
+    if not isinstance(statement, nodes.Assign) or len(statement.targets) != 1:
+        return None
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, nodes.AssignName) and target.name == name and isinstance(value, nodes.BinOp) \
+            and value.op == "//" and isinstance(value.left, nodes.Name) and value.left.name == name:
+        return _integer(value.right)
+    if isinstance(target, nodes.Tuple) and target.elts and isinstance(target.elts[0], nodes.AssignName) \
+            and target.elts[0].name == name and isinstance(value, nodes.Call) \
+            and isinstance(value.func, nodes.Name) and value.func.name == "divmod" and len(value.args) == 2 \
+            and isinstance(value.args[0], nodes.Name) and value.args[0].name == name:
+        return _integer(value.args[1])
+    return None
+
+
+def _integer(expr: nodes.NodeNG) -> int | None:
+    """An int literal, a name bound once to one, or ``len()`` of a string
+    literal (``base = len(ALPHABET)``)."""
+    if isinstance(expr, nodes.Name):
+        expr = single_assigned_value(expr) or expr
+    if isinstance(expr, nodes.Const) and type(expr.value) is int:
+        return expr.value
+    if isinstance(expr, nodes.Call) and isinstance(expr.func, nodes.Name) and expr.func.name == "len" \
+            and len(expr.args) == 1:
+        text = expr.args[0]
+        if isinstance(text, nodes.Name):
+            text = single_assigned_value(text) or text
+        if isinstance(text, nodes.Const) and isinstance(text.value, str):
+            return len(text.value)
+    return None
 
 
 def _guarded_length(loop: nodes.For) -> int | None:

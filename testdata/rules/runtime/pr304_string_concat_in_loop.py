@@ -142,3 +142,39 @@ def mask_unbounded(name: str, limit: int) -> str:
     if len(name) > 15:  # after the loop: bounds nothing
         return masked
     return masked
+
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def to_base62(number: int) -> str:
+    base = len(ALPHABET)
+    encoded = ""
+    while number:  # one iteration per digit: at most 11 for a 64-bit number
+        number, remainder = divmod(number, base)
+        encoded = ALPHABET[remainder] + encoded  # ok: PR304
+    return encoded
+
+
+def to_base26(num: int) -> str:
+    result = ""
+    while num > 0:
+        result = chr(65 + num % 26) + result  # ok: PR304
+        num = num // 26
+    return result
+
+
+def to_binary(num: int) -> str:
+    bits = ""
+    while num:
+        bits = str(num & 1) + bits  # PR304[LOW]: 9 "at most 64 iterations"
+        num >>= 1
+    return bits
+
+
+def countdown(num: int, step: int) -> str:
+    text = ""
+    while num > 0:
+        text += str(num)  # PR304[MEDIUM]: 9
+        num -= step
+    return text

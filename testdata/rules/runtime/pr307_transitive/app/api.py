@@ -61,6 +61,7 @@ class Service:
 
 async def once_only(client):
     from app.cached import Client, configured, get_secret, get_settings, not_a_cache, template, uses_cached_settings
+    from app.cached import looked_up_not_kept, queue_url
 
     get_settings()  # PR307[LOW]: 5 "cached (functools.lru_cache): blocks on its first call only"
     get_secret()  # PR307[LOW]: 5 "blocks on its first call only"
@@ -69,6 +70,8 @@ async def once_only(client):
     uses_cached_settings()  # PR307[LOW]: 5 "uses_cached_settings -> get_settings -> open()"
     Client().config()  # ok: PR307
     not_a_cache()  # PR307[MEDIUM]: 5 "once_only -> not_a_cache -> load_file -> open()"
+    queue_url("jobs")  # ok: PR307
+    looked_up_not_kept("jobs")  # PR307[MEDIUM]: 5 "looked_up_not_kept -> load_file"
 
 
 from asgiref.sync import sync_to_async  # noqa: E402

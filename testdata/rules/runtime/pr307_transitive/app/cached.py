@@ -32,6 +32,24 @@ def template(name):
     return _TEMPLATES[name]
 
 
+_URLS: dict[str, str] = {}
+
+
+def queue_url(name):
+    url = _URLS.get(name)
+    if url is None:
+        url = load_file(name)
+        _URLS[name] = url
+    return url
+
+
+def looked_up_not_kept(name):
+    url = _URLS.get(name)
+    if url is None:
+        url = load_file(name)
+    return url
+
+
 def uses_cached_settings():
     return get_settings()["debug"]
 
