@@ -833,6 +833,54 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
             return found
     if isinstance(expr, nodes.Attribute) and _is_state(expr.expr):
         return _state_attribute_type(expr, _depth)
+    if isinstance(expr, nodes.Subscript) and isinstance(expr.value, nodes.Name) \
+            and not isinstance(expr.slice, nodes.Slice):
+        return _item_type(_declared_annotation(expr.value))
+    return None
+
+
+#: Annotations of mappings whose values are of their second type argument.
+MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict",
+                      "OrderedDict"})
+_SEQUENCES = frozenset({"list", "List", "Sequence", "MutableSequence"})
+
+
+def _item_type(annotation: nodes.NodeNG | None) -> Resolved | None:
+    """What ``x[key]`` is for ``x: dict[K, V]`` (``V``) or ``x: list[V]``."""
+    if not isinstance(annotation, nodes.Subscript):
+        return None
+    head = dotted_import(annotation.value) or getattr(annotation.value, "name", "") \
+        or getattr(annotation.value, "attrname", "")
+    head = head.rpartition(".")[2]
+    arguments = annotation.slice.elts if isinstance(annotation.slice, nodes.Tuple) else [annotation.slice]
+    if head in MAPPINGS and len(arguments) == 2:
+        return _annotation_type(arguments[1])
+    if head in _SEQUENCES and len(arguments) == 1:
+        return _annotation_type(arguments[0])
+    return None
+
+
+def _declared_annotation(name: nodes.Name) -> nodes.NodeNG | None:
+    """The annotation a name is declared with: a parameter, ``x: T = ...``
+    here, or a module-level ``X: T = ...`` of a project module it is
+    imported from (``S3_SERVICES: dict[Kind, S3Service] = {...}``)."""
+    binding = _binding(name)
+    if isinstance(binding, nodes.ImportFrom):
+        original = next((n for n, alias in binding.names if (alias or n) == name.name), None)
+        if original is None or original == "*":
+            return None
+        try:
+            module = binding.do_import_module(binding.modname)
+        except INFERENCE_ERRORS:
+            return None
+        found = module.locals.get(original, [])
+        binding = found[-1] if found else None
+    if not isinstance(binding, nodes.AssignName):
+        return None
+    if isinstance(binding.parent, nodes.Arguments):
+        return _param_annotation(binding)
+    if isinstance(binding.parent, nodes.AnnAssign):
+        return binding.parent.annotation
     return None
 
 

@@ -19,6 +19,10 @@ class MediaStore:
         return self.client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key})
 
 
+#: one store per bucket kind, picked by key where it is used
+STORES: dict[str, MediaStore] = {"media": MediaStore("media"), "avatars": MediaStore("avatars")}
+
+
 def upload_avatar(store: MediaStore, user_id: int, data: bytes) -> str:
     key = f"avatars/{user_id}.png"
     store.save(key, data)
