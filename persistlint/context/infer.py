@@ -864,18 +864,8 @@ def _declared_annotation(name: nodes.Name) -> nodes.NodeNG | None:
     """The annotation a name is declared with: a parameter, ``x: T = ...``
     here, or a module-level ``X: T = ...`` of a project module it is
     imported from (``S3_SERVICES: dict[Kind, S3Service] = {...}``)."""
-    binding = _binding(name)
-    if isinstance(binding, nodes.ImportFrom):
-        original = next((n for n, alias in binding.names if (alias or n) == name.name), None)
-        if original is None or original == "*":
-            return None
-        try:
-            module = binding.do_import_module(binding.modname)
-        except INFERENCE_ERRORS:
-            return None
-        found = module.locals.get(original, [])
-        binding = found[-1] if found else None
-    if not isinstance(binding, nodes.AssignName):
+    binding = bound_binding(name, build=True)
+    if binding is None:
         return None
     if isinstance(binding.parent, nodes.Arguments):
         return _param_annotation(binding)
@@ -1228,6 +1218,17 @@ def bound_value(name: nodes.Name) -> nodes.NodeNG | None:
     """The expression a name is assigned once in its scope, following a
     ``from x import name`` into the project module that assigns it
     (``SessionLocal = sessionmaker(...)`` in ``app/db.py``)."""
+    binding = bound_binding(name)
+    if binding is not None and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
+        value = binding.parent.value
+        return value if value is not name else None
+    return None
+
+
+def bound_binding(name: nodes.Name, build: bool = False) -> nodes.AssignName | None:
+    """The one binding of a name in its scope (an assignment or a
+    parameter), following a ``from x import name`` into the project module
+    that binds it; ``build``: build that module if no lookup has yet."""
     try:
         _, found = name.lookup(name.name)
     except Exception:  # noqa: BLE001 - odd scopes
@@ -1237,11 +1238,16 @@ def bound_value(name: nodes.Name) -> nodes.NodeNG | None:
     binding = found[0]
     if isinstance(binding, nodes.ImportFrom):
         qualname = imported_name(name, name.name)
-        binding = lookup_qualname(qualname) if qualname else None
-    if isinstance(binding, nodes.AssignName) and isinstance(binding.parent, (nodes.Assign, nodes.AnnAssign)):
-        value = binding.parent.value
-        return value if value is not name else None
-    return None
+        imported = lookup_qualname(qualname) if qualname else None
+        if imported is None and build and qualname:
+            module, _, attr = qualname.rpartition(".")
+            try:
+                defined = binding.do_import_module(module).locals.get(attr, [])
+            except INFERENCE_ERRORS + (astroid.AstroidBuildingError,):
+                defined = []
+            imported = defined[0] if len(defined) == 1 else None
+        binding = imported
+    return binding if isinstance(binding, nodes.AssignName) else None
 
 
 def guarding_tries(node: nodes.NodeNG) -> Iterator[nodes.Try]:
