@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import sys
 
 import attrs
 from astroid import nodes
@@ -444,6 +445,8 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
         return None
     if found.qualname in _ARCHIVES and _in_memory(call, ctx):
         return None  # ``ZipFile(io.BytesIO(), "w")``: no file; its writes are the compression work
+    if found.qualname in _IMPORTERS and _standard_module(call):
+        return None  # ``__import__("datetime")``: loaded at start-up already, a sys.modules lookup
     why = ""
     if found.qualname in PARSERS:
         why = big_input(call, found.qualname, ctx)
@@ -453,6 +456,14 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
 
 
 _ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open"})
+_IMPORTERS = frozenset({"importlib.import_module", "importlib.__import__", "builtins.__import__"})
+
+
+def _standard_module(call: nodes.Call) -> bool:
+    """An import of a standard-library module named by a literal."""
+    name = call.args[0] if call.args else None
+    return isinstance(name, nodes.Const) and isinstance(name.value, str) \
+        and name.value.partition(".")[0] in sys.stdlib_module_names
 _IN_MEMORY = frozenset({"io.BytesIO", "_io.BytesIO"})
 
 
