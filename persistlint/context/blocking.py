@@ -446,7 +446,7 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
     if found.qualname in _ARCHIVES and _in_memory(call, ctx):
         return None  # ``ZipFile(io.BytesIO(), "w")``: no file; its writes are the compression work
     if found.qualname in _IMPORTERS and _standard_module(call):
-        return None  # ``__import__("datetime")``: loaded at start-up already, a sys.modules lookup
+        return None  # ``__import__("datetime")``: a sys.modules lookup, or one small load per process
     why = ""
     if found.qualname in PARSERS:
         why = big_input(call, found.qualname, ctx)

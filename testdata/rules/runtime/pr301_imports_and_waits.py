@@ -27,7 +27,7 @@ async def versions():
 
 
 async def stamp():
-    now = __import__("datetime").datetime.now()  # ok: PR301 (a standard module: loaded already)
+    now = __import__("datetime").datetime.now()  # ok: PR301 (a standard module: loaded once per process)
     json = importlib.import_module("json.decoder")  # ok: PR301
     driver = importlib.import_module("asyncpg_driver.plugins")  # PR301[MEDIUM]: 14 "import machinery"
     return now, json, driver
