@@ -895,11 +895,32 @@ def _eager_paths(option: nodes.NodeNG) -> set[str]:
 def _django_paths(args: list[nodes.NodeNG]) -> set[str]:
     found = set()
     for arg in args:
-        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+        if isinstance(arg, nodes.Starred) and isinstance(arg.value, nodes.Name):
+            found.update(_django_paths(_listed_paths(arg.value)))  # prefetch_related(*fields)
+        elif isinstance(arg, nodes.Const) and isinstance(arg.value, str):
             found.update(arg.value.split("__"))
         elif isinstance(arg, nodes.Call) and arg.args and isinstance(arg.args[0], nodes.Const):
             found.update(str(arg.args[0].value).split("__"))  # Prefetch("items", ...)
     return found
+
+
+def _listed_paths(name: nodes.Name) -> list[nodes.NodeNG]:
+    """The items of the list a name is bound to in its scope, with what
+    ``name.extend([...])``/``name.append(...)`` add to it."""
+    items = []
+    for value in assigned_values(name):
+        if isinstance(value, (nodes.List, nodes.Tuple)):
+            items.extend(value.elts)
+    scope = name.scope()
+    for call in scope.nodes_of_class(nodes.Call) if items else ():
+        func = call.func
+        if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) \
+                and func.expr.name == name.name and call.args:
+            if func.attrname == "extend" and isinstance(call.args[0], (nodes.List, nodes.Tuple)):
+                items.extend(call.args[0].elts)
+            elif func.attrname == "append":
+                items.append(call.args[0])
+    return items
 
 
 # ------------------------------------------------------------------ rows
