@@ -218,8 +218,17 @@ def _eager_rows(call: nodes.Call, summary, ctx) -> dict[str, frozenset[str]]:
 
 
 def _eager_of_row(expr: nodes.NodeNG, ctx, param: str) -> dict[str, frozenset[str]]:
-    rows = dbcalls.rows_of_loop_variable(expr, ctx) if isinstance(expr, nodes.Name) else None
-    return {param: rows.statement.eager} if rows is not None and rows.statement.eager else {}
+    """``{param: relations}`` when ``expr`` is a loop's row (or a relation
+    of it that was loaded eagerly, ``variant = line.variant`` after
+    ``select_related("variant__product")``) whose query loads relations."""
+    if isinstance(expr, nodes.Name) and dbcalls.loop_binding(expr) is None:
+        value = bindings.single_assigned_value(expr)
+        expr = value if isinstance(value, nodes.Attribute) else expr
+    holder, through = (expr.expr, expr.attrname) if isinstance(expr, nodes.Attribute) else (expr, None)
+    rows = dbcalls.rows_of_loop_variable(holder, ctx) if isinstance(holder, nodes.Name) else None
+    if rows is None or not rows.statement.eager or (through and through not in rows.statement.eager):
+        return {}
+    return {param: rows.statement.eager}
 
 
 def _not_loaded_eagerly(node: nodes.NodeNG, summary, reach, eager: dict[str, frozenset[str]], ctx):

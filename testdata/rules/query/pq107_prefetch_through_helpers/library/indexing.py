@@ -1,6 +1,7 @@
 from library.models import Document, Note, prepare_previous
 from library.text import (
-    build_node, build_text, build_text_by_query, field_labels, field_labels_of_partly_prefetched, first_note,
+    build_node, build_node_tags, build_text, build_text_by_query, field_labels, field_labels_of_partly_prefetched,
+    first_note,
 )
 
 
@@ -59,3 +60,13 @@ def note_dicts(document: Document):
 def note_dicts_unprepared(document: Document):
     notes = list(Note.objects.filter(document=document).order_by("id"))
     return [note.to_dict() for note in notes]  # PQ107[HIGH]: 13 "to_dict -> previous"
+
+
+def note_documents():
+    for note in Note.objects.select_related("document").prefetch_related("document__tags"):
+        document = note.document
+        build_node_tags(document)  # ok: PQ107
+        build_node_tags(note.document)  # ok: PQ107
+    for note in Note.objects.select_related("document"):
+        document = note.document
+        build_node_tags(document)  # PQ107[HIGH]: 9 "document.tags.all"

@@ -26,3 +26,7 @@ def field_labels(doc: Document):
 
 def field_labels_of_partly_prefetched(doc: Document):
     return [value.field.name for value in doc.field_values.all()]  # PQ107[HIGH]: 13 "FieldValue.field"
+
+
+def build_node_tags(document: Document):
+    return [tag.name for tag in document.tags.all()]
