@@ -176,7 +176,8 @@ def resolve(call: nodes.Call, ctx) -> Resolved | None:
         found = ctx.resolve(call)
         if found is None or not _is_known(found.qualname):
             found = _query_property_call(call, ctx) or _custom_queryset_call(call, found, ctx) \
-                or _related_manager_call(call, ctx) or _dynamic_model_call(call) or found
+                or _related_manager_call(call, ctx) or _dynamic_model_call(call) \
+                or _unseen_manager_call(call, ctx) or found
         memo[id(call)] = found
     return memo[id(call)]
 
@@ -248,6 +249,28 @@ def related_manager(expr: nodes.NodeNG, ctx) -> tuple[str, Evidence] | None:
     if not relationship or not relationship.get("uselist") or not relationship.get("target"):
         return None
     return relationship["target"], evidence
+
+
+#: Related-manager calls that a ``prefetch_related`` cache answers.
+PREFETCH_CACHED = frozenset({"all", "count", "exists", "__iter__", "acount", "aexists"})
+
+
+def cached_relation_read(call: nodes.Call, ctx) -> tuple[nodes.Name, str] | None:
+    """(holder, relation) when a queryset chain reads a related manager of
+    a name (``doc.notes.all()``, ``product.tags.count()``) with calls a
+    ``prefetch_related(relation)`` on the holder's query answers from its
+    cache."""
+    root = chain_root(call)
+    if not (isinstance(root, nodes.Call) and isinstance(root.func, nodes.Attribute)):
+        return None
+    manager = root.func.expr
+    if not (isinstance(manager, nodes.Attribute) and isinstance(manager.expr, nodes.Name)):
+        return None
+    if related_manager(manager, ctx) is None:
+        return None
+    if not all(split(qualname(part, ctx) or "")[1] in PREFETCH_CACHED for part in chain_calls(call)):
+        return None
+    return manager.expr, manager.attrname
 
 
 def instance_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Resolved | None:
@@ -391,6 +414,29 @@ def _related_manager_call(call: nodes.Call, ctx) -> Resolved | None:
     return Resolved(f"django.db.models.QuerySet.{func.attrname}", related[1])
 
 
+def _unseen_manager_call(call: nodes.Call, ctx) -> Resolved | None:
+    """``Note.objects.filter(...)`` (and the chain it starts) on a project
+    Django model whose manager inference cannot see: a model on a library
+    base that is not installed."""
+    func = call.func
+    if not isinstance(func, nodes.Attribute) or func.attrname not in MANAGER_METHODS:
+        return None
+    receiver = func.expr
+    if isinstance(receiver, nodes.Call):
+        inner = resolve(receiver, ctx)
+        if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS \
+                and split(inner.qualname)[1] in DJANGO_CLONES and _unseen_manager_call(receiver, ctx) is not None:
+            return Resolved(f"django.db.models.QuerySet.{func.attrname}", inner.evidence)
+        return None
+    if not (isinstance(receiver, nodes.Attribute) and receiver.attrname == "objects"):
+        return None
+    model = model_of(receiver.expr, ctx)
+    info = ctx.project.model_named(model) if model else None
+    if not info or info.get("orm") != "django":
+        return None
+    return Resolved(f"django.db.models.QuerySet.{func.attrname}", Evidence.INFERRED)
+
+
 def related_root(call: nodes.Call, ctx) -> tuple[str, Evidence] | None:
     """The related manager a queryset chain starts from, if it does."""
     root = chain_root(call)
@@ -449,6 +495,11 @@ def _dynamic_model_call(call: nodes.Call) -> Resolved | None:
 #: Queryset methods that return a copy of the queryset.
 DJANGO_CLONES = frozenset({"_clone", "_chain", "all", "filter", "exclude", "order_by", "annotate",
                            "select_related", "prefetch_related", "only", "defer", "distinct", "using"})
+
+
+#: Queryset methods a model's default manager answers.
+MANAGER_METHODS = DJANGO_READS | DJANGO_WRITES.keys() | DJANGO_IN_MEMORY | DJANGO_CLONES \
+    | {"values", "values_list", "iterator", "none", "in_bulk"}
 
 
 def _returns_own_clone(function: nodes.NodeNG | None) -> bool:
@@ -844,11 +895,32 @@ def _eager_paths(option: nodes.NodeNG) -> set[str]:
 def _django_paths(args: list[nodes.NodeNG]) -> set[str]:
     found = set()
     for arg in args:
-        if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+        if isinstance(arg, nodes.Starred) and isinstance(arg.value, nodes.Name):
+            found.update(_django_paths(_listed_paths(arg.value)))  # prefetch_related(*fields)
+        elif isinstance(arg, nodes.Const) and isinstance(arg.value, str):
             found.update(arg.value.split("__"))
         elif isinstance(arg, nodes.Call) and arg.args and isinstance(arg.args[0], nodes.Const):
             found.update(str(arg.args[0].value).split("__"))  # Prefetch("items", ...)
     return found
+
+
+def _listed_paths(name: nodes.Name) -> list[nodes.NodeNG]:
+    """The items of the list a name is bound to in its scope, with what
+    ``name.extend([...])``/``name.append(...)`` add to it."""
+    items = []
+    for value in assigned_values(name):
+        if isinstance(value, (nodes.List, nodes.Tuple)):
+            items.extend(value.elts)
+    scope = name.scope()
+    for call in scope.nodes_of_class(nodes.Call) if items else ():
+        func = call.func
+        if isinstance(func, nodes.Attribute) and isinstance(func.expr, nodes.Name) \
+                and func.expr.name == name.name and call.args:
+            if func.attrname == "extend" and isinstance(call.args[0], (nodes.List, nodes.Tuple)):
+                items.extend(call.args[0].elts)
+            elif func.attrname == "append":
+                items.append(call.args[0])
+    return items
 
 
 # ------------------------------------------------------------------ rows
@@ -872,6 +944,13 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
         return row_source(expr.value, ctx, _depth + 1)
     if isinstance(expr, nodes.Subscript) and isinstance(expr.slice, nodes.Slice):
         return row_source(expr.value, ctx, _depth + 1)  # qs[:10]
+    if isinstance(expr, nodes.IfExp):  # ``qs.filter(id__in=ids) if ids else qs``
+        body, orelse = row_source(expr.body, ctx, _depth + 1), row_source(expr.orelse, ctx, _depth + 1)
+        if body is None or orelse is None or body.model != orelse.model:
+            return None
+        return attrs.evolve(body, statement=attrs.evolve(
+            body.statement, eager=body.statement.eager & orelse.statement.eager,
+            whole_rows=body.statement.whole_rows and orelse.statement.whole_rows))
     if isinstance(expr, nodes.Name):
         binding = loop_binding(expr)
         if binding is not None:
@@ -893,6 +972,8 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
             return Rows(expr, found.api, found.evidence, statement.model, statement)
         return None
     resolved = resolve(expr, ctx)
+    if expr.args and _passes_items_through(expr, resolved):
+        return row_source(expr.args[0], ctx, _depth + 1)  # tqdm(qs), a progress wrapper
     if resolved is None:
         return None
     if resolved.qualname in MATERIALIZERS and len(expr.args) == 1:
@@ -908,6 +989,36 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     if method in ROW_ACCESSORS and isinstance(expr.func, nodes.Attribute):
         return row_source(expr.func.expr, ctx, _depth + 1)
     return None
+
+
+#: Library functions that yield the items of the iterable they are given.
+ITERABLE_WRAPPERS = frozenset({"tqdm.tqdm", "tqdm.std.tqdm", "tqdm.auto.tqdm", "tqdm.asyncio.tqdm",
+                               "rich.progress.track"})
+
+
+def _passes_items_through(call: nodes.Call, resolved: Resolved | None) -> bool:
+    """A call that yields the items of its first argument: a known progress
+    wrapper, a plain function that returns its first parameter, or a
+    parameter whose default is one (``iter_wrapper=identity``)."""
+    if resolved is not None:
+        return resolved.qualname in ITERABLE_WRAPPERS or _returns_first_argument(infer.lookup_qualname(resolved.qualname))
+    if not isinstance(call.func, nodes.Name):
+        return False
+    defaults = [infer.param_default(b, b.parent) for b in bindings_of(call.func)
+                if isinstance(b, nodes.AssignName) and isinstance(b.parent, nodes.Arguments)]
+    targets = [infer.resolve_callee(d) for d in defaults if d is not None]
+    return bool(targets) and all(t is not None and _returns_first_argument(infer.lookup_qualname(t.qualname))
+                                 for t in targets)
+
+
+def _returns_first_argument(function: nodes.NodeNG | None) -> bool:
+    """A plain function (not a method) that returns its first parameter
+    unchanged: ``def identity(items): return items``."""
+    if not isinstance(function, nodes.FunctionDef) or function.is_method() or not function.args.args:
+        return False
+    first = function.args.args[0].name
+    returns = list(own_nodes(function, nodes.Return))
+    return bool(returns) and all(isinstance(r.value, nodes.Name) and r.value.name == first for r in returns)
 
 
 def rows_of_loop_variable(name: nodes.Name, ctx) -> Rows | None:
@@ -976,11 +1087,14 @@ class Write:
     """A write a function issues itself: ``kind`` UPDATE/DELETE/INSERT
     (statements and Django queryset writes), SAVE/DELETE_ROW (a Django
     instance written by itself), ADD/REMOVE (queued for the unit of work)
-    or FLUSH (which sends them), on ``model`` (class name) when known."""
+    or FLUSH (which sends them), on ``model`` (class name) when known;
+    ``on_error``: only in an ``except`` handler (see
+    :func:`~persistlint.context.infer.on_error_path`)."""
 
     kind: str
     model: str | None
     line: int
+    on_error: bool = False
 
 
 #: Writes queued for the unit of work, and the flush that sends them.
@@ -996,5 +1110,5 @@ def writes(function: nodes.FunctionDef, ctx) -> list[Write]:
     for call in own_nodes(function, nodes.Call):
         db = db_call(call, ctx)
         if db is not None and db.kind in WRITE_KINDS:
-            found.append(Write(db.kind, db.model_name, call.lineno))
+            found.append(Write(db.kind, db.model_name, call.lineno, infer.on_error_path(call)))
     return sorted(found, key=lambda w: w.line)

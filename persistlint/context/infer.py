@@ -1258,6 +1258,13 @@ def guarding_tries(node: nodes.NodeNG) -> Iterator[nodes.Try]:
             yield parent
 
 
+def on_error_path(node: nodes.NodeNG) -> bool:
+    """Inside the body of an ``except`` handler of its own function: it runs
+    only when something in the ``try`` raised, not on the normal path."""
+    return any(isinstance(parent, nodes.ExceptHandler) and child in parent.body
+               for parent, child in enclosing(node))
+
+
 def param_annotation(assign: nodes.AssignName) -> nodes.NodeNG | None:
     """The annotation of the parameter ``assign`` binds, if any."""
     return _param_annotation(assign)

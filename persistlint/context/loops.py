@@ -280,10 +280,48 @@ def opens_session_per_iteration(call: nodes.Call, loop: nodes.NodeNG, ctx) -> bo
     return any(isinstance(name, nodes.Name) and _opened_inside(name, loop) for name in candidates)
 
 
+def callee_opens_session(call: nodes.Call, chain: list[str], ctx) -> bool:
+    """Whether a project function called per item (``chain``: it first, the
+    one that queries last) opens a session of its own for what it is given
+    on the way to the query (``with get_tenant_session(slug) as s:``) and
+    is handed none: one session per tenant, not one query per item of a
+    collection (a plain ``with open_session() as s:`` per item is that)."""
+    if any(isinstance(arg, nodes.Name) and _is_session(arg, ctx)
+           for arg in [*call.args, *(k.value for k in call.keywords or ())]):
+        return False
+    for qualname in chain:
+        function = infer.lookup_method(qualname)
+        if not isinstance(function, nodes.FunctionDef):
+            return False
+        for block in infer.own_nodes(function, (nodes.With, nodes.AsyncWith)):
+            if any(isinstance(target, nodes.AssignName) and _opens_session(expr, target, ctx)
+                   and _given_a_parameter(expr, function) for expr, target in block.items):
+                return True
+    return False
+
+
+def _opens_session(expr: nodes.NodeNG, target: nodes.AssignName, ctx) -> bool:
+    typed = ctx.type_of(target)
+    if typed is not None and typed.qualname.rpartition(".")[2] in SESSION_TYPES:
+        return True
+    callee = expr.func if isinstance(expr, nodes.Call) else None
+    name = callee.attrname if isinstance(callee, nodes.Attribute) else getattr(callee, "name", "")
+    return "session" in name.lower() and ".begin" not in expr.as_string()
+
+
+def _given_a_parameter(expr: nodes.NodeNG, function: nodes.FunctionDef) -> bool:
+    params = {a.name for a in function.args.arguments} - {"self", "cls"}
+    return isinstance(expr, nodes.Call) and any(
+        isinstance(arg, nodes.Name) and arg.name in params
+        for arg in [*expr.args, *(k.value for k in expr.keywords or ())])
+
+
+SESSION_TYPES = frozenset({"Session", "AsyncSession", "Connection", "AsyncConnection", "scoped_session"})
+
+
 def _is_session(name: nodes.Name, ctx) -> bool:
     typed = ctx.type_of(name)
-    return typed is not None and typed.qualname.rpartition(".")[2] in {
-        "Session", "AsyncSession", "Connection", "AsyncConnection", "scoped_session"}
+    return typed is not None and typed.qualname.rpartition(".")[2] in SESSION_TYPES
 
 
 def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:

@@ -237,6 +237,8 @@ def _model(klass: nodes.ClassDef, fctx: FileContext) -> dict | None:
         orm = "sqlalchemy"
     if orm is None and _own_value(klass, "__tablename__") is not None and _declares_sqlalchemy_columns(klass):
         orm = "sqlalchemy"  # a base astroid cannot see (registry.generate_base(), a vendored base)
+    if orm is None and _declares_django_fields(klass) and _has_unseen_base(klass, ancestors):
+        orm = "django"  # on a library base that is not installed (django_softdelete's SoftDeleteModel)
     if orm is None:
         return None
     if orm == "sqlmodel":
@@ -327,6 +329,23 @@ def _call_name(value: nodes.NodeNG | None) -> str | None:
 
 def _declares_sqlalchemy_columns(klass: nodes.ClassDef) -> bool:
     return any(_sqlalchemy_kind(_call_name(value)) == "column" for _, value, _ in _class_body(klass))
+
+
+def _declares_django_fields(klass: nodes.ClassDef) -> bool:
+    for _, value, _ in _class_body(klass):
+        module, _, leaf = (_call_name(value) or "").rpartition(".")
+        if module.startswith("django.db.models") and (leaf.endswith("Field") or leaf in DJANGO_RELATIONS):
+            return True
+    return False
+
+
+def _has_unseen_base(klass: nodes.ClassDef, ancestors: list[nodes.ClassDef]) -> bool:
+    """A base class (of the class or a project ancestor) that inference
+    cannot find: a library that is not installed."""
+    for owner in (klass, *(a for a in ancestors if not _library_class(a))):
+        if any(infer.infer_one(base) is None for base in owner.bases):
+            return True
+    return False
 
 
 def _sqlalchemy_kind(qualname: str | None) -> str | None:

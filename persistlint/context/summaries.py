@@ -16,7 +16,10 @@ field                meaning
 ``is_async``         an ``async def``
 ``params``           parameter names, ``self``/``cls`` left out
 ``calls``            :class:`CallSite` of every call it makes itself that
-                     resolves to another project function (not offloaded)
+                     resolves to another project function (not offloaded);
+                     ``on_error``: made only in an ``except`` handler;
+                     ``args``: which of its own parameters it passes on
+                     as-is, and as what (see :class:`CallSite`)
 ``offloads``         project functions it hands to a thread or executor
 ``is_property``      a ``@property`` (or ``cached_property``): reading the
                      attribute runs it
@@ -26,9 +29,13 @@ field                meaning
                      of an entity it holds, passed to a project function
 ``writes``           :class:`~persistlint.context.dbcalls.Write`: UPDATE/
                      DELETE/INSERT statements, row writes, unit-of-work
-                     adds/removes and flushes it issues
+                     adds/removes and flushes it issues (``on_error``:
+                     only in an ``except`` handler)
 ``queries``          :class:`Operation`: database reads it runs itself,
                      lazy relationship loads on ``self`` included
+                     (``on_error`` as for writes; ``receiver`` and
+                     ``relation`` for a read of a parameter's relation
+                     that an eager load of the row answers)
 ``returns_rows``     the model (or ``"rows"``) of the unlimited query rows
                      it returns (``return list(session.scalars(select(M)))``)
 ``constructs``       project classes it instantiates
@@ -48,12 +55,21 @@ field                meaning
 ``channels``         :class:`~persistlint.context.channels.Use`: NOTIFY/
                      LISTEN/publish/subscribe channel uses
 ``reaches``          effect name -> :class:`Reach`, propagated to a fixed
-                     point through project calls (see :data:`EFFECTS`)
+                     point through project calls (see :data:`EFFECTS`);
+                     ``Reach.on_error``: every way the function has the
+                     effect passes through an ``except`` handler (its own,
+                     or a callee's on the chain), so a call of it has the
+                     effect only when something failed
 ===================  =====================================================
 
 Propagation (:func:`propagate`) follows every project call, sync or async
 (an awaited repository method runs its query in the caller's session), to
-any depth and safely through recursion; the shortest chain wins. Blocking
+any depth and safely through recursion; a chain on the normal path wins
+over one through an ``except`` handler, then the shortest chain. Rules that
+count effects per call (one query or write per item of a loop) ask for the
+normal path only (``reach(effect, error_paths=False)``,
+:func:`write_through`): a write a callee makes only when something failed
+is not a write per item. Blocking
 (``block``) follows only synchronous callees, and neither memoised ones nor
 calls made on first use only: an awaited coroutine does not block its
 caller's thread, and a cached helper blocks once.
@@ -80,32 +96,56 @@ EFFECTS = ("query", "write", "commit", "rollback", "network", "file", "sleep", "
 
 @attrs.frozen
 class CallSite:
+    """A call of project function ``callee`` at ``line``/``col``.
+    ``args`` pairs each argument that is one of the caller's own parameters
+    (or ``self``), passed on unchanged, with where the callee receives it:
+    ``("0", "doc")`` the first positional argument (``self`` not counted),
+    ``("doc", "doc")`` a keyword, ``("self", "row")`` the receiver of
+    ``row.method()``."""
+
     callee: str
     line: int
     col: int
     evidence: str = "INFERRED"
+    on_error: bool = False
+    args: tuple[tuple[str, str], ...] = attrs.field(
+        default=(), converter=lambda value: tuple(tuple(pair) for pair in value or ()))
 
 
 @attrs.frozen
 class Operation:
     """One operation a function performs itself: ``what`` as written for
-    messages (``session.get``), at ``line``, on ``model`` when known."""
+    messages (``session.get``), at ``line``, on ``model`` when known;
+    ``on_error``: only in an ``except`` handler. A read of a relation of
+    a parameter (or ``self``) that an eager load of that row answers
+    (``doc.notes.all()``, ``self.items`` loaded lazily) names the
+    ``receiver`` parameter and the ``relation``."""
 
     what: str
     line: int
     model: str | None = None
+    on_error: bool = False
+    receiver: str | None = None
+    relation: str | None = None
 
 
 @attrs.frozen
 class Reach:
     """An effect a function has, itself (``chain == ()``) or through the
     project functions in ``chain`` (callee first, the one that performs
-    ``what`` last). ``line`` is the line in this function where it starts."""
+    ``what`` last). ``line`` is the line in this function where it starts;
+    ``on_error``: the chain passes through an ``except`` handler."""
 
     effect: str
     what: str
     line: int
     chain: tuple[str, ...] = ()
+    on_error: bool = False
+
+    @property
+    def rank(self) -> tuple[bool, int]:
+        """Lower is preferred: the normal path, then the shortest chain."""
+        return self.on_error, len(self.chain)
 
     def names(self) -> list[str]:
         """Short names for messages: ``["get_by_id", "session.get"]``."""
@@ -171,8 +211,11 @@ class FunctionSummary:
     def is_memoised(self) -> bool:
         return bool(self.once and self.once.memoised)
 
-    def reach(self, effect: str) -> Reach | None:
-        return self.reaches.get(effect)
+    def reach(self, effect: str, *, error_paths: bool = True) -> Reach | None:
+        """How the function has ``effect``; with ``error_paths=False`` only
+        if it has it on its normal path (not only in ``except`` handlers)."""
+        found = self.reaches.get(effect)
+        return None if found is None or (found.on_error and not error_paths) else found
 
     def to_json(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=True, value_serializer=_serialise,
@@ -215,7 +258,8 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
             continue
         found = fctx.resolve(call)
         if found is not None:
-            calls.append(CallSite(found.qualname, call.lineno, call.col_offset, found.evidence.name))
+            calls.append(CallSite(found.qualname, call.lineno, call.col_offset, found.evidence.name,
+                                  infer.on_error_path(call), _passed_parameters(call, function)))
     calls.extend(_property_reads(function, fctx))
     return FunctionSummary(
         qualname=function.qname(),
@@ -259,8 +303,46 @@ def _property_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Call
             continue
         target = fctx.property_of(attribute)
         if target is not None:
-            found.append(CallSite(target, attribute.lineno, attribute.col_offset, "INFERRED"))
+            receiver = _parameter(attribute.expr, function)
+            found.append(CallSite(target, attribute.lineno, attribute.col_offset, "INFERRED",
+                                  infer.on_error_path(attribute), [("self", receiver)] if receiver else ()))
     return found
+
+
+def _parameter(expr: nodes.NodeNG, function: nodes.FunctionDef) -> str | None:
+    """The name of ``function``'s parameter (``self`` included) that
+    ``expr`` is, unchanged: a name bound only by the parameter list."""
+    if not isinstance(expr, nodes.Name):
+        return None
+    try:
+        scope, assignments = expr.lookup(expr.name)
+    except Exception:  # noqa: BLE001 - odd scopes
+        return None
+    if scope is not function or not assignments:
+        return None
+    return expr.name if all(isinstance(a, nodes.AssignName) and isinstance(a.parent, nodes.Arguments)
+                            for a in assignments) else None
+
+
+def _passed_parameters(call: nodes.Call, function: nodes.FunctionDef) -> list[tuple[str, str]]:
+    """Which of ``function``'s parameters ``call`` passes on as-is (see
+    :class:`CallSite`)."""
+    passed = []
+    if isinstance(call.func, nodes.Attribute):
+        receiver = _parameter(call.func.expr, function)
+        if receiver:
+            passed.append(("self", receiver))
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, nodes.Starred):
+            break
+        name = _parameter(arg, function)
+        if name:
+            passed.append((str(index), name))
+    for keyword in call.keywords or ():
+        name = _parameter(keyword.value, function) if keyword.arg else None
+        if name:
+            passed.append((keyword.arg, name))
+    return passed
 
 
 def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
@@ -270,10 +352,18 @@ def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
     for call in own_nodes(function, nodes.Call):
         db = dbcalls.db_call(call, fctx) or dbcalls.iterated_query(call, fctx)
         if db is not None and db.kind == dbcalls.READ:
-            found.append(Operation(_callee_text(call), call.lineno, db.model_name))
+            cached = dbcalls.cached_relation_read(call, fctx)
+            receiver = _parameter(cached[0], function) if cached else None
+            found.append(Operation(_callee_text(call), call.lineno, db.model_name,
+                                   infer.on_error_path(call), receiver, cached[1] if receiver else None))
     found.extend(_lazy_self_reads(function, fctx))
-    found.sort(key=lambda op: op.line)
-    return found[:5]
+    found.sort(key=lambda op: (op.on_error, op.line))
+    return found[:QUERIES_KEPT]
+
+
+#: Queries kept per function: enough to tell whether every one of them is
+#: answered by what the caller loaded eagerly.
+QUERIES_KEPT = 12
 
 
 def _returned_rows(function: nodes.FunctionDef, fctx: FileContext) -> str | None:
@@ -313,7 +403,8 @@ def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Ope
             relation = relations[attribute.attrname]
             if is_lazy(relation):
                 found.append(Operation(f"self.{attribute.attrname} (lazy load)", attribute.lineno,
-                                       str(relation.get("target") or "") or None))
+                                       str(relation.get("target") or "") or None,
+                                       infer.on_error_path(attribute), "self", attribute.attrname))
     return found
 
 
@@ -368,17 +459,17 @@ def own_reaches(summary: FunctionSummary) -> dict[str, Reach]:
     """The effects a function has by its own body."""
     found: dict[str, Reach] = {}
     if summary.queries:
-        first = summary.queries[0]
-        found["query"] = Reach("query", first.what, first.line)
-    statements = [w for w in summary.writes if w.kind not in dbcalls.UNIT_OF_WORK_KINDS]
-    if statements:
-        first = statements[0]
-        found["write"] = Reach("write", f"{first.kind} {first.model or ''}".strip(), first.line)
+        first = summary.queries[0]  # normal-path queries sort first
+        found["query"] = Reach("query", first.what, first.line, on_error=first.on_error)
+    by_path = sorted(summary.writes, key=lambda w: w.on_error)
+    statements = [w for w in by_path if w.kind not in dbcalls.UNIT_OF_WORK_KINDS]
+    if statements and not statements[0].on_error:
+        found["write"] = _write_reach(statements[0])
     elif summary.tables_written:
-        found["write"] = Reach("write", f"a write to {summary.tables_written[0]}", summary.line)
-    elif summary.writes:
-        first = summary.writes[0]
-        found["write"] = Reach("write", f"{first.kind} {first.model or ''}".strip(), first.line)
+        found["write"] = Reach("write", f"a write to {summary.tables_written[0]}", summary.line,
+                               on_error=bool(by_path) and all(w.on_error for w in by_path))
+    elif by_path:
+        found["write"] = _write_reach((statements or by_path)[0])
     if summary.commits:
         found["commit"] = Reach("commit", "commit()", summary.line)
     if summary.rolls_back:
@@ -392,6 +483,10 @@ def own_reaches(summary: FunctionSummary) -> dict[str, Reach]:
     if summary.enqueues is not None:
         found["enqueue"] = Reach("enqueue", summary.enqueues.what, summary.enqueues.line)
     return found
+
+
+def _write_reach(write: dbcalls.Write) -> Reach:
+    return Reach("write", f"{write.kind} {write.model or ''}".strip(), write.line, on_error=write.on_error)
 
 
 def _follows(effect: str, caller: FunctionSummary, call: CallSite, callee: FunctionSummary) -> bool:
@@ -419,9 +514,10 @@ def propagate(functions: dict[str, FunctionSummary]) -> dict[str, FunctionSummar
                         continue
                     if name in theirs.chain:
                         continue  # recursion: no chain through itself
-                    candidate = Reach(effect, theirs.what, call.line, (call.callee, *theirs.chain))
+                    candidate = Reach(effect, theirs.what, call.line, (call.callee, *theirs.chain),
+                                      theirs.on_error or call.on_error)
                     current = mine.get(effect)
-                    if current is None or (current.chain and len(candidate.chain) < len(current.chain)):
+                    if current is None or candidate.rank < current.rank:
                         mine[effect] = candidate
                         changed = True
     return {name: attrs.evolve(summary, reaches=reaches[name]) for name, summary in functions.items()}
@@ -544,23 +640,80 @@ def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:
     reach = summary.reach(effect)
     if reach is None:
         return None
-    return Reach(effect, reach.what, call.lineno or 0, (summary.qualname, *reach.chain))
+    return Reach(effect, reach.what, call.lineno or 0, (summary.qualname, *reach.chain), reach.on_error)
+
+
+@attrs.frozen
+class QueryPath:
+    """One query a call runs: ``operation`` in the last function of
+    ``chain`` (the called function first); ``origin``: for a read of a
+    parameter's relation, the parameter of the called function (or
+    ``self``) the row came in through."""
+
+    operation: Operation
+    chain: tuple[str, ...]
+    origin: str | None = None
+
+
+def queries_through(summary: FunctionSummary, functions: dict[str, FunctionSummary],
+                    limit: int = 200) -> tuple[list[QueryPath], bool]:
+    """Every query a call of ``summary`` runs on its normal path, itself
+    or through project calls at any depth, each parameter followed where
+    it is passed on as-is; and whether the walk stopped at ``limit``
+    queries (then there may be more)."""
+    frontier = [(summary, (summary.qualname,), {p: p for p in (*summary.params, "self")})]
+    seen: set = set()
+    found: list[QueryPath] = []
+    while frontier:
+        current, chain, passed = frontier.pop(0)
+        key = (current.qualname, tuple(sorted(passed.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        for op in current.queries:
+            if not op.on_error:
+                found.append(QueryPath(op, chain, passed.get(op.receiver) if op.receiver else None))
+                if len(found) >= limit:
+                    return found, True
+        for call in current.calls:
+            callee = functions.get(call.callee)
+            if callee is not None and not call.on_error and callee.qualname not in chain:
+                frontier.append((callee, (*chain, callee.qualname), _received(call, callee, passed)))
+    return found, False
+
+
+def _received(call: CallSite, callee: FunctionSummary, passed: dict[str, str]) -> dict[str, str]:
+    """What the callee's parameters hold, as parameters of the first
+    function of a walk (``passed``: the caller's)."""
+    received = {}
+    for where, name in call.args:
+        if name not in passed:
+            continue
+        param = callee.params[int(where)] if where.isdigit() and int(where) < len(callee.params) \
+            else where if where == "self" or where in callee.params else None
+        if param is not None:
+            received[param] = passed[name]
+    return received
 
 
 def write_through(summary: FunctionSummary, kinds: frozenset,
                   functions: dict[str, FunctionSummary]) -> tuple[dbcalls.Write, tuple[str, ...]] | None:
     """The first write of one of ``kinds`` a function issues itself or
-    through project calls at any depth, with the chain to the function that
-    issues it (shortest first; empty when it is ``summary`` itself)."""
+    through project calls at any depth on its normal path (not in an
+    ``except`` handler, nor through a call made in one), with the chain to
+    the function that issues it (shortest first; empty when it is
+    ``summary`` itself)."""
     frontier: list[tuple[FunctionSummary, tuple[str, ...]]] = [(summary, ())]
     seen = {summary.qualname}
     while frontier:
         following = []
         for current, chain in frontier:
-            found = next((w for w in current.writes if w.kind in kinds), None)
+            found = next((w for w in current.writes if w.kind in kinds and not w.on_error), None)
             if found is not None:
                 return found, chain
             for call in current.calls:
+                if call.on_error:
+                    continue
                 callee = functions.get(call.callee)
                 if callee is not None and callee.qualname not in seen:
                     seen.add(callee.qualname)

@@ -123,6 +123,8 @@ def _wide_rows(call: nodes.Call, ctx):
     statement = rows.statement
     if not statement.model or not statement.whole_rows or statement.limits_columns:
         return
+    if rows.api == "django" and dbcalls.cached_relation_read(call, ctx) is not None:
+        return  # ``self.lines.all()``: a prefetch cache may answer it; only() would query again
     if outer is not call and dbcalls.describe(outer, ctx).limits_columns:
         return  # `.only(...)` later in the chain, on a queryset inference lost track of
     columns = models.column_count(statement.model, ctx)

@@ -113,6 +113,8 @@ def _through_project(call: nodes.Call, ctx):
             or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
     write, chain = through
+    if loops.callee_opens_session(call, [callee.qualname, *chain], ctx):
+        return  # ``process_tenant(slug)`` per tenant, each in a session of its own
     writer = functions.get(chain[-1]) if chain else summaries.summaries_of_method(callee.qualname, ctx)[0]
     sends = write.kind in ROUND_TRIPS or writer.commits or _always_flushes(writer)
     names = [q.rpartition(".")[2] + "()" for q in (callee.qualname, *chain)]

@@ -58,7 +58,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, dbcalls, loops, models, summaries
+from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, summaries
 from persistlint.rules.query import seeding_cap
 
 
@@ -87,7 +87,8 @@ def _query_in_loop(call: nodes.Call, ctx):
     if dbcalls.dynamic_model(call) in loops.iteration_names(loop):
         return  # one query per model (``for ct in content_types: ct.model_class().objects...``), not per row
     related = _related_manager_of_row(call, ctx)
-    if related is not None and related[1] in related[0].statement.eager and _uses_prefetch_cache(call, ctx):
+    if related is not None and related[1] in related[0].statement.eager \
+            and dbcalls.cached_relation_read(call, ctx) is not None:
         return  # ``product.tags.count()`` after prefetch_related("tags")
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     what = found.model_name or ("SQL" if found.api == "dbapi" else "rows")
@@ -98,10 +99,6 @@ def _query_in_loop(call: nodes.Call, ctx):
         fix + _recommendation(found),
         evidence=found.evidence,
     )
-
-
-#: Related-manager calls that a ``prefetch_related`` cache answers.
-PREFETCH_CACHED = frozenset({"all", "count", "exists", "__iter__", "acount", "aexists"})
 
 
 def _related_manager_of_row(call: nodes.Call, ctx) -> tuple[dbcalls.Rows, str] | None:
@@ -119,11 +116,6 @@ def _related_manager_of_row(call: nodes.Call, ctx) -> tuple[dbcalls.Rows, str] |
     return rows, manager.attrname
 
 
-def _uses_prefetch_cache(call: nodes.Call, ctx) -> bool:
-    return all(dbcalls.split(dbcalls.qualname(part, ctx) or "")[1] in PREFETCH_CACHED
-               for part in bindings.chain_calls(call))
-
-
 # ------------------------------------------------------------------ through project code
 
 def _project_query_in_loop(call: nodes.Call, ctx):
@@ -134,23 +126,56 @@ def _project_query_in_loop(call: nodes.Call, ctx):
     if callee is None:
         return
     summary, evidence = callee
-    reach = summary.reach("query")
+    reach = summary.reach("query", error_paths=False)
     if reach is None:
         return
     loop = _collection_loop(call, ctx)
     if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
-    if isinstance(call.func, nodes.Attribute) and _loaded_eagerly(call.func.expr, summary, ctx):
-        return
+    reach = _not_loaded_eagerly(call, summary, reach, _eager_rows(call, summary, ctx), ctx)
+    if reach is None:
+        return  # every query it runs reads a relation the loop's rows loaded eagerly
     if not _query_changes_per_item(call, loop, summary, reach, ctx):
         return  # the same query each time (``get_active_instance(project_id)`` per participant)
+    if _filled_beforehand(call, loop, summary, reach, ctx):
+        return
+    if loops.callee_opens_session(call, [summary.qualname, *reach.chain], ctx):
+        return  # ``process_tenant(slug)`` per tenant, each in a session of its own
     yield _through_project(call, loop, summary, reach, evidence, ctx)
+
+
+def _filled_beforehand(call: nodes.Call, loop, summary, reach, ctx) -> bool:
+    """A ``cached_property`` on the chain that a project function, handed the
+    loop's rows before the loop, sets on the rows (``prepare_durations(pings)``
+    assigning ``ping.duration``): the property's query does not run for them."""
+    cached = {q.rpartition(".")[2] for q in (summary.qualname, *reach.chain) if _is_cached_property(q)}
+    iterable = loop.iter if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) else None
+    function = ctx.function_of(call)
+    if not cached or not isinstance(iterable, nodes.Name) or not isinstance(function, nodes.FunctionDef):
+        return False
+    for before in infer.own_nodes(function, nodes.Call):
+        if before.lineno >= iterable.lineno or not any(
+                isinstance(a, nodes.Name) and a.name == iterable.name for a in before.args):
+            continue
+        found = dbcalls.resolve(before, ctx)
+        helper = infer.lookup_method(found.qualname) if found else None
+        if isinstance(helper, nodes.FunctionDef) and cached & {
+                target.attrname for target in infer.own_nodes(helper, nodes.AssignAttr)}:
+            return True
+    return False
+
+
+def _is_cached_property(qualname: str) -> bool:
+    function = infer.lookup_method(qualname)
+    return isinstance(function, nodes.FunctionDef) and function.decorators is not None and any(
+        d.as_string().rpartition(".")[2] == "cached_property" for d in function.decorators.nodes)
 
 
 def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool:
     chain = [summary.qualname, *reach.chain]
     last = summaries.summary_of(chain[-1], ctx)
-    lines = tuple(op.line for op in last.queries if not op.what.endswith(LAZY_LOAD)) if last else ()
+    lines = tuple(op.line for op in last.queries
+                  if not op.what.endswith(LAZY_LOAD) and not op.on_error) if last else ()
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
     return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines)
 
@@ -163,27 +188,62 @@ def _property_in_loop(attribute: nodes.Attribute, ctx):
         return
     qualname = ctx.property_of(attribute) or _row_member(attribute, ctx)
     summary = summaries.summary_of(qualname, ctx)
-    if summary is None or not summary.is_property or summary.reach("query") is None:
+    reach = summary.reach("query", error_paths=False) if summary is not None and summary.is_property else None
+    if reach is None:
         return
     loop = _collection_loop(attribute, ctx)
-    if loop is None or _loaded_eagerly(attribute.expr, summary, ctx):
+    if loop is None:
         return
-    yield _through_project(attribute, loop, summary, summary.reach("query"), Evidence.INFERRED, ctx)
+    reach = _not_loaded_eagerly(attribute, summary, reach, _eager_of_row(attribute.expr, ctx, "self"), ctx)
+    if reach is not None:
+        yield _through_project(attribute, loop, summary, reach, Evidence.INFERRED, ctx)
 
 
 LAZY_LOAD = " (lazy load)"
 
 
-def _loaded_eagerly(holder: nodes.NodeNG, summary, ctx) -> bool:
-    """A model method or property whose only queries are lazy loads of its
-    own relationships, on rows whose query loads those eagerly."""
-    if not isinstance(holder, nodes.Name) or summary.reach("query").chain:
-        return False
-    rows = dbcalls.rows_of_loop_variable(holder, ctx)
-    if rows is None or not all(op.what.endswith(LAZY_LOAD) for op in summary.queries):
-        return False
-    loaded = {op.what.removesuffix(LAZY_LOAD).removeprefix("self.") for op in summary.queries}
-    return loaded <= rows.statement.eager
+def _eager_rows(call: nodes.Call, summary, ctx) -> dict[str, frozenset[str]]:
+    """The callee's parameters (``self`` for the receiver) that receive a
+    loop's row, with the relations that row's query loads eagerly."""
+    eager = _eager_of_row(call.func.expr, ctx, "self") if isinstance(call.func, nodes.Attribute) else {}
+    for index, arg in enumerate(call.args):
+        if isinstance(arg, nodes.Starred):
+            break
+        if index < len(summary.params):
+            eager.update(_eager_of_row(arg, ctx, summary.params[index]))
+    for keyword in call.keywords or ():
+        if keyword.arg in summary.params:
+            eager.update(_eager_of_row(keyword.value, ctx, keyword.arg))
+    return eager
+
+
+def _eager_of_row(expr: nodes.NodeNG, ctx, param: str) -> dict[str, frozenset[str]]:
+    """``{param: relations}`` when ``expr`` is a loop's row (or a relation
+    of it that was loaded eagerly, ``variant = line.variant`` after
+    ``select_related("variant__product")``) whose query loads relations."""
+    if isinstance(expr, nodes.Name) and dbcalls.loop_binding(expr) is None:
+        value = bindings.single_assigned_value(expr)
+        expr = value if isinstance(value, nodes.Attribute) else expr
+    holder, through = (expr.expr, expr.attrname) if isinstance(expr, nodes.Attribute) else (expr, None)
+    rows = dbcalls.rows_of_loop_variable(holder, ctx) if isinstance(holder, nodes.Name) else None
+    if rows is None or not rows.statement.eager or (through and through not in rows.statement.eager):
+        return {}
+    return {param: rows.statement.eager}
+
+
+def _not_loaded_eagerly(node: nodes.NodeNG, summary, reach, eager: dict[str, frozenset[str]], ctx):
+    """The first query a call runs that the eager loads of the rows it is
+    given do not answer (``reach`` when no row with eager loads is passed),
+    or None when they answer every one: ``build_text(doc)`` reading
+    ``doc.notes.all()`` per document of ``prefetch_related("notes")``."""
+    if not eager:
+        return reach
+    paths, more = summaries.queries_through(summary, ctx.project.functions)
+    for path in paths:
+        op = path.operation
+        if not (op.relation and op.relation in eager.get(path.origin, ())):
+            return summaries.Reach("query", op.what, node.lineno, path.chain[1:])
+    return reach if more else None
 
 
 def _through_project(node, loop, summary, reach, evidence, ctx) -> Finding:
@@ -212,7 +272,7 @@ def _project_callee(call: nodes.Call, ctx):
     if not candidates and isinstance(call.func, nodes.Attribute):
         candidates = summaries.summaries_of_method(_row_member(call.func, ctx), ctx)
     querying = [summary for summary in candidates
-                if summary.reach("query") is not None and not summary.is_memoised]
+                if summary.reach("query", error_paths=False) is not None and not summary.is_memoised]
     return (querying[0], evidence) if querying else None
 
 
@@ -288,6 +348,8 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     relationship = models.relationships(rows.model, ctx).get(attribute.attrname)
     if relationship is None or not models.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
         return
+    if _loaded_by_every_caller(loop.iter, attribute.attrname, ctx):
+        return  # ``for value in doc.values.all()`` in a helper handed rows of prefetch_related("values__field")
     if _earlier_read(attribute, loop):
         return  # one finding per relationship and loop
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
@@ -324,6 +386,55 @@ def _related_rows(iterable: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
         return None
     return dbcalls.Rows(parent_rows.origin, parent_rows.api, parent_rows.evidence, target,
                      parent_rows.statement)
+
+
+def _loaded_by_every_caller(iterable: nodes.NodeNG, relation: str, ctx) -> bool:
+    """``param.rel.all()`` in a project function whose every project caller
+    (through parameters passed on as-is) hands it rows whose query loads
+    ``rel`` and ``relation`` eagerly (``prefetch_related("rel__relation")``)."""
+    cached = dbcalls.cached_relation_read(iterable, ctx) if isinstance(iterable, nodes.Call) else None
+    function = ctx.function_of(iterable)
+    if cached is None or not isinstance(function, nodes.FunctionDef):
+        return False
+    eager = _eager_from_callers(function.qname(), cached[0].name, ctx, 0)
+    return eager is not None and {cached[1], relation} <= eager
+
+
+def _eager_from_callers(qualname: str, param: str, ctx, depth: int) -> frozenset[str] | None:
+    """What every project caller's row passed as ``param`` of ``qualname``
+    loads eagerly (the relations all of them load); None when there is no
+    caller or one passes something else."""
+    functions = ctx.project.functions
+    callee = functions.get(qualname)
+    if depth > 4 or callee is None:
+        return None
+    callers = ctx.memo("pq107.callers")
+    if not callers:
+        callers.update(callgraph.callers(functions))
+    found = None
+    for name in callers.get(qualname, ()):
+        for site in (s for s in functions[name].calls if s.callee == qualname):
+            eager = _eager_at(site, name, callee, param, ctx, depth)
+            if eager is None:
+                return None
+            found = eager if found is None else found & eager
+    return found
+
+
+def _eager_at(site, caller: str, callee, param: str, ctx, depth: int) -> frozenset[str] | None:
+    passed = dict(site.args)
+    key = "self" if param == "self" else str(callee.params.index(param)) if param in callee.params else param
+    if key in passed or param in passed:
+        return _eager_from_callers(caller, passed.get(key) or passed[param], ctx, depth + 1)
+    function = infer.lookup_method(caller)
+    call = next((c for c in infer.own_nodes(function, nodes.Call) if c.lineno == site.line
+                 and c.col_offset == site.col), None) if isinstance(function, nodes.FunctionDef) else None
+    if call is None:
+        return None
+    argument = call.func.expr if param == "self" and isinstance(call.func, nodes.Attribute) \
+        else bindings.argument_for(call, list(callee.params), param)
+    rows = dbcalls.rows_of_loop_variable(argument, ctx) if isinstance(argument, nodes.Name) else None
+    return rows.statement.eager if rows is not None else None
 
 
 def _earlier_read(attribute: nodes.Attribute, loop: nodes.NodeNG) -> bool:

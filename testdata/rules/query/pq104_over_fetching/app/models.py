@@ -72,3 +72,15 @@ class Article(dj.Model):
     f15 = dj.CharField(max_length=10)
     f16 = dj.CharField(max_length=10)
     f17 = dj.CharField(max_length=10)
+    journal = dj.ForeignKey("Journal", on_delete=dj.CASCADE, null=True, related_name="articles")
+
+
+class Journal(dj.Model):
+    name = dj.CharField(max_length=10)
+
+    def article_titles(self):
+        # only() here would make a query even where the caller prefetched articles
+        return [a.f1 for a in self.articles.all()]  # ok: PQ104
+
+    def marked_titles(self):
+        return [a.f1 for a in self.articles.filter(f2="x")]  # PQ104[MEDIUM]: 31 "only('f1')"

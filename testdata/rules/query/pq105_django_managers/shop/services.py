@@ -36,6 +36,17 @@ def prefetched_counts():
     return [product.tags.count() for product in Product.objects.prefetch_related("tags")]  # ok: PQ107
 
 
+def prefetched_from_a_list(with_variants: bool):
+    fields = ["tags"]
+    if with_variants:
+        fields.extend(["variants"])
+    for product in Product.objects.prefetch_related(*fields):
+        product.tags.count()  # ok: PQ107
+        product.variants.count()  # ok: PQ107
+    for product in Product.objects.prefetch_related(*[]):
+        product.tags.count()  # PQ107[HIGH]: 9
+
+
 def sliced(limit: int):
     lines = list(Line.objects.filter(quantity__gt=1)[:limit])
     return [line.product.name for line in lines]  # PQ107[HIGH]: 13

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from functools import lru_cache
 
 from fastapi import Request
@@ -103,3 +104,44 @@ def fetched_names(ids):
 def by_batches(batches_of_ids):
     for batch in batches_of_ids:
         ScopedSession.get(Org, batch[0])  # ok: PQ107
+
+
+@contextmanager
+def tenant_session(tenant_id):
+    session = SessionLocal(info={"schema": tenant_id})
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def sync_tenant(tenant_id):
+    with tenant_session(tenant_id) as s:
+        return s.get(Org, tenant_id)
+
+
+def sync_in_caller_session(s: Session, tenant_id):
+    return s.get(Org, tenant_id)
+
+
+def per_tenant_helper(tenant_ids, session: Session):
+    for tenant_id in tenant_ids:
+        sync_tenant(tenant_id)  # ok: PQ107
+        sync_in_caller_session(session, tenant_id)  # PQ107[HIGH]: 9 "sync_in_caller_session"
+
+
+def rename_tenant(tenant_id):
+    with tenant_session(tenant_id) as s:
+        s.add(Org(name=tenant_id))
+        s.commit()
+
+
+def rename_in_caller_session(s: Session, tenant_id):
+    s.add(Org(name=tenant_id))
+    s.commit()
+
+
+def rename_tenants(tenant_ids, session: Session):
+    for tenant_id in tenant_ids:
+        rename_tenant(tenant_id)  # ok: PQ105
+        rename_in_caller_session(session, tenant_id)  # PQ105[MEDIUM]: 9 "rename_in_caller_session()"
