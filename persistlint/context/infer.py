@@ -1250,6 +1250,13 @@ def bound_binding(name: nodes.Name, build: bool = False) -> nodes.AssignName | N
     return binding if isinstance(binding, nodes.AssignName) else None
 
 
+def false_keywords(call: nodes.Call) -> tuple[str, ...]:
+    """The keywords ``call`` passes a false literal (``broadcast=False``,
+    ``notify=None``): the flags it switches off in the callee."""
+    return tuple(k.arg for k in call.keywords or ()
+                 if k.arg and isinstance(k.value, nodes.Const) and not k.value.value)
+
+
 def guarding_tries(node: nodes.NodeNG) -> Iterator[nodes.Try]:
     """The ``try`` statements of ``node``'s function whose body holds it
     (so its handlers and ``finally`` run when it fails), innermost first."""

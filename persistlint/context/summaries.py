@@ -101,7 +101,10 @@ class CallSite:
     (or ``self``), passed on unchanged, with where the callee receives it:
     ``("0", "doc")`` the first positional argument (``self`` not counted),
     ``("doc", "doc")`` a keyword, ``("self", "row")`` the receiver of
-    ``row.method()``."""
+    ``row.method()``. ``requires``: the caller's parameters that must be
+    true for the call to run (``if notify:``, after ``if not notify:
+    return``); ``switched_off``: the keywords it passes a false literal
+    (``save(broadcast=False)``)."""
 
     callee: str
     line: int
@@ -110,6 +113,8 @@ class CallSite:
     on_error: bool = False
     args: tuple[tuple[str, str], ...] = attrs.field(
         default=(), converter=lambda value: tuple(tuple(pair) for pair in value or ()))
+    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    switched_off: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen
@@ -134,18 +139,26 @@ class Reach:
     """An effect a function has, itself (``chain == ()``) or through the
     project functions in ``chain`` (callee first, the one that performs
     ``what`` last). ``line`` is the line in this function where it starts;
-    ``on_error``: the chain passes through an ``except`` handler."""
+    ``on_error``: the chain passes through an ``except`` handler;
+    ``requires``: this function's parameters that must be true for it
+    (a call passing ``flag=False`` for one of them does not have it)."""
 
     effect: str
     what: str
     line: int
     chain: tuple[str, ...] = ()
     on_error: bool = False
+    requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     @property
-    def rank(self) -> tuple[bool, int]:
-        """Lower is preferred: the normal path, then the shortest chain."""
-        return self.on_error, len(self.chain)
+    def rank(self) -> tuple[bool, bool, int]:
+        """Lower is preferred: the normal path, then one no flag switches
+        off, then the shortest chain."""
+        return self.on_error, bool(self.requires), len(self.chain)
+
+    def switched_off_by(self, keywords) -> bool:
+        """Whether a call passing false literals for ``keywords`` skips it."""
+        return bool(self.requires) and not set(self.requires).isdisjoint(keywords)
 
     def names(self) -> list[str]:
         """Short names for messages: ``["get_by_id", "session.get"]``."""
@@ -259,7 +272,8 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
         found = fctx.resolve(call)
         if found is not None:
             calls.append(CallSite(found.qualname, call.lineno, call.col_offset, found.evidence.name,
-                                  infer.on_error_path(call), _passed_parameters(call, function)))
+                                  infer.on_error_path(call), _passed_parameters(call, function),
+                                  _required_flags(call, function), infer.false_keywords(call)))
     calls.extend(_property_reads(function, fctx))
     return FunctionSummary(
         qualname=function.qname(),
@@ -322,6 +336,31 @@ def _parameter(expr: nodes.NodeNG, function: nodes.FunctionDef) -> str | None:
         return None
     return expr.name if all(isinstance(a, nodes.AssignName) and isinstance(a.parent, nodes.Arguments)
                             for a in assignments) else None
+
+
+def _required_flags(node: nodes.NodeNG, function: nodes.FunctionDef) -> tuple[str, ...]:
+    """``function``'s parameters that must be true for ``node`` to run: it
+    is in the body of ``if flag:`` (or ``if flag and ...:``), or after a
+    top-level ``if not flag [or ...]: return`` (or ``raise``)."""
+    found: set[str] = set()
+    statement = node
+    for parent, child in infer.enclosing(node):
+        statement = parent
+        if isinstance(parent, nodes.If) and child in parent.body:
+            tests = parent.test.values if isinstance(parent.test, nodes.BoolOp) and parent.test.op == "and" \
+                else [parent.test]
+            found.update(name for name in (_parameter(t, function) for t in tests) if name)
+    for earlier in function.body:
+        if earlier is statement:
+            break
+        if isinstance(earlier, nodes.If) and not earlier.orelse and earlier.body \
+                and isinstance(earlier.body[-1], (nodes.Return, nodes.Raise)):
+            tests = earlier.test.values if isinstance(earlier.test, nodes.BoolOp) and earlier.test.op == "or" \
+                else [earlier.test]
+            found.update(name for name in (_parameter(t.operand, function) for t in tests
+                                           if isinstance(t, nodes.UnaryOp) and t.op == "not") if name)
+    found.discard("self")
+    return tuple(sorted(found))
 
 
 def _passed_parameters(call: nodes.Call, function: nodes.FunctionDef) -> list[tuple[str, str]]:
@@ -510,12 +549,12 @@ def propagate(functions: dict[str, FunctionSummary]) -> dict[str, FunctionSummar
                 if callee is None or call.callee == name:
                     continue
                 for effect, theirs in reaches[call.callee].items():
-                    if not _follows(effect, summary, call, callee):
+                    if not _follows(effect, summary, call, callee) or theirs.switched_off_by(call.switched_off):
                         continue
                     if name in theirs.chain:
                         continue  # recursion: no chain through itself
                     candidate = Reach(effect, theirs.what, call.line, (call.callee, *theirs.chain),
-                                      theirs.on_error or call.on_error)
+                                      theirs.on_error or call.on_error, call.requires)
                     current = mine.get(effect)
                     if current is None or candidate.rank < current.rank:
                         mine[effect] = candidate
@@ -638,7 +677,7 @@ def effect_of_call(call: nodes.Call, effect: str, ctx) -> Reach | None:
     if summary is None:
         return None
     reach = summary.reach(effect)
-    if reach is None:
+    if reach is None or reach.switched_off_by(infer.false_keywords(call)):
         return None
     return Reach(effect, reach.what, call.lineno or 0, (summary.qualname, *reach.chain), reach.on_error)
 

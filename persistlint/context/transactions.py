@@ -147,8 +147,10 @@ def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     method counts by the one it runs (inherited from a base class or mixin,
     or an abstract method's implementations)."""
     candidates = callgraph.summaries_of_method(found.qualname, ctx)
+    switched_off = infer.false_keywords(call)
     for effect, kind in _HELPER_EFFECTS:
-        summary, reach = next(((s, s.reach(effect)) for s in candidates if s.reach(effect)), (None, None))
+        summary, reach = next(((s, r) for s in candidates if (r := s.reach(effect)) is not None
+                               and not r.switched_off_by(switched_off)), (None, None))
         if reach is None:
             continue
         chain = (summary.qualname, *reach.chain)

@@ -160,3 +160,23 @@ def bill_for_the_caller(session: Session, invoice: Invoice):
 def bill_nothing_written(session: Session, invoice_id: int):
     invoice = session.get(Invoice, invoice_id)
     charge_card.send(invoice.id)  # ok: PT208
+
+
+def publish_order(order_id, notify=True):
+    if not notify:
+        return
+    announce_order(order_id)
+
+
+def publish_order_when_asked(order_id, notify=False):
+    if notify:
+        announce_order(order_id)
+
+
+def place_orders_quietly(ids):
+    with transaction.atomic():
+        order = Order.objects.create(status="new")
+        publish_order(order.pk)  # PT208[HIGH]: 9 "publish_order -> announce_order -> send_receipt.delay"
+        publish_order(order.pk, notify=False)  # ok: PT208 (the flag switches the job off)
+        publish_order_when_asked(order.pk, notify=True)  # PT208[HIGH]: 9
+        publish_order_when_asked(order.pk, notify=None)  # ok: PT208
