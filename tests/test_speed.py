@@ -189,3 +189,38 @@ def test_edits_that_can_change_facts_rebuild_it(shop, edit):
     after = _context_after(shop)
     assert after.key != before.key
     assert after.to_json() == _fresh_context(shop).to_json()
+
+
+def test_files_changed_just_before_hashing_are_hashed_again_only_until_they_are_old_enough(shop, monkeypatch):
+    """Right after a checkout every file is too fresh for its hash to be
+    reused (its timestamps could hide a second change); once the files are
+    old enough, one more run records that, and later runs hash nothing."""
+    from persistlint.context import cache
+
+    hashed: list[str] = []
+    digest = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda path: hashed.append(path.name) or digest(path))
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10**18)  # every file changed "just now"
+    first = _context_after(shop)
+    assert hashed
+    hashed.clear()
+    _context_after(shop)
+    assert hashed, "too fresh: hashed again"
+    # a window that makes every file too fresh for the moment the context
+    # was hashed at, and old enough for the next run
+    import json
+    import time
+
+    payload = json.loads((shop / cache.CACHE_DIR / cache.CONTEXT_FILE).read_text(encoding="utf-8"))
+    freshest = max(max(entry[0], entry[3]) for entry in payload["manifest"].values())
+    time.sleep(0.05)
+    later = time.time_ns()
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS",
+                        payload["hashed_at"] - freshest + (later - payload["hashed_at"]) // 2)
+    hashed.clear()
+    settled = _context_after(shop)
+    assert hashed, "hashed once more, and that is recorded"
+    hashed.clear()
+    again = _context_after(shop)
+    assert hashed == [] and again.key == settled.key == first.key
+    assert again.to_json() == first.to_json()

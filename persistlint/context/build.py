@@ -55,12 +55,15 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
             data = store.load(key)
             try:
                 if data is not None:
-                    return ProjectContext.from_json(root, settings, key, data)
+                    context = ProjectContext.from_json(root, settings, key, data)
+                    store.settle(key, manifest, hashed_at)
+                    return context
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a body of the right outline but wrong inside: rebuilt and replaced below
         context = _build_holding_trees(root, settings, files, key, listing_problems, manifest,
                                        store.previous_records())
-        store.save(key, manifest, context.to_json(), hashed_at, context.memo.get(RECORDS))
+        store.save(key, manifest, context.to_json(), cache.settled_moment(root, manifest, hashed_at),
+                   context.memo.get(RECORDS))
         results.ResultCache(root).prune()  # a new project state: drop long-unused file results
     if store.refused:
         context.problems.append(cache.REFUSED_NOTE + store.refused)
