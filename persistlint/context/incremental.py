@@ -27,6 +27,7 @@ import json
 import pickle
 import warnings
 from pathlib import Path
+from typing import Any
 
 
 #: Python files read as text by the stack detection (files.MANIFESTS)
@@ -134,6 +135,43 @@ def fingerprint(value) -> str:
     return hashlib.sha1(json.dumps(value, default=repr).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: The questions about a whole table of the context that an analysis may
+#: ask without depending on every entry: each names the keys an entry
+#: answers for (a summary table: the methods named ``key``, the callers
+#: passing ids to ``key``, the callers of ``key``). :func:`selected` asks one.
+QUERIES = {
+    "method": lambda name, value: (name.rpartition(".")[2],),
+    "passes_ids_to": lambda name, value: {passed.callee for passed in value.passes_ids},
+    "calls": lambda name, value: {call.callee for call in value.calls},
+}
+
+
+def selected(table: dict, query: str, key: str) -> list[tuple[Any, Any]]:
+    """The items of ``table`` that :data:`QUERIES` ``[query]`` answers
+    ``key`` for, in the table's order; a table that records its reads
+    notes the question (not every entry)."""
+    noted(table, query, key)
+    keys_of = QUERIES[query]
+    return [(name, value) for name, value in dict.items(table) if key in keys_of(name, value)]
+
+
+def noted(table: dict, query: str, key: str) -> None:
+    """Note that ``query`` was asked of ``table`` for ``key``, when it
+    records its reads (for a caller that answers it from its own index)."""
+    if isinstance(table, ReadsRecorded):
+        table.queries.add((query, key))
+
+
+def answers(table: dict, query: str) -> dict[Any, list[tuple[Any, Any]]]:
+    """Every key's answer to ``query``, in one pass over ``table``."""
+    found: dict[Any, list[tuple[Any, Any]]] = {}
+    keys_of = QUERIES[query]
+    for name, value in dict.items(table):
+        for key in keys_of(name, value):
+            found.setdefault(key, []).append((name, value))
+    return found
+
+
 class ReadsRecorded(dict):
     """A dict that notes which keys are read (``everything`` once it is
     iterated): what a module's facts read of the project's entry points or
@@ -147,10 +185,13 @@ class ReadsRecorded(dict):
     def start(self) -> None:
         self.read: set[str] = set()
         self.everything = False
+        self.emptiness_read = False  # whether it was asked if it is empty
+        self.queries: set[tuple[str, Any]] = set()  # (query, key) asked through selected()
 
     def reads(self) -> list[str] | None:
-        """The keys read since :meth:`start`, sorted; None: every key."""
-        return None if self.everything else sorted(map(str, self.read))
+        """The keys read since :meth:`start`, sorted; None: every key (or a
+        question about them all: :func:`selected`, or whether it is empty)."""
+        return None if self.everything or self.queries or self.emptiness_read else sorted(map(str, self.read))
 
     def get(self, key, default=None):
         self.read.add(key)
@@ -170,6 +211,10 @@ class ReadsRecorded(dict):
     def __iter__(self):
         self._all()
         return super().__iter__()
+
+    def __bool__(self) -> bool:
+        self.emptiness_read = True
+        return super().__len__() > 0
 
     def __len__(self) -> int:
         self._all()
