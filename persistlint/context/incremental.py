@@ -26,8 +26,9 @@ import hashlib
 import json
 import pickle
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 #: Python files read as text by the stack detection (files.MANIFESTS)
@@ -135,24 +136,38 @@ def fingerprint(value) -> str:
     return hashlib.sha1(json.dumps(value, default=repr).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class _Question(NamedTuple):
+    """A question about a whole table: which entries answer for ``key``."""
+
+    keys: Callable[[Any, Any], Iterable[Any]]  # every key an entry answers for
+    answers: Callable[[Any, Any, Any], bool]  # whether an entry answers for ``key`` (a scan)
+
+
 #: The questions about a whole table of the context that an analysis may
-#: ask without depending on every entry: each names the keys an entry
-#: answers for (a summary table: the methods named ``key``, the callers
-#: passing ids to ``key``, the callers of ``key``). :func:`selected` asks one.
+#: ask without depending on every entry (a summary table: the methods named
+#: ``key``, the callers passing ids to ``key``, the callers of ``key``).
+#: :func:`selected` asks one.
 QUERIES = {
-    "method": lambda name, value: (name.rpartition(".")[2],),
-    "passes_ids_to": lambda name, value: {passed.callee for passed in value.passes_ids},
-    "calls": lambda name, value: {call.callee for call in value.calls},
+    "method": _Question(lambda name, value: (name.rpartition(".")[2],),
+                        lambda name, value, key: name.rpartition(".")[2] == key),
+    "passes_ids_to": _Question(lambda name, value: {passed.callee for passed in value.passes_ids},
+                               lambda name, value, key: any(passed.callee == key for passed in value.passes_ids)),
+    "calls": _Question(lambda name, value: {call.callee for call in value.calls},
+                       lambda name, value, key: any(call.callee == key for call in value.calls)),
 }
 
 
 def selected(table: dict, query: str, key: str) -> list[tuple[Any, Any]]:
     """The items of ``table`` that :data:`QUERIES` ``[query]`` answers
     ``key`` for, in the table's order; a table that records its reads
-    notes the question (not every entry)."""
+    notes the question (not every entry), and answers from its index when
+    it has one."""
     noted(table, query, key)
-    keys_of = QUERIES[query]
-    return [(name, value) for name, value in dict.items(table) if key in keys_of(name, value)]
+    index = getattr(table, "index", None)
+    if index is not None:
+        return index(query).get(key, [])
+    answers_for = QUERIES[query].answers
+    return [(name, value) for name, value in dict.items(table) if answers_for(name, value, key)]
 
 
 def noted(table: dict, query: str, key: str) -> None:
@@ -163,9 +178,10 @@ def noted(table: dict, query: str, key: str) -> None:
 
 
 def answers(table: dict, query: str) -> dict[Any, list[tuple[Any, Any]]]:
-    """Every key's answer to ``query``, in one pass over ``table``."""
+    """Every key's answer to ``query``, in one pass over ``table`` (an index
+    for a table that no longer changes)."""
     found: dict[Any, list[tuple[Any, Any]]] = {}
-    keys_of = QUERIES[query]
+    keys_of = QUERIES[query].keys
     for name, value in dict.items(table):
         for key in keys_of(name, value):
             found.setdefault(key, []).append((name, value))
@@ -178,8 +194,10 @@ class ReadsRecorded(dict):
     function summaries, so that an edit elsewhere redoes them only when
     something they read changed."""
 
-    def __init__(self, *args) -> None:
+    def __init__(self, *args, index: Callable[[str], dict] | None = None) -> None:
         super().__init__(*args)
+        #: ``index(query)``: :func:`answers` of the table, for one that no longer changes
+        self.index = index
         self.start()
 
     def start(self) -> None:

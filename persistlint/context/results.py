@@ -176,13 +176,20 @@ def _module_digest(project, relative: str) -> str:
     return found if found is not None else "absent"
 
 
+def _answers(memo: dict, table: str, values: dict, query: str) -> dict:
+    """``incremental.answers`` of one of the project's tables (``values``),
+    once per context (``memo``: the context's)."""
+    key = f"results.answers.{table}.{query}"
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = incremental.answers(values, query)
+    return found
+
+
 def _answer_digest(project, table: str, query: str, key: str) -> str:
     """The digest of what ``incremental.selected`` answers ``query`` for ``key`` now."""
-    name = f"answers.{table}.{query}"
-    index = project.memo.get(f"results.{name}")
-    if index is None:
-        index = project.memo[f"results.{name}"] = incremental.answers(getattr(project, table), query)
-    return _digest([[found, _value_digest(table, value)] for found, value in index.get(key, [])])
+    return _digest([[found, _value_digest(table, value)] for found, value in
+                    _answers(project.memo, table, getattr(project, table), query).get(key, [])])
 
 
 def holds(facts: dict, project) -> bool:
@@ -236,9 +243,11 @@ class Reads:
         channels.project_uses(project)
         self.shared = {"summaries.property_names", channels.PROJECT_USES, entities.IDS_PASSED_TO}
         self.saved = {table: getattr(project, table) for table in _TABLES}
-        self.saved_memo = project.memo
+        self.saved_memo = project.memo  # the indexes of the tables are kept there
         for table in _TABLES:
-            self.tables[table] = incremental.ReadsRecorded(self.saved[table])
+            self.tables[table] = incremental.ReadsRecorded(
+                self.saved[table],
+                index=lambda query, table=table: _answers(self.saved_memo, table, self.saved[table], query))
             setattr(project, table, self.tables[table])
         project.memo = {key: value for key, value in self.saved_memo.items() if self._shared(key)}
         self.index = symbols.ACTIVE.get(project.root)
