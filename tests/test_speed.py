@@ -322,3 +322,25 @@ def test_files_changed_just_before_hashing_are_hashed_again_only_until_they_are_
     again = _context_after(shop)
     assert hashed == [] and again.key == settled.key == first.key
     assert again.to_json() == first.to_json()
+
+
+def test_a_build_records_a_later_moment_of_hashing_only_for_files_unchanged_since(tmp_path, monkeypatch):
+    import time
+
+    from persistlint.context import cache
+
+    files = []
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(f"NAME = {name!r}\n", encoding="utf-8")
+        files.append(tmp_path / name)
+    hashed_at = time.time_ns()
+    found = cache.manifest(tmp_path, files, {})
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10**18)  # every file too fresh, then and now
+    assert cache.settled_moment(tmp_path, found, hashed_at) == hashed_at, "still too fresh"
+    time.sleep(0.02)
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10_000_000)  # 10 ms: old enough now
+    later = cache.settled_moment(tmp_path, found, hashed_at)
+    assert later > hashed_at
+    (tmp_path / "b.py").write_text("NAME = 'changed since it was hashed'\n", encoding="utf-8")
+    time.sleep(0.02)
+    assert cache.settled_moment(tmp_path, found, hashed_at) == hashed_at
