@@ -115,17 +115,22 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
             f"project context unavailable ({exc.__class__.__name__}: {exc}); cross-file facts not used",
             "report this to persistlint"))
 
-    found = results.lookup(root, settings.for_analysis, project.key, relpath, source)
+    found = results.lookup(root, settings.for_analysis, project, relpath, source)
     if found is not None:
         diagnostics = results.with_path(found, display)
+    elif settings.cache and project.key:
+        with results.Reads(project) as reads:  # what the stored result depends on
+            diagnostics, walked = _walked(display, source, absolute, root, relpath, project, settings, tree,
+                                          diagnostics)
+        if not walked:
+            return diagnostics
+        results.ResultCache(root).put(results.file_key(settings.for_analysis, relpath, source),
+                                      results.with_path(diagnostics, relpath), reads.facts(relpath))
     else:
         diagnostics, walked = _walked(display, source, absolute, root, relpath, project, settings, tree,
                                       diagnostics)
         if not walked:
             return diagnostics
-        if settings.cache and project.key:
-            results.ResultCache(root).put(results.file_key(project.key, settings.for_analysis, relpath, source),
-                                          results.with_path(diagnostics, relpath))
     if adopted:
         # fingerprints name the file relative to the root, as the report does
         line_of = baseline.lines_getter(source.splitlines())

@@ -4,6 +4,7 @@ speed itself is measured by benchmarks/bench.py, never asserted here)."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -98,8 +99,12 @@ def test_results_cache_is_keyed_by_the_buffer_and_the_project_state(linted):
     saved = harness.flake8("--select=PR,PX", "-", "--stdin-display-name", "app/poll.py", cwd=linted,
                            stdin=NOQA_AND_SLEEPS, prelude=NO_ANALYSIS)
     assert _where(saved.stdout) == [("app/poll.py", "6", "PR303")]
-    # another project file changed: the context changed, the file is analysed again
+    # an edit of a module the file never read keeps it (see the tests below)
     (linted / "app" / "other.py").write_text("VALUE = 2\n", encoding="utf-8")
+    kept = harness.flake8("--select=PR,PX", "app/poll.py", cwd=linted, prelude=NO_ANALYSIS)
+    assert _where(kept.stdout) == [("app/poll.py", "6", "PR303")]
+    # a module added: it may change what an import finds, the file is analysed again
+    (linted / "app" / "added.py").write_text("VALUE = 3\n", encoding="utf-8")
     changed = harness.flake8("--select=PR,PX", "app/poll.py", cwd=linted, prelude=NO_ANALYSIS)
     assert "PX001" in changed.stdout
 
@@ -109,6 +114,99 @@ def test_no_results_kept_when_the_cache_is_off(linted):
                                            encoding="utf-8")
     harness.flake8("--select=PR,PX", "app", cwd=linted)
     assert not (linted / ".persistlint_cache").exists()
+
+
+# ---------------------------------------------------------------- results keyed by the facts read
+
+# A flake8 process that says, on stderr, how the results cache answered it.
+ACCOUNTING = ("import atexit, sys\n"
+              "from persistlint.context import results\n"
+              "atexit.register(lambda: print(f'results: {results.Stats.hits} hit, {results.Stats.misses} miss',"
+              " file=sys.stderr))\n")
+
+
+def _answered(run) -> tuple[int, int]:
+    """(hits, misses) of a flake8 run started with ``ACCOUNTING``."""
+    line = next(line for line in run.stderr.splitlines() if line.startswith("results: "))
+    hits, misses = line.removeprefix("results: ").split(", ")
+    return int(hits.split()[0]), int(misses.split()[0])
+
+
+@pytest.fixture
+def layered(tmp_path: Path) -> Path:
+    """A handler whose finding comes from a helper's summary, and modules it
+    never reads."""
+    root = tmp_path / "layered"
+    (root / "app").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "layered"\n', encoding="utf-8")
+    (root / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "app" / "helpers.py").write_text("import time\n\n\ndef pause():\n    time.sleep(1)\n", encoding="utf-8")
+    (root / "app" / "handlers.py").write_text(
+        "from app.helpers import pause\n\n\nasync def handle():\n    pause()\n", encoding="utf-8")
+    (root / "app" / "other.py").write_text("VALUE = 1\n", encoding="utf-8")
+    return root
+
+
+def _handler(layered: Path):
+    return harness.flake8("--select=PR,PX", "app/handlers.py", cwd=layered, prelude=ACCOUNTING)
+
+
+def test_an_edit_the_file_never_read_keeps_its_result(layered):
+    first = _handler(layered)
+    assert _where(first.stdout) == [("app/handlers.py", "5", "PR307")] and _answered(first) == (0, 1)
+    # the context changes (a new function), but nothing the handler's analysis read
+    (layered / "app" / "other.py").write_text("VALUE = 1\n\n\ndef added():\n    return VALUE\n",
+                                              encoding="utf-8")
+    again = _handler(layered)
+    assert _answered(again) == (1, 0)
+    assert _persistlint_lines(again.stdout) == _persistlint_lines(first.stdout)
+
+
+def test_an_edit_of_a_summary_the_file_read_analyses_it_again(layered):
+    assert _where(_handler(layered).stdout) == [("app/handlers.py", "5", "PR307")]
+    # the helper no longer blocks: its summary, which the handler read, changed
+    (layered / "app" / "helpers.py").write_text("import time\n\n\ndef pause():\n    return time.time()\n",
+                                                encoding="utf-8")
+    again = _handler(layered)
+    assert _answered(again) == (0, 1)
+    assert _where(again.stdout) == []
+    # and back: the first entry is for another project state, analysed again
+    (layered / "app" / "helpers.py").write_text("import time\n\n\ndef pause():\n    time.sleep(1)\n",
+                                                encoding="utf-8")
+    back = _handler(layered)
+    assert _answered(back) == (0, 1) and _where(back.stdout) == [("app/handlers.py", "5", "PR307")]
+
+
+def test_an_added_module_analyses_every_file_again(layered):
+    """A new module may change what an import finds."""
+    _handler(layered)
+    (layered / "app" / "extra.py").write_text("VALUE = 2\n", encoding="utf-8")
+    assert _answered(_handler(layered)) == (0, 1)
+
+
+def test_a_damaged_entry_is_a_miss(layered):
+    _handler(layered)
+    entries = sorted((layered / ".persistlint_cache").glob("result-*.json"))
+    assert entries
+    for entry in entries:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data["facts"]["modules"] = {"app/helpers.py": 5}  # not a digest
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    again = _handler(layered)
+    assert _answered(again) == (0, 1) and _where(again.stdout) == [("app/handlers.py", "5", "PR307")]
+
+
+def test_recorded_facts_name_what_the_analysis_read(layered):
+    """The handler's entry names the helper module and the summary it read,
+    not the module it never read, nor every summary."""
+    from persistlint.context import results
+
+    _handler(layered)
+    (entry,) = [json.loads(path.read_text(encoding="utf-8"))
+                for path in (layered / ".persistlint_cache").glob("result-*.json")]
+    facts = entry["facts"]
+    assert "app/helpers.py" in facts["modules"] and "app/other.py" not in facts["modules"]
+    assert "app.helpers.pause" in facts["functions"] and results.EVERYTHING not in facts["functions"]
 
 
 # ---------------------------------------------------------------- incremental context
@@ -189,3 +287,60 @@ def test_edits_that_can_change_facts_rebuild_it(shop, edit):
     after = _context_after(shop)
     assert after.key != before.key
     assert after.to_json() == _fresh_context(shop).to_json()
+
+
+def test_files_changed_just_before_hashing_are_hashed_again_only_until_they_are_old_enough(shop, monkeypatch):
+    """Right after a checkout every file is too fresh for its hash to be
+    reused (its timestamps could hide a second change); once the files are
+    old enough, one more run records that, and later runs hash nothing."""
+    from persistlint.context import cache
+
+    hashed: list[str] = []
+    digest = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda path: hashed.append(path.name) or digest(path))
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10**18)  # every file changed "just now"
+    first = _context_after(shop)
+    assert hashed
+    hashed.clear()
+    _context_after(shop)
+    assert hashed, "too fresh: hashed again"
+    # a window that makes every file too fresh for the moment the context
+    # was hashed at, and old enough for the next run
+    import json
+    import time
+
+    payload = json.loads((shop / cache.CACHE_DIR / cache.CONTEXT_FILE).read_text(encoding="utf-8"))
+    freshest = max(max(entry[0], entry[3]) for entry in payload["manifest"].values())
+    time.sleep(0.05)
+    later = time.time_ns()
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS",
+                        payload["hashed_at"] - freshest + (later - payload["hashed_at"]) // 2)
+    hashed.clear()
+    settled = _context_after(shop)
+    assert hashed, "hashed once more, and that is recorded"
+    hashed.clear()
+    again = _context_after(shop)
+    assert hashed == [] and again.key == settled.key == first.key
+    assert again.to_json() == first.to_json()
+
+
+def test_a_build_records_a_later_moment_of_hashing_only_for_files_unchanged_since(tmp_path, monkeypatch):
+    import time
+
+    from persistlint.context import cache
+
+    files = []
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text(f"NAME = {name!r}\n", encoding="utf-8")
+        files.append(tmp_path / name)
+    hashed_at = time.time_ns()
+    found = cache.manifest(tmp_path, files, {})
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10**18)  # every file too fresh, then and now
+    assert cache.settled_moment(tmp_path, found, hashed_at) == hashed_at, "still too fresh"
+    time.sleep(0.02)
+    monkeypatch.setattr(cache, "RACY_WINDOW_NS", 10_000_000)  # 10 ms: old enough now
+    later = cache.settled_moment(tmp_path, found, hashed_at)
+    assert later > hashed_at
+    (tmp_path / "b.py").write_text("NAME = 'changed since it was hashed'\n", encoding="utf-8")
+    time.sleep(0.02)
+    assert cache.settled_moment(tmp_path, found, hashed_at) == hashed_at

@@ -102,6 +102,15 @@ class ProjectContext:
         return cls(root=root, settings=settings, key=key, **fields)
 
     # -- lookups the rules share -------------------------------------------------
+    def property_names(self) -> set[str]:
+        """Names of the project's ``@property`` methods (the build notes
+        them; a context read from the cache derives them from its summaries)."""
+        names = self.memo.get("summaries.property_names")
+        if names is None:
+            names = self.memo["summaries.property_names"] = {
+                name.rpartition(".")[2] for name, summary in self.functions.items() if summary.is_property}
+        return names
+
     def model_for_table(self, table: str) -> str | None:
         for name, model in self.models.items():
             if model.get("table") == table:

@@ -55,12 +55,17 @@ def load_or_build(root: Path, settings: Settings) -> ProjectContext:
             data = store.load(key)
             try:
                 if data is not None:
-                    return ProjectContext.from_json(root, settings, key, data)
+                    context = ProjectContext.from_json(root, settings, key, data)
+                    store.settle(key, manifest, hashed_at)
+                    context.memo[results.DIGESTS] = _digests(manifest)
+                    return context
             except (KeyError, TypeError, ValueError, AttributeError):
                 pass  # a body of the right outline but wrong inside: rebuilt and replaced below
         context = _build_holding_trees(root, settings, files, key, listing_problems, manifest,
                                        store.previous_records())
-        store.save(key, manifest, context.to_json(), hashed_at, context.memo.get(RECORDS))
+        store.save(key, manifest, context.to_json(), cache.settled_moment(root, manifest, hashed_at),
+                   context.memo.get(RECORDS))
+        context.memo[results.DIGESTS] = _digests(manifest)
         results.ResultCache(root).prune()  # a new project state: drop long-unused file results
     if store.refused:
         context.problems.append(cache.REFUSED_NOTE + store.refused)
@@ -131,7 +136,7 @@ class _Incremental:
     def __init__(self, root: Path, settings: Settings, files: list[Path], context: ProjectContext,
                  budget: _Budget, manifest: dict[str, list], records: dict | None) -> None:
         self.root, self.settings, self.files, self.context, self.budget = root, settings, files, context, budget
-        self.digests = {relative: entry[2] for relative, entry in manifest.items()}
+        self.digests = _digests(manifest)
         basis = incremental.fingerprint([cache.FORMAT, cache.tool_fingerprint(), repr(settings)])
         self.previous = records if records and records.get("basis") == basis else {}
         self.before = self.previous.get("modules", {})
@@ -517,6 +522,10 @@ class _Incremental:
             if name in self.names:
                 return name
         return None
+
+
+def _digests(manifest: dict[str, list]) -> dict[str, str]:
+    return {relative: entry[2] for relative, entry in manifest.items()}
 
 
 def _same(one: summaries.FunctionSummary | None, other: summaries.FunctionSummary | None) -> bool:

@@ -125,6 +125,16 @@ def existing_directory(root: Path) -> Path | None:
         return None
 
 
+def _identity(path: Path) -> tuple | None:
+    """What tells one version of a cache file from another: every write
+    replaces the file, so its inode, size or timestamps change."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
 def _is_regular(path: Path) -> bool:
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
@@ -261,13 +271,14 @@ def valid_payload(data: Any) -> bool:
 # -------------------------------------------------------------- freshness
 
 def manifest(root: Path, files: list[Path], previous: dict[str, list],
-             hashed_at: int = 0) -> dict[str, list]:
+             hashed_at: int = 0, rehashed: list[str] | None = None) -> dict[str, list]:
     """``{relpath: [mtime_ns, size, context digest, ctime_ns, inode]}`` for every file.
 
     ``previous`` is the manifest recorded at ``hashed_at`` (ns since the
     epoch): its hash is reused only when the file's timestamps, size and
     inode all match and the file had not changed within
-    :data:`RACY_WINDOW_NS` of that moment."""
+    :data:`RACY_WINDOW_NS` of that moment. The files whose entry was
+    reusable but for that window are added to ``rehashed``."""
     result: dict[str, list] = {}
     for path in files:
         relative = path.relative_to(root).as_posix()
@@ -279,16 +290,48 @@ def manifest(root: Path, files: list[Path], previous: dict[str, list],
             continue
         current = [found.st_mtime_ns, found.st_size, None, found.st_ctime_ns, found.st_ino]
         known = previous.get(relative)
-        if (known and known[:2] == current[:2] and known[3:] == current[3:]
-                and max(found.st_mtime_ns, found.st_ctime_ns) < hashed_at - RACY_WINDOW_NS):
-            result[relative] = known
-            continue
+        if known and known[:2] == current[:2] and known[3:] == current[3:]:
+            if max(found.st_mtime_ns, found.st_ctime_ns) < hashed_at - RACY_WINDOW_NS:
+                result[relative] = known
+                continue
+            if rehashed is not None:
+                rehashed.append(relative)
         digest = file_digest(path)
         if digest is None:
             continue
         current[2] = digest
         result[relative] = current
     return result
+
+
+def settled_moment(root: Path, found: dict[str, list], hashed_at: int) -> int:
+    """A later moment of hashing for the manifest ``found`` hashed at
+    ``hashed_at``, when one is safe: the files that had changed just before
+    that moment (whose hash the next run could not reuse) are hashed again
+    now that they are old enough, and none changed. ``hashed_at`` when some
+    are still too fresh, or changed.
+
+    A file modified after being hashed gets timestamps newer than the ones
+    recorded, unless it changed within the timestamps' granularity of being
+    hashed: the files hashed well after their last change are safe at any
+    later moment, and the others are safe at the moment they are hashed
+    again, once that is well after their last change."""
+    now = time.time_ns()
+    racy = [relative for relative, entry in found.items() if max(entry[0], entry[3]) >= hashed_at - RACY_WINDOW_NS]
+    if not racy:
+        return hashed_at
+    for relative in racy:
+        entry = found[relative]
+        try:
+            current = os.stat(root / relative)
+        except OSError:
+            return hashed_at
+        if [current.st_mtime_ns, current.st_size, current.st_ctime_ns, current.st_ino] != \
+                [entry[0], entry[1], entry[3], entry[4]] or max(entry[0], entry[3]) >= now - RACY_WINDOW_NS:
+            return hashed_at
+        if file_digest(root / relative) != entry[2]:
+            return hashed_at
+    return now
 
 
 def file_digest(path: Path) -> str | None:
@@ -313,12 +356,13 @@ def file_digest(path: Path) -> str | None:
 def project_state(root: Path, settings, store: ContextCache | None = None):
     """``(files, listing problems, manifest, context key, hashed at)`` of the
     project as it is now (the previous manifest in ``store`` spares hashing
-    unchanged files)."""
+    unchanged files; the files it could not spare hashing only because
+    they changed just before it was hashed are noted in ``store.rehashed``)."""
     listing_problems: list[str] = []
     files = project_files(root, settings, listing_problems)
     previous, previously_hashed_at = store.previous_manifest() if store else ({}, 0)
     hashed_at = time.time_ns()
-    found = manifest(root, files, previous, previously_hashed_at)
+    found = manifest(root, files, previous, previously_hashed_at, store.rehashed if store else None)
     return files, listing_problems, found, key("\0".join([repr(settings), *listing_problems]), found), hashed_at
 
 
@@ -338,6 +382,10 @@ class ContextCache:
         self._directory: Path | None = None
         self._data: Any = None
         self._read = False
+        self._identity: tuple | None = None  # the context file's inode, size and mtime when read
+        #: files hashed again only because they had changed just before the
+        #: cached manifest was hashed (see :meth:`settle`)
+        self.rehashed: list[str] = []
 
     def directory(self) -> Path | None:
         if self._directory is None and self.refused is None:
@@ -351,8 +399,11 @@ class ContextCache:
         if not self._read:
             self._read = True
             directory = self._existing_directory()
-            data = read_json(directory, CONTEXT_FILE) if directory else None
-            self._data = data if valid_payload(data) else None
+            identity = _identity(directory / CONTEXT_FILE) if directory else None
+            if identity is None or identity != self._identity:
+                data = read_json(directory, CONTEXT_FILE) if directory else None
+                self._data = data if valid_payload(data) else None
+                self._identity = identity
         return self._data
 
     def _existing_directory(self) -> Path | None:
@@ -371,7 +422,9 @@ class ContextCache:
         return (data["manifest"], data["hashed_at"]) if data else ({}, 0)
 
     def load(self, key: str) -> dict[str, Any] | None:
-        self._read = False  # another process may have written it meanwhile
+        # another process may have written it meanwhile (every write replaces
+        # the file: a new inode): read again only then
+        self._read = False
         data = self._payload()
         if data and data["key"] == key:
             return data["context"]
@@ -398,6 +451,21 @@ class ContextCache:
                 write_json(directory, RECORDS_FILE, {**records, "format": FORMAT})
         except OSError as exc:
             self.refused = f"{CACHE_DIR}/{CONTEXT_FILE} not written ({exc.strerror or exc})"
+
+    def settle(self, key: str, manifest: dict[str, list], hashed_at: int) -> None:
+        """After a hit on ``key``: record the manifest again, with its newer
+        moment of hashing, when that spares the next run hashing files
+        again (files that had changed just before the previous manifest was
+        hashed, and have not changed since, as after a checkout followed by
+        a first run). The context itself is the one read."""
+        data = self._payload()
+        if not self.rehashed or not data or data["key"] != key:
+            return
+        settled = [relative for relative in self.rehashed if relative in manifest
+                   and max(manifest[relative][0], manifest[relative][3]) < hashed_at - RACY_WINDOW_NS]
+        if not settled:
+            return  # still too fresh to tell: the next run hashes them again anyway
+        self.save(key, manifest, data["context"], hashed_at)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

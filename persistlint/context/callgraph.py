@@ -14,7 +14,7 @@ from typing import Any
 
 from astroid import nodes
 
-from persistlint.context import infer
+from persistlint.context import incremental, infer
 
 
 def project_functions(module: nodes.Module) -> Iterator[nodes.FunctionDef]:
@@ -105,9 +105,8 @@ def summaries_of_method(qualname: str | None, ctx) -> list[Any]:
                 break
     if found is not None and not (isinstance(klass, nodes.ClassDef) and is_abstract(qualname)):
         return [found]
-    return [summary for name, summary in functions.items()
-            if name.rpartition(".")[2] == method and name != qualname
-            and subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
+    return [summary for name, summary in incremental.selected(functions, "method", method)
+            if name != qualname and subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
 
 
 def is_abstract(qualname: str) -> bool:

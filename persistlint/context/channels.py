@@ -159,10 +159,14 @@ def uses_in_function(function: nodes.FunctionDef, fctx) -> list[Use]:
     return sorted(found, key=lambda u: (u.line, u.col))
 
 
+#: context.memo: :func:`project_uses`
+PROJECT_USES = "pt-channel-uses"
+
+
 def project_uses(project) -> list[Use]:
     """Every channel use of the project: function summaries and the
     migrations' notifying triggers."""
-    key = "pt-channel-uses"
+    key = PROJECT_USES
     if key not in project.memo:
         uses: list[Use] = []
         for summary in project.functions.values():

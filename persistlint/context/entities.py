@@ -17,7 +17,7 @@ from persistlint.context.dbcalls import (
     READ, SA_QUERY, _chain_including_runner, db_call, fetched_model, qualname,
     rows_of_loop_variable, split, typed_model,
 )
-from persistlint.context import infer
+from persistlint.context import incremental, infer
 from persistlint.context.infer import own_nodes
 from persistlint.context.models import model_of
 
@@ -271,7 +271,7 @@ def refetches(function: nodes.FunctionDef, ctx) -> list[Refetch]:
     if id(function) in memo:
         return memo[id(function)]
     found: list[Refetch] = []
-    passed_to = _ids_passed_to(ctx.project).get(function.qname(), [])
+    passed_to = _ids_passed_to(ctx.project, function.qname())
     if passed_to and _is_task(function, ctx):
         passed_to = []  # a task runs later, elsewhere: the id is the right thing to hand it
     params = params_of(function)
@@ -294,14 +294,19 @@ def _is_task(function: nodes.FunctionDef, ctx) -> bool:
     return ctx.execution(body).kind is ExecutionKind.BACKGROUND
 
 
-def _ids_passed_to(project) -> dict[str, list[tuple[str, Any, PassedId]]]:
-    """callee -> [(caller, caller summary, passes_ids entry)], built once per
-    project context."""
-    index = project.memo.get("query.ids_passed_to")
+def _ids_passed_to(project, callee: str) -> list[tuple[str, Any, PassedId]]:
+    """[(caller, caller summary, passes_ids entry)] of the project's calls
+    passing ids to ``callee``, from an index built once per project context."""
+    incremental.noted(project.functions, "passes_ids_to", callee)
+    index = project.memo.get(IDS_PASSED_TO)
     if index is None:
         index = {}
-        for caller, summary in sorted(project.functions.items()):
+        for caller, summary in sorted(dict.items(project.functions)):
             for passed in summary.passes_ids:
                 index.setdefault(passed.callee, []).append((caller, summary, passed))
-        project.memo["query.ids_passed_to"] = index
-    return index
+        project.memo[IDS_PASSED_TO] = index
+    return index.get(callee, [])
+
+
+#: context.memo: :func:`_ids_passed_to`'s index
+IDS_PASSED_TO = "query.ids_passed_to"

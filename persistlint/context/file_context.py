@@ -69,12 +69,7 @@ class FileContext:
     def property_of(self, attribute: nodes.Attribute) -> str | None:
         """The project ``@property`` an attribute read runs (``order.total``
         with ``total`` a property of a project class), as a qualified name."""
-        names = self.project.memo.get("summaries.property_names")
-        if names is None:  # a context read from the cache: its summaries say
-            names = self.project.memo["summaries.property_names"] = {
-                name.rpartition(".")[2] for name, summary in self.project.functions.items()
-                if summary.is_property}
-        if attribute.attrname not in names:
+        if attribute.attrname not in self.project.property_names():
             return None
         memo = self.memo("context.property_of")
         key = id(attribute)

@@ -26,7 +26,9 @@ import hashlib
 import json
 import pickle
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, NamedTuple
 
 
 #: Python files read as text by the stack detection (files.MANIFESTS)
@@ -134,23 +136,80 @@ def fingerprint(value) -> str:
     return hashlib.sha1(json.dumps(value, default=repr).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class _Question(NamedTuple):
+    """A question about a whole table: which entries answer for ``key``."""
+
+    keys: Callable[[Any, Any], Iterable[Any]]  # every key an entry answers for
+    answers: Callable[[Any, Any, Any], bool]  # whether an entry answers for ``key`` (a scan)
+
+
+#: The questions about a whole table of the context that an analysis may
+#: ask without depending on every entry (a summary table: the methods named
+#: ``key``, the callers passing ids to ``key``, the callers of ``key``).
+#: :func:`selected` asks one.
+QUERIES = {
+    "method": _Question(lambda name, value: (name.rpartition(".")[2],),
+                        lambda name, value, key: name.rpartition(".")[2] == key),
+    "passes_ids_to": _Question(lambda name, value: {passed.callee for passed in value.passes_ids},
+                               lambda name, value, key: any(passed.callee == key for passed in value.passes_ids)),
+    "calls": _Question(lambda name, value: {call.callee for call in value.calls},
+                       lambda name, value, key: any(call.callee == key for call in value.calls)),
+}
+
+
+def selected(table: dict, query: str, key: str) -> list[tuple[Any, Any]]:
+    """The items of ``table`` that :data:`QUERIES` ``[query]`` answers
+    ``key`` for, in the table's order; a table that records its reads
+    notes the question (not every entry), and answers from its index when
+    it has one."""
+    noted(table, query, key)
+    index = getattr(table, "index", None)
+    if index is not None:
+        return index(query).get(key, [])
+    answers_for = QUERIES[query].answers
+    return [(name, value) for name, value in dict.items(table) if answers_for(name, value, key)]
+
+
+def noted(table: dict, query: str, key: str) -> None:
+    """Note that ``query`` was asked of ``table`` for ``key``, when it
+    records its reads (for a caller that answers it from its own index)."""
+    if isinstance(table, ReadsRecorded):
+        table.queries.add((query, key))
+
+
+def answers(table: dict, query: str) -> dict[Any, list[tuple[Any, Any]]]:
+    """Every key's answer to ``query``, in one pass over ``table`` (an index
+    for a table that no longer changes)."""
+    found: dict[Any, list[tuple[Any, Any]]] = {}
+    keys_of = QUERIES[query].keys
+    for name, value in dict.items(table):
+        for key in keys_of(name, value):
+            found.setdefault(key, []).append((name, value))
+    return found
+
+
 class ReadsRecorded(dict):
     """A dict that notes which keys are read (``everything`` once it is
     iterated): what a module's facts read of the project's entry points or
     function summaries, so that an edit elsewhere redoes them only when
     something they read changed."""
 
-    def __init__(self, *args) -> None:
+    def __init__(self, *args, index: Callable[[str], dict] | None = None) -> None:
         super().__init__(*args)
+        #: ``index(query)``: :func:`answers` of the table, for one that no longer changes
+        self.index = index
         self.start()
 
     def start(self) -> None:
         self.read: set[str] = set()
         self.everything = False
+        self.emptiness_read = False  # whether it was asked if it is empty
+        self.queries: set[tuple[str, Any]] = set()  # (query, key) asked through selected()
 
     def reads(self) -> list[str] | None:
-        """The keys read since :meth:`start`, sorted; None: every key."""
-        return None if self.everything else sorted(map(str, self.read))
+        """The keys read since :meth:`start`, sorted; None: every key (or a
+        question about them all: :func:`selected`, or whether it is empty)."""
+        return None if self.everything or self.queries or self.emptiness_read else sorted(map(str, self.read))
 
     def get(self, key, default=None):
         self.read.add(key)
@@ -170,6 +229,10 @@ class ReadsRecorded(dict):
     def __iter__(self):
         self._all()
         return super().__iter__()
+
+    def __bool__(self) -> bool:
+        self.emptiness_read = True
+        return super().__len__() > 0
 
     def __len__(self) -> int:
         self._all()

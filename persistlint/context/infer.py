@@ -59,6 +59,47 @@ class Resolved:
         return self.qualname in qualnames
 
 
+# ---------------------------------------------------------------- modules read
+
+#: the sets :func:`modules_read` fills, innermost last
+_MODULES_READ: list[set[str]] = []
+
+
+@contextlib.contextmanager
+def modules_read(found: set[str]) -> Iterator[set[str]]:
+    """Collect in ``found`` the files of the modules astroid hands out in the
+    block (imports inference follows, and definitions looked up by name):
+    what an analysis read besides its own file."""
+    _MODULES_READ.append(found)
+    try:
+        yield found
+    finally:
+        _MODULES_READ.remove(found)
+
+
+def _note_read(module) -> None:
+    if _MODULES_READ and module is not None:
+        file = getattr(module, "file", None)
+        if file:
+            for found in _MODULES_READ:
+                found.add(file)
+
+
+def _noting_reads(from_module_name):
+    """``AstroidManager.ast_from_module_name`` that notes the module it
+    gives (every import inference follows goes through it, from any of
+    astroid's managers: they share one module cache)."""
+
+    @functools.wraps(from_module_name)
+    def noted(self, modname, *args, **kwargs):
+        module = from_module_name(self, modname, *args, **kwargs)
+        _note_read(module)
+        return module
+
+    noted.notes_reads = True
+    return noted
+
+
 # ---------------------------------------------------------------- boundary
 
 class _Boundary:
@@ -98,6 +139,8 @@ class _Boundary:
             MANAGER.module_denylist = _DenyOutsideBoundary(self)
             AstroidManager.brain["module_denylist"] = MANAGER.module_denylist
             MANAGER.register_failed_import_hook(self.project_module)
+            if not getattr(AstroidManager.ast_from_module_name, "notes_reads", False):
+                AstroidManager.ast_from_module_name = _noting_reads(AstroidManager.ast_from_module_name)
             self.installed = True
 
     def add_root(self, root: Path) -> None:
@@ -1140,6 +1183,7 @@ def lookup_qualname(qualname: str) -> nodes.NodeNG | None:
         module = MANAGER.astroid_cache.get(name) or BOUNDARY.built_stub(name) or _indexed_module(name)
         if module is None:
             continue
+        _note_read(module)
         node = module
         for attr in parts[cut:]:
             try:

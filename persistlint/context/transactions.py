@@ -34,7 +34,7 @@ from collections.abc import Iterator
 import attrs
 from astroid import nodes
 
-from persistlint.context import blocking, callgraph, dbcalls, infer, inside
+from persistlint.context import blocking, callgraph, dbcalls, incremental, infer, inside
 from persistlint.context.dbcalls import (  # noqa: F401 - the PT rules read these tables here
     DBAPI_CONNECTIONS, GUESSED_SESSIONS, SA_CONNECTIONS, SA_SESSIONS, receiver_of, source_text,
 )
@@ -650,7 +650,7 @@ def called_only_in_transactions(function: nodes.FunctionDef, ctx) -> bool:
     qualname = function.qname()
     if qualname not in memo:
         memo[qualname] = False
-        sites = [(caller, call) for caller, summary in ctx.project.functions.items()
+        sites = [(caller, call) for caller, summary in incremental.selected(ctx.project.functions, "calls", qualname)
                  for call in summary.calls if call.callee == qualname]
         memo[qualname] = bool(sites) and all(_call_in_block(caller, call, ctx) for caller, call in sites)
     return memo[qualname]

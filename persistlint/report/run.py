@@ -176,7 +176,7 @@ def collect_discovered(discovery: Discovery, *, jobs: int | None = None,
     done: dict[str, list[Diagnostic]] = {}
     todo: list[_File] = []
     for file in files:
-        cached = _cached(file, contexts[(file.root, file.settings.for_analysis)].key)
+        cached = _cached(file, contexts[(file.root, file.settings.for_analysis)])
         if cached is not None:
             done[file.relative] = cached
         else:
@@ -365,7 +365,7 @@ class SourceLines:
         return self.line(diagnostic.path, diagnostic.line)
 
 
-def _cached(file: _File, context_key: str) -> list[Diagnostic] | None:
+def _cached(file: _File, context) -> list[Diagnostic] | None:
     """The file's stored diagnostics after ``# noqa``, paths relative to the
     report root; None when it must be analysed (the severity floor and the
     baseline apply after the cache)."""
@@ -375,7 +375,7 @@ def _cached(file: _File, context_key: str) -> list[Diagnostic] | None:
         source = read_like_flake8(file.absolute)
     except files_mod.SourceError:
         return None
-    found = results.lookup(file.root, file.settings.for_analysis, context_key,
+    found = results.lookup(file.root, file.settings.for_analysis, context,
                            _relative(file.absolute, file.root), source)
     if found is None:
         return None
