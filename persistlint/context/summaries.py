@@ -104,7 +104,9 @@ class CallSite:
     ``row.method()``. ``requires``: the caller's parameters that must be
     true for the call to run (``if notify:``, after ``if not notify:
     return``); ``switched_off``: the keywords it passes a false literal
-    (``save(broadcast=False)``)."""
+    (``save(broadcast=False)``); ``forwards_kwargs``: it passes the caller's
+    own ``**kwargs`` on (``super().save(*args, **kwargs)``), so a flag given
+    to the caller reaches the callee."""
 
     callee: str
     line: int
@@ -115,6 +117,7 @@ class CallSite:
         default=(), converter=lambda value: tuple(tuple(pair) for pair in value or ()))
     requires: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     switched_off: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    forwards_kwargs: bool = False
 
 
 @attrs.frozen
@@ -273,7 +276,8 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
         if found is not None:
             calls.append(CallSite(found.qualname, call.lineno, call.col_offset, found.evidence.name,
                                   infer.on_error_path(call), _passed_parameters(call, function),
-                                  _required_flags(call, function), infer.false_keywords(call)))
+                                  _required_flags(call, function), infer.false_keywords(call),
+                                  _forwards_kwargs(call, function)))
     calls.extend(_property_reads(function, fctx))
     return FunctionSummary(
         qualname=function.qname(),
@@ -361,6 +365,13 @@ def _required_flags(node: nodes.NodeNG, function: nodes.FunctionDef) -> tuple[st
                                            if isinstance(t, nodes.UnaryOp) and t.op == "not") if name)
     found.discard("self")
     return tuple(sorted(found))
+
+
+def _forwards_kwargs(call: nodes.Call, function: nodes.FunctionDef) -> bool:
+    """Whether ``call`` passes ``function``'s own ``**kwargs`` on."""
+    kwarg = function.args.kwarg
+    return bool(kwarg) and any(k.arg is None and isinstance(k.value, nodes.Name) and k.value.name == kwarg
+                               for k in call.keywords or ())
 
 
 def _passed_parameters(call: nodes.Call, function: nodes.FunctionDef) -> list[tuple[str, str]]:
@@ -553,8 +564,11 @@ def propagate(functions: dict[str, FunctionSummary]) -> dict[str, FunctionSummar
                         continue
                     if name in theirs.chain:
                         continue  # recursion: no chain through itself
+                    # a flag the callee tests arrives through the caller's **kwargs
+                    forwarded = tuple(f for f in theirs.requires if f not in summary.params) \
+                        if call.forwards_kwargs else ()
                     candidate = Reach(effect, theirs.what, call.line, (call.callee, *theirs.chain),
-                                      theirs.on_error or call.on_error, call.requires)
+                                      theirs.on_error or call.on_error, (*call.requires, *forwarded))
                     current = mine.get(effect)
                     if current is None or candidate.rank < current.rank:
                         mine[effect] = candidate

@@ -180,3 +180,25 @@ def place_orders_quietly(ids):
         publish_order(order.pk, notify=False)  # ok: PT208 (the flag switches the job off)
         publish_order_when_asked(order.pk, notify=True)  # PT208[HIGH]: 9
         publish_order_when_asked(order.pk, notify=None)  # ok: PT208
+
+
+class Announced:
+    pk = 0
+
+    def save(self, *args, broadcast=True, **kwargs):
+        if not broadcast:
+            return
+        announce_order(self.pk)
+
+
+class Shipment(Announced):
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+
+
+def ship():
+    with transaction.atomic():
+        Order.objects.create(status="shipped")
+        shipment = Shipment()
+        shipment.save(broadcast=False)  # ok: PT208 (the flag reaches the base's test through **kwargs)
+        shipment.save()  # PT208[MEDIUM]: 9 "save -> save -> announce_order -> send_receipt.delay"
