@@ -12,6 +12,7 @@ from astroid import nodes
 
 from persistlint import settings
 from persistlint.context import FileContext, dbcalls, infer, loops, models, project_context, summaries
+from tests import harness
 
 MODELS = """
     from django.db import models
@@ -169,26 +170,10 @@ def test_writes_and_methods_through_repository_classes(tmp_path):
     assert implementations[0].reach("query") is not None
 
 
-SA_MODELS = """
-    from sqlalchemy import ForeignKey
-    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-
-    class Base(DeclarativeBase):
-        pass
-
-
-    class Job(Base):
-        __tablename__ = "jobs"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        progress: Mapped[int] = mapped_column(default=0)
-
-
-    class Step(Base):
-        __tablename__ = "steps"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
-"""
+#: The PQ107 session-resolution fixture project: its SQLAlchemy models
+#: (``Org``, ``Member``) serve the fact tests too.
+SESSION_FIXTURE = harness.RULE_FIXTURES / "query" / "pq107_session_resolution" / "app"
+SA_MODELS = (SESSION_FIXTURE / "models.py").read_text(encoding="utf-8")
 
 
 def test_instance_model_is_one_answer_for_both_families(tmp_path):
@@ -200,40 +185,40 @@ def test_instance_model_is_one_answer_for_both_families(tmp_path):
         from sqlalchemy import select
         from sqlalchemy.orm import Session
 
-        from app.models import Job, Step
+        from app.models import Member, Org
         from shop.models import Tag
 
 
-        def work(session: Session, steps: list[Step], job_id: int, names):
-            session.get(Job, job_id).progress = 1
-            loaded = session.scalars(select(Job).where(Job.id == job_id)).one()
-            loaded.progress = 2
-            result = session.execute(select(Job))
-            result.scalar_one().progress = 3
-            for row in session.scalars(select(Step)):
-                row.job_id = 4
-            for step in steps:
-                step.job_id = 5
-            built = Job(id=6)
-            built.progress = 6
+        def work(session: Session, members: list[Member], org_id: int, names):
+            session.get(Org, org_id).name = "a"
+            loaded = session.scalars(select(Org).where(Org.id == org_id)).one()
+            loaded.name = "b"
+            result = session.execute(select(Org))
+            result.scalar_one().name = "c"
+            for row in session.scalars(select(Member)):
+                row.email = "d"
+            for member in members:
+                member.email = "e"
+            built = Org(id=6)
+            built.name = "f"
             tag, created = Tag.objects.get_or_create(name="a")
             tag.name = "b"
             for index, name in enumerate(names):
                 index.real = 7
-            session.get(dict, job_id).x = 8
+            session.get(dict, org_id).x = 8
     """}, "app/jobs.py")
     held = {target.as_string(): dbcalls.instance_model(target.expr, fctx)
             for target in fctx.module.nodes_of_class(nodes.AssignAttr)}
     assert {text: found.qualname.rpartition(".")[2] if found else None for text, found in held.items()} == {
-        "session.get(Job, job_id).progress": "Job",
-        "loaded.progress": "Job",
-        "result.scalar_one().progress": "Job",
-        "row.job_id": "Step",
-        "step.job_id": "Step",
-        "built.progress": "Job",
+        "session.get(Org, org_id).name": "Org",
+        "loaded.name": "Org",
+        "result.scalar_one().name": "Org",
+        "row.email": "Member",
+        "member.email": "Member",
+        "built.name": "Org",
         "tag.name": "Tag",
         "index.real": None,
-        "session.get(dict, job_id).x": None,
+        "session.get(dict, org_id).x": None,
     }
-    loaded = dbcalls.db_call(call(fctx, "session.get(Job, job_id)"), fctx)
-    assert held["session.get(Job, job_id).progress"].evidence is loaded.evidence  # as strong as the load
+    loaded = dbcalls.db_call(call(fctx, "session.get(Org, org_id)"), fctx)
+    assert held["session.get(Org, org_id).name"].evidence is loaded.evidence  # as strong as the load

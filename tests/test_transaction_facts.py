@@ -9,63 +9,15 @@ import pytest
 
 from persistlint.context import dbcalls, sql, transactions
 from persistlint.diagnostic import Evidence
-from tests.test_query_facts import call, file_context
+from tests.test_query_facts import SA_MODELS, SESSION_FIXTURE, call, file_context
 
-DB = """
-    from contextlib import contextmanager
-    from typing import Annotated, NewType, TypeAlias
-
-    from fastapi import Depends
-    from flask_sqlalchemy import SQLAlchemy
-    from sqlalchemy.ext.asyncio import AsyncSession as _AsyncSession
-    from sqlalchemy.orm import Session, scoped_session, sessionmaker
-
-    SessionLocal = sessionmaker()
-    ScopedSession = scoped_session(SessionLocal)
-    AsyncSession = NewType("AsyncSession", _AsyncSession)
-    DbSession: TypeAlias = Session
-    PlainSession = Session
-    db = SQLAlchemy()
-
-
-    def get_db():
-        with SessionLocal() as session:
-            yield session
-
-
-    SessionDep = Annotated[Session, Depends(get_db)]
-
-
-    @contextmanager
-    def open_session():
-        session = SessionLocal()
-        try:
-            yield session
-        finally:
-            session.close()
-
-
-"""
-
-MODELS = """
-    from sqlalchemy import Column, Integer, String
-    from sqlalchemy.orm import declarative_base, declared_attr
-
-
-    class Named:
-        @declared_attr
-        def __tablename__(cls):
-            return cls.__name__.lower() + "s"
-
-        id = Column(Integer, primary_key=True)
-
-
-    Base = declarative_base(cls=Named)
-
-
-    class Org(Base):
-        name = Column(String)
-"""
+#: The sessions of the PQ107 session-resolution fixture (NewType, Annotated,
+#: TypeAlias and plain aliases, scoped sessions, a yielding context
+#: manager), plus a Flask-SQLAlchemy ``db``; its models use
+#: ``declarative_base(cls=Mixin)`` with a ``declared_attr`` table name.
+DB = "from flask_sqlalchemy import SQLAlchemy\n" + (SESSION_FIXTURE / "db.py").read_text(encoding="utf-8") \
+    + "\n\ndb = SQLAlchemy()\n"
+MODELS = SA_MODELS
 
 SESSIONS = """
     from fastapi import Request
