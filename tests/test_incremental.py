@@ -184,3 +184,29 @@ def test_records_are_kept_apart_from_the_context_a_warm_run_reads(tmp_path):
     assert len(context.memo[build.SUMMARISED]) > 10
     assert (folder / cache.RECORDS_FILE).is_file()
     assert serialised(context) == from_scratch(root)
+
+
+def test_a_context_table_answers_whole_table_questions_from_an_index_kept_current():
+    from persistlint.context import incremental
+    from persistlint.context.summaries import CallSite, FunctionSummary
+
+    def summary(name: str, *callees: str) -> FunctionSummary:
+        return FunctionSummary(qualname=name, path="app.py", line=1, end_line=2,
+                               calls=tuple(CallSite(callee, 1, 0) for callee in callees))
+
+    table = incremental.Indexed({"a.load": summary("a.load", "db.get"), "b.Repo.load": summary("b.Repo.load"),
+                                 "c.run": summary("c.run", "db.get", "a.load")})
+    plain = dict(table)
+
+    def asked(query: str, key: str) -> list[str]:
+        names = [name for name, _ in incremental.selected(table, query, key)]
+        assert names == [name for name, _ in incremental.selected(plain, query, key)]  # the scan's answer
+        return names
+
+    assert asked("method", "load") == ["a.load", "b.Repo.load"]
+    assert asked("calls", "db.get") == ["a.load", "c.run"]
+    table["d.Other.load"] = summary("d.Other.load", "db.get")  # the index follows the change
+    plain["d.Other.load"] = table["d.Other.load"]
+    assert asked("method", "load") == ["a.load", "b.Repo.load", "d.Other.load"]
+    del table["a.load"], plain["a.load"]
+    assert asked("calls", "db.get") == ["c.run", "d.Other.load"]

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from persistlint.context import incremental
 from persistlint.diagnostic import Evidence
 from persistlint.settings import Settings
 
@@ -73,8 +74,9 @@ class ProjectContext:
     db_config: dict[str, Any] = attrs.Factory(dict)
     models: dict[str, Any] = attrs.Factory(dict)
     entrypoints: dict[str, Any] = attrs.Factory(dict)
-    #: qualname -> :class:`persistlint.context.summaries.FunctionSummary`
-    functions: dict[str, Any] = attrs.Factory(dict)
+    #: qualname -> :class:`persistlint.context.summaries.FunctionSummary`;
+    #: indexed for the questions rules ask of the whole table (``incremental.selected``)
+    functions: dict[str, Any] = attrs.field(factory=incremental.Indexed, converter=incremental.indexed)
     channels: dict[str, Any] = attrs.Factory(dict)
     #: module -> name -> entry: :mod:`persistlint.context.symbols`
     symbols: dict[str, Any] = attrs.Factory(dict)

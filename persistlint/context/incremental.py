@@ -188,7 +188,61 @@ def answers(table: dict, query: str) -> dict[Any, list[tuple[Any, Any]]]:
     return found
 
 
-class ReadsRecorded(dict):
+class Indexed(dict):
+    """A table that :func:`selected` answers from an index of its
+    :func:`answers`, built on the first question and dropped when an entry is
+    set or removed (the entries are frozen: a changed one is a new one).
+    Without it every question is a scan of the whole table, once per call
+    site that asks."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._indexes: dict[str, dict] = {}
+
+    def index(self, query: str) -> dict[Any, list[tuple[Any, Any]]]:
+        found = self._indexes.get(query)
+        if found is None:
+            found = self._indexes[query] = answers(self, query)
+        return found
+
+    def _changed(self) -> None:
+        self._indexes.clear()
+
+    def __setitem__(self, key, value) -> None:
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key) -> None:
+        self._changed()
+        super().__delitem__(key)
+
+    def update(self, *args, **kwargs) -> None:
+        self._changed()
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key, default=None):
+        self._changed()
+        return super().setdefault(key, default)
+
+    def pop(self, *args):
+        self._changed()
+        return super().pop(*args)
+
+    def popitem(self):
+        self._changed()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._changed()
+        super().clear()
+
+
+def indexed(table: dict) -> dict:
+    """``table`` as an :class:`Indexed` one (itself when it already is)."""
+    return table if isinstance(table, Indexed) else Indexed(table)
+
+
+class ReadsRecorded(Indexed):
     """A dict that notes which keys are read (``everything`` once it is
     iterated): what a module's facts read of the project's entry points or
     function summaries, so that an edit elsewhere redoes them only when
@@ -196,8 +250,9 @@ class ReadsRecorded(dict):
 
     def __init__(self, *args, index: Callable[[str], dict] | None = None) -> None:
         super().__init__(*args)
-        #: ``index(query)``: :func:`answers` of the table, for one that no longer changes
-        self.index = index
+        if index is not None:
+            #: ``index(query)``: :func:`answers` of another table this one reads through
+            self.index = index
         self.start()
 
     def start(self) -> None:
