@@ -39,6 +39,9 @@ from persistlint.registry import rule
 from persistlint.context.blocking import shorten
 
 #: builtin -> how to write the call without the intermediate list.
+#: An ``async for`` comprehension has a rewrite only where a comprehension
+#: of the result's own kind replaces the list (:data:`_ASYNC_REWRITES`): the
+#: builtins cannot consume an asynchronous generator.
 _REWRITES = {
     "len": "sum(1 {generators})",
     "any": "any({elt} {generators})",
@@ -51,6 +54,7 @@ _REWRITES = {
     "set": "{{{elt} {generators}}}",
     "list": "[{elt} {generators}]",
 }
+_ASYNC_REWRITES = frozenset({"set", "list", "dict"})
 
 
 @rule("PR302", "unnecessary-list-allocation", effort=Effort.S, nodes=(nodes.ListComp,),
@@ -77,6 +81,8 @@ def check(node: nodes.ListComp, ctx):
 
 
 def _rewrite(builtin: str, node: nodes.ListComp) -> str | None:
+    if builtin not in _ASYNC_REWRITES and any(g.is_async for g in node.generators):
+        return None  # len([x async for x in rows]): the list is how the rows are counted
     generators = " ".join(g.as_string() for g in node.generators)
     if builtin == "dict":
         if not (isinstance(node.elt, nodes.Tuple) and len(node.elt.elts) == 2):

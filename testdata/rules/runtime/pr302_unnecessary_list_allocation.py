@@ -38,3 +38,10 @@ def shadowed(values):
         return items
 
     return any([v for v in values])  # ok: PR302
+
+
+async def streamed(cursor):
+    count = len([row async for row in cursor])  # ok: PR302 - an async generator cannot be counted by len()
+    seen = any([row.flagged async for row in cursor])  # ok: PR302
+    labels = set([row.label async for row in cursor])  # PR302[LOW]: 18 "{row.label async for row in cursor}"
+    return count, seen, labels
