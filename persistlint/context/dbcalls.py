@@ -971,6 +971,9 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
             statement = describe(expr, ctx)
             return Rows(expr, found.api, found.evidence, statement.model, statement)
         return None
+    offloaded = _offloaded_materializer(expr, ctx)
+    if offloaded is not None:
+        return row_source(offloaded, ctx, _depth + 1)
     resolved = resolve(expr, ctx)
     if expr.args and _passes_items_through(expr, resolved):
         return row_source(expr.args[0], ctx, _depth + 1)  # tqdm(qs), a progress wrapper
@@ -989,6 +992,29 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     if method in ROW_ACCESSORS and isinstance(expr.func, nodes.Attribute):
         return row_source(expr.func.expr, ctx, _depth + 1)
     return None
+
+
+def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:
+    """The query an offloaded ``list()`` runs in a worker thread, as async
+    Django code loads rows: ``sync_to_async(list)(qs)``,
+    ``asyncio.to_thread(list, qs)``, ``loop.run_in_executor(None, list, qs)``."""
+    from persistlint.context import execution
+
+    def by_resolving(node: nodes.Call) -> Resolved | None:
+        return resolve(node, ctx)
+
+    if isinstance(call.func, nodes.Call) and len(call.args) == 1:  # sync_to_async(list)(qs)
+        wrapper, function, arguments = call.func, None, call.args
+        index = execution.offload_target_index(wrapper, by_resolving)
+        function = wrapper.args[index] if index is not None and len(wrapper.args) > index else None
+    else:  # to_thread(list, qs)
+        index = execution.offload_target_index(call, by_resolving)
+        function = call.args[index] if index is not None and len(call.args) > index else None
+        arguments = call.args[index + 1:] if function is not None else []
+    if function is None or len(arguments) != 1 or call.keywords:
+        return None
+    found = infer.resolve_callee(function) if not isinstance(function, nodes.Call) else None
+    return arguments[0] if found is not None and found.qualname in MATERIALIZERS else None
 
 
 #: Library functions that yield the items of the iterable they are given.

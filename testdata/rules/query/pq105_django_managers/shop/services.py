@@ -93,3 +93,25 @@ def shadowed(product: Product, variants):
     for variant in variants:
         print(variant.product.name)  # ok: PQ107
     return skus
+
+
+async def rename_async(loop):
+    import asyncio
+
+    from asgiref.sync import sync_to_async
+
+    for tag in await sync_to_async(list)(Tag.objects.filter(hidden=True)):
+        tag.name = tag.name.strip()
+        await tag.asave()  # PQ105[MEDIUM]: 15 "bulk_update"
+    tags = await asyncio.to_thread(list, Tag.objects.filter(hidden=False))
+    for tag in tags:
+        await tag.asave()  # PQ105[MEDIUM]: 15
+    lines = await loop.run_in_executor(None, list, Line.objects.filter(quantity=0))
+    names = [line.product.name for line in lines]  # PQ107[HIGH]: 14 "select_related('product')"
+    for tag in await sync_to_async(sorted)(await tag_names()):
+        print(tag)  # ok: PQ107 - not rows of a query
+    return names
+
+
+async def tag_names():
+    return ["a", "b"]
