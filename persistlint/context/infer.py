@@ -851,6 +851,10 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
         return None
     if isinstance(expr, nodes.Name):
         binding = _binding(expr)
+        if isinstance(binding, nodes.ImportFrom):
+            # inference failed on the import (the value is made by a library
+            # that is not installed): the name as the project module binds it
+            binding = bound_binding(expr)
         if isinstance(binding, nodes.AssignName):
             parent = binding.parent
             if isinstance(parent, nodes.Arguments):

@@ -32,6 +32,9 @@ def sqlalchemy_sync(session: Session, names, rows, tags):
     for name in names:
         session.merge(Tag(name=name))  # PQ105[MEDIUM]: 9
         session.execute(select(Tag).where(Tag.name == name))  # PQ107[HIGH]: 9
+    for tag in tags:
+        session.merge(tag, load=False)  # ok: PQ105 - attached without a statement or a write
+        session.execute(select(Tag).where(Tag.name == tag.name))  # PQ107[HIGH]: 9
     for row in rows:
         session.execute(insert(Tag).values(**row))  # PQ105[MEDIUM]: 9 "insert(M), rows"
     for _ in range(3):
