@@ -4,7 +4,9 @@ whose statement changes with the loop variable (`session.get`,
 `session.execute`/`scalars`/`scalar`, `query(...).first()/all()/one()`,
 Django `M.objects.get` / `filter(...).first()`, a raw `SELECT`), and a
 lazy-loaded relationship read on the rows of a query that did not load it
-eagerly.
+eagerly, also by a pydantic schema that reads the rows' attributes
+(`model_validate` per row, a FastAPI `response_model=list[Schema]` route
+returning the rows).
 
 ## Why is this bad?
 Each iteration costs a database round-trip: 1 query for the list plus N for
@@ -58,15 +60,18 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, summaries
+from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, schemas, summaries
 from persistlint.rules.query import seeding_cap
 
 
-@rule("PQ107", "n-plus-one-query", effort=Effort.S, nodes=(nodes.Call, nodes.Attribute),
+@rule("PQ107", "n-plus-one-query", effort=Effort.S, nodes=(nodes.Call, nodes.Attribute, nodes.Return),
       principle="Load a collection's related data in one query, not one per item.")
 def check(node, ctx):
     if isinstance(node, nodes.Call):
         yield from _query_in_loop(node, ctx)
+        yield from _schema_per_row(node, ctx)
+    elif isinstance(node, nodes.Return):
+        yield from _schema_of_response(node, ctx)
     else:
         yield from _lazy_relationship(node, ctx)
         yield from _property_in_loop(node, ctx)
@@ -457,3 +462,100 @@ def _writes_relation(attribute: nodes.Attribute) -> bool:
     parent = attribute.parent
     return isinstance(parent, nodes.Attribute) and parent.attrname in RELATION_WRITES \
         and isinstance(parent.parent, nodes.Call) and parent.parent.func is parent
+
+
+# ---------------------------------------------------------------- rows validated into schemas
+
+def _schema_per_row(call: nodes.Call, ctx):
+    """``UserOut.model_validate(user)`` per row of a query, and
+    ``TypeAdapter(list[UserOut]).validate_python(users)`` /
+    ``parse_obj_as(list[UserOut], users)`` of a query's rows: the schema
+    reads every field of each row, lazy relationships included."""
+    func = call.func
+    if not isinstance(func, nodes.Attribute) or not call.args:
+        return
+    if func.attrname in schemas.ROW_VALIDATORS:
+        asked = any(k.arg == "from_attributes" and isinstance(k.value, nodes.Const) and k.value.value is True
+                    for k in call.keywords or ())
+        schema, row = schemas.orm_schema(func.expr, from_attributes=asked), call.args[0]
+        if schema is None or not isinstance(row, nodes.Name):
+            return
+        loop = bindings.loop_binding(row)
+        if not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
+                or (isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop not in ctx.loops_around(call)):
+            return
+        rows, scope = dbcalls.rows_of_loop_variable(row, ctx), loop.parent if isinstance(
+            loop, nodes.Comprehension) else loop
+        yield from _unloaded_schema_reads(call, schema, rows, f"{func.as_string()}({row.name})", scope, ctx)
+    elif func.attrname == "validate_python" and isinstance(func.expr, nodes.Call) and func.expr.args:
+        schema = schemas.collection_schema(func.expr.args[0])  # TypeAdapter(list[UserOut])
+        if schema is not None:
+            yield from _unloaded_schema_reads(call, schema, dbcalls.row_source(call.args[0], ctx),
+                                              func.expr.as_string(), None, ctx)
+
+
+def _schema_of_response(node: nodes.Return, ctx):
+    """A FastAPI or django-ninja route whose response is a list of an ORM
+    schema (``response_model=list[UserOut]``, ``response=list[...]``, or the
+    return annotation) returning the rows of a query: the framework
+    validates every row into the schema."""
+    function = node.scope()
+    if node.value is None or not isinstance(function, nodes.FunctionDef) or function.decorators is None:
+        return
+    schema = None
+    for decorator in function.decorators.nodes:
+        if isinstance(decorator, nodes.Call) and isinstance(decorator.func, nodes.Attribute) \
+                and decorator.func.attrname in schemas.ROUTE_METHODS:
+            declared = next((k.value for k in decorator.keywords or ()
+                             if k.arg in {"response_model", "response"}), None)
+            schema = schemas.collection_schema(declared if declared is not None else function.returns)
+            if schema is not None:
+                break
+    if schema is not None:
+        yield from _unloaded_schema_reads(node.value, schema, dbcalls.row_source(node.value, ctx),
+                                          f"the response ({schema.name} per row)", None, ctx)
+
+
+def _unloaded_schema_reads(node, schema, rows, validated: str, scope, ctx):
+    if rows is None or not rows.model or not rows.statement.whole_rows:
+        return
+    unloaded = [read for read in schemas.relation_reads(schema, rows.model, ctx)
+                if schemas.unloaded(read, rows.statement.eager)]
+    if not unloaded:
+        return
+    base = Severity.MEDIUM if scope is not None and loops.small_iterable(scope) else Severity.HIGH
+    severity, note = seeding_cap(base, ctx)
+    model = rows.model.rpartition(".")[2]
+    paths = ", ".join(".".join(read.path) for read in unloaded[:4]) + (", ..." if len(unloaded) > 4 else "")
+    yield Finding.at(
+        node, severity,
+        f"N+1 query: {validated} reads the lazy relationship{'s' if len(unloaded) > 1 else ''} {paths} "
+        f"of every {model} row of {loops.short(rows.origin)} ({unloaded[0].chain[-1]}){note}",
+        f"load {'them' if len(unloaded) > 1 else 'it'} with the rows: {_loaders(rows, unloaded, ctx)}",
+        evidence=rows.evidence,
+    )
+
+
+def _loaders(rows, reads, ctx) -> str:
+    """The eager options that load ``reads`` with ``rows``."""
+    if rows.api == "django":
+        many = any(_path_has_many(rows.model, read.path, ctx) for read in reads)
+        paths = ", ".join(f"'{'__'.join(read.path)}'" for read in reads)
+        return f"{'prefetch_related' if many else 'select_related'}({paths}) on the queryset"
+    options = []
+    for read in reads:
+        model, steps = rows.model, []
+        for name in read.path:
+            steps.append(f"selectinload({model.rpartition('.')[2]}.{name})")
+            model = (models.relationships(model, ctx).get(name) or {}).get("target") or name
+        options.append(".".join(steps))
+    return f"options({', '.join(options)}) on the query"
+
+
+def _path_has_many(model: str, path: tuple[str, ...], ctx) -> bool:
+    for name in path:
+        relationship = models.relationships(model, ctx).get(name) or {}
+        if relationship.get("uselist") or relationship.get("field") == "GenericForeignKey":
+            return True
+        model = relationship.get("target") or name
+    return False
