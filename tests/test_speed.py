@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,30 @@ def test_a_build_records_a_later_moment_of_hashing_only_for_files_unchanged_sinc
     (tmp_path / "b.py").write_text("NAME = 'changed since it was hashed'\n", encoding="utf-8")
     time.sleep(0.02)
     assert cache.settled_moment(tmp_path, found, hashed_at) == hashed_at
+
+
+def test_a_template_edit_analyses_the_view_that_renders_it_again(tmp_path):
+    """A view's PQ107 comes from the template it renders: the template is
+    one of the files its analysis read."""
+    root = tmp_path / "shop"
+    shutil.copytree(harness.TESTDATA / "rules" / "query" / "pq107_django_templates", root,
+                    ignore=shutil.ignore_patterns(".persistlint_cache"))
+    template = root / "templates" / "names.html"
+
+    def lint():
+        return harness.flake8("--select=PQ107", "store/views.py", cwd=root, prelude=ACCOUNTING)
+
+    first = lint()
+    assert ("store/views.py", "26", "PQ107") in _where(first.stdout) and _answered(first) == (0, 1)
+    assert _answered(lint()) == (1, 0)
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ brand.products.count }}", ""),
+                        encoding="utf-8")
+    edited = lint()
+    assert _answered(edited) == (0, 1)
+    assert ("store/views.py", "26", "PQ107") not in _where(edited.stdout)
+    # a template that appears where the view's looked for one and found none
+    (root / "store" / "templates" / "store" / "absent.html").write_text(
+        "{% for product in products %}{{ product.brand.name }}{% endfor %}\n", encoding="utf-8")
+    appeared = lint()
+    assert _answered(appeared) == (0, 1)
+    assert ("store/views.py", "31", "PQ107") in _where(appeared.stdout)

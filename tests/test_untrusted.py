@@ -358,3 +358,28 @@ def test_a_function_summary_of_the_wrong_shape_is_rebuilt(shop):
     result = flake8(shop)
     assert CRITICAL_PT201 in result.stdout
     assert "PX001" not in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_templates_that_are_links_out_fifos_or_huge_are_not_read(tmp_path):
+    """A view's template is read only as a regular file inside the project:
+    a link out of it, a FIFO or an oversized file gives no finding, and the
+    run finishes."""
+    from persistlint.context import templates
+
+    root = Path(shutil.copytree(harness.TESTDATA / "rules" / "query" / "pq107_django_templates",
+                                tmp_path / "checkout" / "store", ignore=shutil.ignore_patterns(cache.CACHE_DIR)))
+    outside = tmp_path / "outside.html"
+    outside.write_text("{% for product in products %}{{ product.brand.name }}{% endfor %}\n", encoding="utf-8")
+    names = root / "templates" / "names.html"
+    names.unlink()
+    names.symlink_to(outside)
+    pages = root / "store" / "templates" / "store"
+    (pages / "products.html").unlink()
+    os.mkfifo(pages / "products.html")
+    (pages / "absent.html").write_text(
+        "{% for product in products %}{{ product.brand.name }}{% endfor %}\n" * (templates.MAX_TEMPLATE_BYTES // 60),
+        encoding="utf-8")
+    result = harness.flake8("--select=PQ107,PX", "store/views.py", cwd=root, timeout=RUN_LIMIT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

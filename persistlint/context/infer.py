@@ -85,6 +85,14 @@ def _note_read(module) -> None:
                 found.add(file)
 
 
+def note_read(file: str) -> None:
+    """Note that the analysis read ``file`` (a template, say), so that a
+    result kept for it is redone when the file changes (absent files too:
+    their appearing changes it)."""
+    for found in _MODULES_READ:
+        found.add(file)
+
+
 def _noting_reads(from_module_name):
     """``AstroidManager.ast_from_module_name`` that notes the module it
     gives (every import inference follows goes through it, from any of

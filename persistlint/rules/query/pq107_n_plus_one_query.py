@@ -6,7 +6,8 @@ Django `M.objects.get` / `filter(...).first()`, a raw `SELECT`), and a
 lazy-loaded relationship read on the rows of a query that did not load it
 eagerly, also by a pydantic schema that reads the rows' attributes
 (`model_validate` per row, a FastAPI `response_model=list[Schema]` route
-returning the rows).
+returning the rows) or by a Django template that loops over the rows a view
+renders it with.
 
 ## Why is this bad?
 Each iteration costs a database round-trip: 1 query for the list plus N for
@@ -60,7 +61,7 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, schemas, summaries
+from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, schemas, summaries, templates
 from persistlint.rules.query import seeding_cap
 
 
@@ -70,6 +71,7 @@ def check(node, ctx):
     if isinstance(node, nodes.Call):
         yield from _query_in_loop(node, ctx)
         yield from _schema_per_row(node, ctx)
+        yield from _template_loops(node, ctx)
     elif isinstance(node, nodes.Return):
         yield from _schema_of_response(node, ctx)
     else:
@@ -559,3 +561,85 @@ def _path_has_many(model: str, path: tuple[str, ...], ctx) -> bool:
             return True
         model = relationship.get("target") or name
     return False
+
+
+# ---------------------------------------------------------------- rows rendered by a template
+
+#: Calls that render a template with a context: (index of the name, index of the context).
+TEMPLATE_RENDERERS = {
+    "django.shortcuts.render": (1, 2),
+    "django.template.loader.render_to_string": (0, 1),
+    "django.template.response.TemplateResponse": (1, 2),
+}
+
+
+def _template_loops(call: nodes.Call, ctx):
+    """``render(request, "list.html", {"products": qs})`` where the template
+    loops over ``products`` and reads a lazy relation of each row."""
+    found = ctx.resolve(call)
+    where = TEMPLATE_RENDERERS.get(found.qualname) if found is not None else None
+    if where is None:
+        return
+    name = call.args[where[0]] if len(call.args) > where[0] else bindings.keyword_arg(call, "template_name")
+    context = call.args[where[1]] if len(call.args) > where[1] else bindings.keyword_arg(call, "context")
+    if isinstance(context, nodes.Name):
+        context = infer.bound_value(context)
+    if not (isinstance(name, nodes.Const) and isinstance(name.value, str) and isinstance(context, nodes.Dict)):
+        return
+    template = templates.source(name.value, ctx.project)
+    if template is None:
+        return
+    reads = templates.loop_reads(template[1])
+    for key, value in context.items:
+        if isinstance(key, nodes.Const) and reads.get(key.value):
+            yield from _rendered_rows(value, template[0], key.value, reads[key.value], ctx)
+
+
+def _rendered_rows(value: nodes.NodeNG, template: str, key: str, reads, ctx):
+    rows = dbcalls.row_source(value, ctx)
+    if rows is None or rows.api != "django" or not rows.model or not rows.statement.whole_rows:
+        return
+    unloaded: dict[tuple[str, ...], tuple[int, str]] = {}
+    for read in reads:
+        relations = _lazy_relation_path(rows.model, read.path, rows.statement.eager, ctx)
+        if relations and relations not in unloaded:
+            unloaded[relations] = (read.line, read.item)
+    for path in list(unloaded):  # prefetch_related("variants__supplier") also loads "variants"
+        if any(other[:len(path)] == path and other != path for other in unloaded):
+            del unloaded[path]
+    if not unloaded:
+        return
+    severity, note = seeding_cap(Severity.HIGH, ctx)
+    shown = ", ".join(f"{item}.{'.'.join(path)} (line {line})"
+                      for path, (line, item) in list(unloaded.items())[:4]) + (", ..." if len(unloaded) > 4 else "")
+    many = [path for path in unloaded if _path_has_many(rows.model, path, ctx)]
+    single = [path for path in unloaded if path not in many]
+    loaders = [f"{loader}({', '.join(repr('__'.join(path)) for path in paths)})"
+               for loader, paths in (("select_related", single), ("prefetch_related", many)) if paths]
+    yield Finding.at(
+        value, severity,
+        f"N+1 query: template {template} reads {shown} of every {rows.model.rpartition('.')[2]} row of "
+        f"{loops.short(value)}{note}",
+        f"load them with the rows: {' and '.join(loaders)} on the queryset",
+        evidence=rows.evidence,
+    )
+
+
+def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str], ctx) -> tuple[str, ...] | None:
+    """The relations of a template read up to the last one it loads lazily
+    per row (``("brand",)`` for ``p.brand.name``; ``("variants",
+    "supplier")`` for ``v.supplier.name`` in a loop over ``p.variants.all``),
+    or None when the read costs no query. A related manager queries only
+    when it is run (``.all``, ``.count``, a loop)."""
+    walked: list[str] = []
+    found: tuple[str, ...] | None = None
+    for index, name in enumerate(path):
+        relationship = models.relationships(model, ctx).get(name)
+        if relationship is None:
+            break
+        walked.append(name)
+        runs = not relationship.get("uselist") or (index + 1 < len(path))
+        if runs and models.is_lazy(relationship) and name not in eager:
+            found = tuple(walked)
+        model = relationship.get("target") or name
+    return found

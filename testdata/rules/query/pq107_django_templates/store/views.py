@@ -1,0 +1,35 @@
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from store.models import Brand, Product
+
+
+def products(request):
+    return render(request, "store/products.html", {
+        "products": Product.objects.order_by("name"),  # PQ107[HIGH]: 21 "select_related('brand') and prefetch_related('variants__supplier')"
+    })
+
+
+def products_eager(request):
+    rows = Product.objects.select_related("brand").prefetch_related("variants", "variants__supplier")
+    return render(request, "store/products.html", {"products": rows})  # ok: PQ107
+
+
+def products_half_eager(request):
+    context = {"products": Product.objects.select_related("brand").prefetch_related("variants")}  # PQ107[HIGH]: 28 "variants__supplier"
+    return render(request, "store/products.html", context)
+
+
+def names(request):
+    return render_to_string("names.html", {
+        "products": Product.objects.all(),  # ok: PQ107 - the foreign key column only
+        "brands": Brand.objects.all(),  # PQ107[HIGH]: 19 "prefetch_related('products')"
+    })
+
+
+def missing(request):
+    return render(request, "store/absent.html", {"products": Product.objects.all()})  # ok: PQ107
+
+
+def escaping(request):
+    return render(request, "../../store/models.py", {"products": Product.objects.all()})  # ok: PQ107
