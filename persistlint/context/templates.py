@@ -28,7 +28,10 @@ from pathlib import Path
 
 import attrs
 
-from persistlint.context import files, infer
+from astroid import nodes
+
+from persistlint.context import dbcalls, files, infer, models
+from persistlint.diagnostic import Evidence
 
 #: Templates larger than this are not read.
 MAX_TEMPLATE_BYTES = 512 * 1024
@@ -45,6 +48,9 @@ _REFERENCE = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*)((?:\.\w+)+)")
 MANAGER_READS = frozenset({"all", "count", "exists", "first", "last"})
 _SKIPPED_BLOCKS = {"comment": "endcomment", "verbatim": "endverbatim"}
 MEMO = "templates.directories"
+#: Django's generic list views: their template gets the rows of the queryset.
+LIST_VIEWS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView",
+                        "django.views.generic.list.BaseListView"})
 
 
 @attrs.frozen
@@ -166,3 +172,77 @@ def _close(stack: list[_Loop], found: dict[str, list[Read]]) -> None:
         return
     if outer is None and (not rest or rest in MANAGER_READS):
         found.setdefault(head, []).extend(attrs.evolve(read, item=loop.targets[0]) for read in loop.reads)
+
+
+@attrs.frozen
+class ListView:
+    """A Django list view: its template, the context names its rows go by,
+    the rows and where they are chosen (where a finding goes)."""
+
+    template: str
+    names: tuple[str, ...]
+    rows: dbcalls.Rows
+    rows_at: nodes.NodeNG
+    whole_model: bool  # ``model = M``: every row of M
+
+
+def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:
+    """``class ProductList(ListView)`` with ``model``/``queryset``/
+    ``get_queryset`` and ``template_name`` (or Django's default
+    ``<app>/<model>_list.html``), through project base classes."""
+    lineage = [klass, *models._ancestors(klass)]
+    if not models._base_names(klass, lineage[1:]) & LIST_VIEWS:
+        return None
+    chosen = _list_rows(lineage, ctx)
+    if chosen is None:
+        return None
+    rows, rows_at = chosen
+    model_name = rows.model.rpartition(".")[2].lower()
+    template = _class_constant(lineage, "template_name")
+    if template is None:
+        app = klass.root().name.partition(".")[0]
+        template = f"{app}/{model_name}_list.html"
+    names = ["object_list", f"{model_name}_list"]
+    context_name = _class_constant(lineage, "context_object_name")
+    if context_name:
+        names.append(context_name)
+    return ListView(template, tuple(names), rows, rows_at, rows.origin is rows_at and not isinstance(
+        rows_at, nodes.Call) and models.model_of(rows_at, ctx) == rows.model)
+
+
+def _class_constant(lineage: list[nodes.ClassDef], name: str) -> str | None:
+    for owner in lineage:
+        for assigned in owner.locals.get(name, ()):
+            statement = assigned.parent
+            if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and isinstance(statement.value, nodes.Const) \
+                    and isinstance(statement.value.value, str):
+                return statement.value.value
+    return None
+
+
+def _list_rows(lineage: list[nodes.ClassDef], ctx) -> tuple[dbcalls.Rows, nodes.NodeNG] | None:
+    """The rows a list view lists: what ``get_queryset`` returns, else its
+    ``queryset``, else every row of its ``model``."""
+    for owner in lineage:
+        method = owner.locals.get("get_queryset", [None])[0]
+        if isinstance(method, nodes.FunctionDef):
+            returned = [r.value for r in method.nodes_of_class(nodes.Return) if r.value is not None
+                        and r.scope() is method]
+            found = [dbcalls.row_source(value, ctx) for value in returned]
+            if len(found) == 1 and found[0] is not None:
+                return found[0], returned[0]
+            return None  # computed some other way (``super().get_queryset()``): not read
+        for name in ("queryset", "model"):
+            for assigned in owner.locals.get(name, ()):
+                statement = assigned.parent
+                if not isinstance(statement, nodes.Assign) or statement.value is None:
+                    continue
+                if name == "queryset":
+                    rows = dbcalls.row_source(statement.value, ctx)
+                    return (rows, statement.value) if rows is not None else None
+                model = models.model_of(statement.value, ctx)
+                if model:
+                    described = dbcalls.Statement(model, True, frozenset(), False, False)
+                    return dbcalls.Rows(statement.value, "django", Evidence.INFERRED, model,
+                                        described), statement.value
+    return None

@@ -65,10 +65,13 @@ from persistlint.context import bindings, callgraph, dbcalls, infer, loops, mode
 from persistlint.rules.query import seeding_cap
 
 
-@rule("PQ107", "n-plus-one-query", effort=Effort.S, nodes=(nodes.Call, nodes.Attribute, nodes.Return),
+@rule("PQ107", "n-plus-one-query", effort=Effort.S,
+      nodes=(nodes.Call, nodes.Attribute, nodes.Return, nodes.ClassDef),
       principle="Load a collection's related data in one query, not one per item.")
 def check(node, ctx):
-    if isinstance(node, nodes.Call):
+    if isinstance(node, nodes.ClassDef):
+        yield from _list_view_template(node, ctx)
+    elif isinstance(node, nodes.Call):
         yield from _query_in_loop(node, ctx)
         yield from _schema_per_row(node, ctx)
         yield from _template_loops(node, ctx)
@@ -592,11 +595,10 @@ def _template_loops(call: nodes.Call, ctx):
     reads = templates.loop_reads(template[1])
     for key, value in context.items:
         if isinstance(key, nodes.Const) and reads.get(key.value):
-            yield from _rendered_rows(value, template[0], key.value, reads[key.value], ctx)
+            yield from _rendered_rows(value, template[0], dbcalls.row_source(value, ctx), reads[key.value], ctx)
 
 
-def _rendered_rows(value: nodes.NodeNG, template: str, key: str, reads, ctx):
-    rows = dbcalls.row_source(value, ctx)
+def _rendered_rows(value: nodes.NodeNG, template: str, rows, reads, ctx, label: str | None = None):
     if rows is None or rows.api != "django" or not rows.model or not rows.statement.whole_rows:
         return
     unloaded: dict[tuple[str, ...], tuple[int, str]] = {}
@@ -619,7 +621,7 @@ def _rendered_rows(value: nodes.NodeNG, template: str, key: str, reads, ctx):
     yield Finding.at(
         value, severity,
         f"N+1 query: template {template} reads {shown} of every {rows.model.rpartition('.')[2]} row of "
-        f"{loops.short(value)}{note}",
+        f"{loops.short(value) if label is None else label}{note}",
         f"load them with the rows: {' and '.join(loaders)} on the queryset",
         evidence=rows.evidence,
     )
@@ -643,3 +645,20 @@ def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str]
             found = tuple(walked)
         model = relationship.get("target") or name
     return found
+
+
+def _list_view_template(klass: nodes.ClassDef, ctx):
+    """A Django ``ListView`` whose template loops over its rows
+    (``object_list``, ``<model>_list`` or ``context_object_name``) and reads
+    a relation of each one the queryset does not load."""
+    view = templates.list_view(klass, ctx)
+    if view is None:
+        return
+    template = templates.source(view.template, ctx.project)
+    if template is None:
+        return
+    reads = templates.loop_reads(template[1])
+    found = [read for name in view.names for read in reads.get(name, ())]
+    if found:
+        label = view.rows_at.as_string() + (".objects.all()" if view.whole_model else "")
+        yield from _rendered_rows(view.rows_at, template[0], view.rows, found, ctx, label)
