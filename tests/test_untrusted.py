@@ -381,5 +381,8 @@ def test_templates_that_are_links_out_fifos_or_huge_are_not_read(tmp_path):
         "{% for product in products %}{{ product.brand.name }}{% endfor %}\n" * (templates.MAX_TEMPLATE_BYTES // 60),
         encoding="utf-8")
     result = harness.flake8("--select=PQ107,PX", "store/views.py", cwd=root, timeout=RUN_LIMIT)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    assert result.returncode in (0, 1) and "Traceback" not in result.stdout + result.stderr, result.stderr
+    # the views rendering the linked, FIFO and oversized templates
+    reported = {line.split(":")[1] for line in result.stdout.splitlines()}
+    assert reported.isdisjoint({"9", "26", "31"}), result.stdout
+    assert "catalogue.html" in result.stdout  # the regular template beside them is read

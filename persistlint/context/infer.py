@@ -1237,19 +1237,21 @@ def _own_nodes(function: nodes.FunctionDef, kinds) -> Iterator[nodes.NodeNG]:
 # calls, names, loops... many times. (Not a WeakKeyDictionary: its values
 # would reach the key through their parents and keep every tree alive.)
 _OWN_BODY = "_persistlint_own_body"
+_NESTED_SCOPES = (nodes.FunctionDef, nodes.AsyncFunctionDef, nodes.ClassDef, nodes.Lambda)
 
 
 def _own_body(function: nodes.FunctionDef) -> list[nodes.NodeNG]:
     body = function.__dict__.get(_OWN_BODY)
     if body is None:
         body = []
-        stack = list(function.body)
+        # a nested def, class or lambda runs when it is called (a call edge),
+        # not as part of the function: its body is not the function's own
+        stack = [node for node in function.body if not isinstance(node, _NESTED_SCOPES)]
         while stack:
             node = stack.pop()
             body.append(node)
             for child in node.get_children():
-                if not isinstance(child, (nodes.FunctionDef, nodes.AsyncFunctionDef,
-                                          nodes.ClassDef, nodes.Lambda)):
+                if not isinstance(child, _NESTED_SCOPES):
                     stack.append(child)
         function.__dict__[_OWN_BODY] = body
     return body

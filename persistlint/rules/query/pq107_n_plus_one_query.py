@@ -602,29 +602,58 @@ def _rendered_rows(value: nodes.NodeNG, template: str, rows, reads, ctx, label: 
     if rows is None or rows.api != "django" or not rows.model or not rows.statement.whole_rows:
         return
     unloaded: dict[tuple[str, ...], tuple[int, str]] = {}
+    queried: dict[str, tuple[int, str, str]] = {}  # member -> (line, item, what it runs)
     for read in reads:
         relations = _lazy_relation_path(rows.model, read.path, rows.statement.eager, ctx)
         if relations and relations not in unloaded:
             unloaded[relations] = (read.line, read.item)
+        elif relations is None and read.path[0] not in queried:
+            runs = _member_query(rows, read.path[0], value, ctx)
+            if runs is not None:
+                queried[read.path[0]] = (read.line, read.item, runs)
     for path in list(unloaded):  # prefetch_related("variants__supplier") also loads "variants"
         if any(other[:len(path)] == path and other != path for other in unloaded):
             del unloaded[path]
-    if not unloaded:
+    if not unloaded and not queried:
         return
     severity, note = seeding_cap(Severity.HIGH, ctx)
-    shown = ", ".join(f"{item}.{'.'.join(path)} (line {line})"
-                      for path, (line, item) in list(unloaded.items())[:4]) + (", ..." if len(unloaded) > 4 else "")
+    listed = [f"{item}.{'.'.join(path)} (line {line})" for path, (line, item) in unloaded.items()] + [
+        f"{item}.{member} (line {line}: {runs})" for member, (line, item, runs) in queried.items()]
+    shown = ", ".join(listed[:4]) + (", ..." if len(listed) > 4 else "")
     many = [path for path in unloaded if _path_has_many(rows.model, path, ctx)]
     single = [path for path in unloaded if path not in many]
     loaders = [f"{loader}({', '.join(repr('__'.join(path)) for path in paths)})"
                for loader, paths in (("select_related", single), ("prefetch_related", many)) if paths]
+    fix = f"load them with the rows: {' and '.join(loaders)} on the queryset" if loaders else \
+        "load what the template reads for all rows in one query in the view, and pass it in"
+    if loaders and queried:
+        fix += ", and what the members that query need"
     yield Finding.at(
         value, severity,
         f"N+1 query: template {template} reads {shown} of every {rows.model.rpartition('.')[2]} row of "
         f"{loops.short(value) if label is None else label}{note}",
-        f"load them with the rows: {' and '.join(loaders)} on the queryset",
-        evidence=rows.evidence,
+        fix, evidence=rows.evidence,
     )
+
+
+def _member_query(rows, member: str, node: nodes.NodeNG, ctx) -> str | None:
+    """What a template read of a row's property or argument-less method
+    (``{{ team.debaters_display }}``) queries, when its summary says it
+    does and the rows' eager loads do not answer it: ``"Team.debaters_display
+    -> self.debaters.all()"``."""
+    qualname = (ctx.project.model_named(rows.model) or {}).get("qualname") or rows.model
+    summary = summaries.summary_of(f"{qualname}.{member}", ctx)
+    if summary is None or (not summary.is_property and summary.params):
+        return None
+    reach = summary.reach("query", error_paths=False)
+    if reach is None:
+        return None
+    reach = _not_loaded_eagerly(node, summary, reach, {"self": rows.statement.eager} if rows.statement.eager
+                                else {}, ctx)
+    if reach is None:
+        return None
+    chain = [q.rpartition(".")[2] for q in (summary.qualname, *reach.chain)]
+    return f"{' -> '.join(chain)} runs {reach.what}"
 
 
 def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str], ctx) -> tuple[str, ...] | None:

@@ -1,4 +1,24 @@
+from django.core.cache import cache
 from django.db import models
+
+
+class Setting(models.Model):
+    key = models.CharField(max_length=20)
+    value = models.CharField(max_length=50)
+
+    @classmethod
+    def cached(cls, key):
+        def load():
+            return cls.objects.filter(key=key).first()
+
+        return cache.get_or_set(f"setting:{key}", load)  # the query runs on a cache miss only
+
+    @classmethod
+    def fresh(cls, key):
+        def load():
+            return cls.objects.filter(key=key).first()
+
+        return load()
 
 
 class Brand(models.Model):
@@ -8,6 +28,21 @@ class Brand(models.Model):
 class Product(models.Model):
     name = models.CharField(max_length=100)
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="products")
+
+    @property
+    def skus(self):
+        return ", ".join(variant.sku for variant in self.variants.all())
+
+    def label(self):
+        return self.name.title()
+
+    @property
+    def currency(self):
+        return Setting.cached("currency")
+
+    @property
+    def vat(self):
+        return Setting.fresh("vat")
 
 
 class Variant(models.Model):

@@ -33,3 +33,22 @@ def missing(request):
 
 def escaping(request):
     return render(request, "../../store/models.py", {"products": Product.objects.all()})  # ok: PQ107
+
+
+def catalogue(request):
+    return render(request, "store/catalogue.html", {
+        "products": Product.objects.all(),  # PQ107[HIGH]: 21 "product.skus (line 1: skus runs"
+    })
+
+
+def catalogue_prefetched(request):
+    return render(request, "store/catalogue.html", {
+        "products": Product.objects.prefetch_related("variants"),  # ok: PQ107
+    })
+
+
+def prices(request):
+    return render(request, "store/prices.html", {
+        "products": Product.objects.all(),  # ok: PQ107 - the setting is read through a cache
+        "taxed": Product.objects.all(),  # PQ107[HIGH]: 18 "product.vat (line 2: vat -> fresh -> load runs"
+    })
