@@ -115,18 +115,12 @@ class ListEndpoint:
         return self.eager is not None and unloaded(read, self.eager)
 
 
-def base_names(klass: nodes.ClassDef) -> set[str]:
-    """Qualified names of the class's ancestors, with what bases of
-    packages that are not installed are imported as."""
-    return models.class_base_names(klass)
-
-
 def is_serializer(klass: nodes.NodeNG) -> bool:
-    return isinstance(klass, nodes.ClassDef) and not base_names(klass).isdisjoint(SERIALIZERS)
+    return isinstance(klass, nodes.ClassDef) and not models.class_base_names(klass).isdisjoint(SERIALIZERS)
 
 
 def list_endpoint(klass: nodes.ClassDef, ctx) -> ListEndpoint | None:
-    names = base_names(klass)
+    names = models.class_base_names(klass)
     lineage = models.class_lineage(klass)
     if not names.isdisjoint(TABLE_VIEWS):
         reader = _table_class(lineage)
@@ -155,7 +149,7 @@ def _table_class(lineage: list[nodes.ClassDef]) -> nodes.ClassDef | None:
 
 
 def _is_table(klass: nodes.ClassDef) -> bool:
-    return any(name.startswith(_TABLES) and name.endswith("Table") for name in base_names(klass))
+    return any(name.startswith(_TABLES) and name.endswith("Table") for name in models.class_base_names(klass))
 
 
 def _model_rows(lineage: list[nodes.ClassDef]) -> tuple[nodes.NodeNG, frozenset[str]] | None:
@@ -400,7 +394,7 @@ def _field_kind(call: nodes.Call, klass: nodes.NodeNG | None) -> str:
     if imported.startswith(_FIELDS):
         return imported.rpartition(".")[2]
     if isinstance(klass, nodes.ClassDef):
-        framework = {n.rpartition(".")[2] for n in base_names(klass) if n.startswith(_FIELDS)}
+        framework = {n.rpartition(".")[2] for n in models.class_base_names(klass) if n.startswith(_FIELDS)}
         return "SerializerMethodField" if "SerializerMethodField" in framework \
             else min(framework, default="")
     return ""
@@ -470,7 +464,7 @@ def table_reads(table: nodes.ClassDef, model: str | None, ctx) -> list[RowRead]:
         kind = infer.infer_one(call.func)
         imported = infer.dotted_import(call.func) or ""
         if not (imported.startswith(_TABLES) or (isinstance(kind, nodes.ClassDef) and any(
-                n.startswith(_TABLES) for n in base_names(kind)))):
+                n.startswith(_TABLES) for n in models.class_base_names(kind)))):
             continue
         accessor = bindings.keyword_arg(call, "accessor")
         if isinstance(accessor, nodes.Call) and accessor.args:  # A("author__name")
