@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 
+import astroid
 import attrs
 from astroid import nodes
 
@@ -417,7 +418,8 @@ def _related_manager_call(call: nodes.Call, ctx) -> Resolved | None:
 def _unseen_manager_call(call: nodes.Call, ctx) -> Resolved | None:
     """``Note.objects.filter(...)`` (and the chain it starts) on a project
     Django model whose manager inference cannot see: a model on a library
-    base that is not installed."""
+    base that is not installed; also the chain a dynamic model's manager
+    starts (``model.objects.filter(...).count()``)."""
     func = call.func
     if not isinstance(func, nodes.Attribute) or func.attrname not in MANAGER_METHODS:
         return None
@@ -425,7 +427,8 @@ def _unseen_manager_call(call: nodes.Call, ctx) -> Resolved | None:
     if isinstance(receiver, nodes.Call):
         inner = resolve(receiver, ctx)
         if inner is not None and split(inner.qualname)[0] in DJANGO_QUERYSETS \
-                and split(inner.qualname)[1] in DJANGO_CLONES and _unseen_manager_call(receiver, ctx) is not None:
+                and split(inner.qualname)[1] in DJANGO_CLONES \
+                and (_unseen_manager_call(receiver, ctx) or _dynamic_model_call(receiver)) is not None:
             return Resolved(f"django.db.models.QuerySet.{func.attrname}", inner.evidence)
         return None
     if not (isinstance(receiver, nodes.Attribute) and receiver.attrname == "objects"):
@@ -462,7 +465,8 @@ def _custom_queryset_call(call: nodes.Call, found: Resolved | None, ctx) -> Reso
 
 
 #: Calls that return a Django model class known only at run time.
-DYNAMIC_MODEL_SOURCES = frozenset({"model_class", "get_model"})
+DYNAMIC_MODEL_SOURCES = frozenset({"model_class", "get_model",
+                                   "get_user_obj_perms_model", "get_group_obj_perms_model"})  # django-guardian
 
 
 def dynamic_model(call: nodes.Call) -> str | None:
@@ -901,6 +905,19 @@ def _django_paths(args: list[nodes.NodeNG]) -> set[str]:
             found.update(arg.value.split("__"))
         elif isinstance(arg, nodes.Call) and arg.args and isinstance(arg.args[0], nodes.Const):
             found.update(str(arg.args[0].value).split("__"))  # Prefetch("items", ...)
+            inner = keyword_arg(arg, "queryset") or (arg.args[1] if len(arg.args) > 1 else None)
+            if inner is not None:  # Prefetch("items", queryset=Item.objects.select_related("product"))
+                found.update(eager_paths_of(inner))
+    return found
+
+
+def eager_paths_of(queryset: nodes.NodeNG) -> set[str]:
+    """The relations a Django queryset chain's ``select_related``/
+    ``prefetch_related`` calls load (``a__b`` as both steps)."""
+    found: set[str] = set()
+    for part in chain_calls(queryset):
+        if isinstance(part.func, nodes.Attribute) and part.func.attrname in {"select_related", "prefetch_related"}:
+            found.update(_django_paths(part.args))
     return found
 
 
@@ -974,6 +991,9 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     offloaded = _offloaded_materializer(expr, ctx)
     if offloaded is not None:
         return row_source(offloaded, ctx, _depth + 1)
+    returned = _returned_by_project(expr, ctx, _depth)
+    if returned is not None:
+        return returned  # ``for a in self.get_attributes()`` returning ``self.attributes.all()``
     resolved = resolve(expr, ctx)
     if expr.args and _passes_items_through(expr, resolved):
         return row_source(expr.args[0], ctx, _depth + 1)  # tqdm(qs), a progress wrapper
@@ -1020,6 +1040,22 @@ def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:
         return None
     found = infer.resolve_callee(function) if not isinstance(function, nodes.Call) else None
     return arguments[0] if found is not None and found.qualname in MATERIALIZERS else None
+def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
+    """The rows a call of a project function or method returns: the query
+    rows of its first ``return`` that returns some."""
+    function = infer.infer_one(call.func)
+    while isinstance(function, astroid.bases.Proxy):  # a bound or unbound method
+        function = function._proxied
+    if not isinstance(function, nodes.FunctionDef):  # ``product.get_tags()`` with ``product: Product``
+        callee = infer.resolve_callee(call.func)
+        function = infer.lookup_method(callee.qualname) if callee is not None else None
+    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
+        return None
+    for node in own_nodes(function, nodes.Return):
+        rows = row_source(node.value, ctx, depth + 1) if node.value is not None else None
+        if rows is not None and rows.model:
+            return rows  # not ``self.filter(...)`` of a custom queryset: its model is the caller's
+    return None
 
 
 #: Library functions that yield the items of the iterable they are given.

@@ -1358,7 +1358,12 @@ def project_property(attribute: nodes.Attribute, owner: Resolved | None) -> str 
     for member in found:
         if isinstance(member, nodes.FunctionDef) and member.decorators is not None and any(
                 d.as_string().rpartition(".")[2] in _PROPERTY_DECORATORS for d in member.decorators.nodes):
-            file = getattr(member.root(), "file", None)
-            if file and any(_is_under(Path(file), root) for root in BOUNDARY.roots):
+            if in_project(member):
                 return member.qname()
     return None
+
+
+def in_project(node: nodes.NodeNG) -> bool:
+    """Whether a node comes from a file of the project being checked."""
+    file = getattr(node.root(), "file", None)
+    return bool(file) and any(_is_under(Path(file), root) for root in BOUNDARY.roots)

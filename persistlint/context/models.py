@@ -170,6 +170,17 @@ def _library_class(klass: nodes.ClassDef) -> bool:
     return top in brain.STUB_PACKAGES or top == "builtins" or top in brain.STDLIB_INFERRED
 
 
+def class_lineage(klass: nodes.ClassDef) -> list[nodes.ClassDef]:
+    """The class and the ancestors astroid sees, in method resolution order."""
+    return [klass, *_ancestors(klass)]
+
+
+def class_base_names(klass: nodes.ClassDef) -> set[str]:
+    """Qualified names of a class's ancestors, with what bases of packages
+    that are not installed are imported as (``rest_framework.viewsets.ModelViewSet``)."""
+    return _base_names(klass, _ancestors(klass))
+
+
 def _base_names(klass: nodes.ClassDef, ancestors: list[nodes.ClassDef]) -> set[str]:
     """Qualified names of every ancestor, plus what unresolvable bases are
     imported as (``db.Model`` of Flask-SQLAlchemy, bases of packages astroid
@@ -177,7 +188,7 @@ def _base_names(klass: nodes.ClassDef, ancestors: list[nodes.ClassDef]) -> set[s
     names = {a.qname() for a in ancestors}
     for owner in (klass, *ancestors):
         for base in owner.bases:
-            static = infer.dotted_import(base)
+            static = infer.dotted_import(base.value if isinstance(base, nodes.Subscript) else base)
             if static and static.partition(".")[0] in brain.STUB_PACKAGES:
                 names.add(static)  # django.db.models.Model, sqlalchemy.orm.DeclarativeBase, ...
             elif isinstance(base, nodes.Attribute) and base.attrname == "Model" \

@@ -52,20 +52,20 @@ class RelationRead:
 
 
 def _lineage(klass: nodes.ClassDef) -> list[nodes.ClassDef]:
-    return [klass, *models._ancestors(klass)]
+    return models.class_lineage(klass)
 
 
 def is_schema(klass: nodes.NodeNG) -> bool:
     """A pydantic model class (not a SQLModel table: that is the row itself)."""
     if not isinstance(klass, nodes.ClassDef):
         return False
-    names = models._base_names(klass, models._ancestors(klass))
+    names = models.class_base_names(klass)
     return bool(names & (SCHEMA_BASES | ATTRIBUTE_SCHEMAS))
 
 
 def reads_attributes(klass: nodes.ClassDef) -> bool:
     """Whether the schema validates from attributes (ORM mode)."""
-    if models._base_names(klass, models._ancestors(klass)) & ATTRIBUTE_SCHEMAS:
+    if models.class_base_names(klass) & ATTRIBUTE_SCHEMAS:
         return True
     for owner in _lineage(klass):
         for statement in owner.body:

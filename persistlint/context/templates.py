@@ -190,8 +190,8 @@ def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:
     """``class ProductList(ListView)`` with ``model``/``queryset``/
     ``get_queryset`` and ``template_name`` (or Django's default
     ``<app>/<model>_list.html``), through project base classes."""
-    lineage = [klass, *models._ancestors(klass)]
-    if not models._base_names(klass, lineage[1:]) & LIST_VIEWS:
+    lineage = models.class_lineage(klass)
+    if not models.class_base_names(klass) & LIST_VIEWS:
         return None
     chosen = _list_rows(lineage, ctx)
     if chosen is None:

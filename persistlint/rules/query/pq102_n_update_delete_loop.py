@@ -83,6 +83,8 @@ def check(node: nodes.Call, ctx):
     loop = loops.per_iteration_loop(node, ctx)
     if loop is None or (api == "project" and loops.over_batches(loop)):
         return
+    if dbcalls.dynamic_model(node) in loops.iteration_names(loop):
+        return  # one statement per model (``apps.get_model(label).objects.filter(...).delete()``), not per row
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     target = f" of {model}" if model else ""
     yield Finding.at(

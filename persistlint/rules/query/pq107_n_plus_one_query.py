@@ -61,7 +61,9 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Evidence, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import bindings, callgraph, dbcalls, infer, loops, models, schemas, summaries, templates
+from persistlint.context import (
+    bindings, callgraph, dbcalls, infer, listings, loops, models, schemas, summaries, templates,
+)
 from persistlint.rules.query import seeding_cap
 
 
@@ -71,6 +73,7 @@ from persistlint.rules.query import seeding_cap
 def check(node, ctx):
     if isinstance(node, nodes.ClassDef):
         yield from _list_view_template(node, ctx)
+        yield from _serialized_rows(node, ctx)
     elif isinstance(node, nodes.Call):
         yield from _query_in_loop(node, ctx)
         yield from _schema_per_row(node, ctx)
@@ -124,6 +127,35 @@ def _related_manager_of_row(call: nodes.Call, ctx) -> tuple[dbcalls.Rows, str] |
     if rows is None or dbcalls.related_manager(manager, ctx) is None:
         return None
     return rows, manager.attrname
+
+
+# ------------------------------------------------------------------ rows a framework serializes
+
+def _serialized_rows(view: nodes.ClassDef, ctx):
+    """A list endpoint (REST framework, django-tables2) whose serializer or
+    table reads, per row, a relation its queryset does not load eagerly (or
+    runs a query)."""
+    endpoint = listings.list_endpoint(view, ctx)
+    if endpoint is None or endpoint.eager is None:
+        return
+    reads = [read for read in endpoint.reads(ctx) if endpoint.loads_per_row(read)]
+    if not reads:
+        return
+    first = reads[0]
+    at = endpoint.queryset if endpoint.queryset.root() is view.root() else view
+    selected = sorted({"__".join(r.path) for r in reads if r.path and not r.many})
+    prefetched = sorted({"__".join(r.path) for r in reads if r.path and r.many} - set(selected))
+    fixes = [f"{loader}({', '.join(repr(p) for p in paths)})"
+             for loader, paths in (("select_related", selected), ("prefetch_related", prefetched)) if paths]
+    others = f" (and {len(reads) - 1} more)" if len(reads) > 1 else ""
+    yield Finding.at(
+        at, Severity.HIGH,
+        f"N+1 query: {view.name} lists rows of {loops.short(endpoint.queryset, 40)} and "
+        f"{endpoint.reader.name} reads per row {' -> '.join(first.chain)}{others}",
+        ("load them with the rows: " + " and ".join(fixes) + " on the queryset") if fixes
+        else "compute it for all rows in one query (an annotation or a prefetch) instead of once per row",
+        evidence=Evidence.INFERRED,
+    )
 
 
 # ------------------------------------------------------------------ through project code
