@@ -168,7 +168,7 @@ def _project_query_in_loop(call: nodes.Call, ctx):
     if callee is None:
         return
     summary, evidence = callee
-    reach = summary.reach("query", error_paths=False)
+    reach = _read_reach(summary)
     if reach is None:
         return
     loop = _collection_loop(call, ctx)
@@ -230,7 +230,7 @@ def _property_in_loop(attribute: nodes.Attribute, ctx):
         return
     qualname = ctx.property_of(attribute) or _row_member(attribute, ctx)
     summary = summaries.summary_of(qualname, ctx)
-    reach = summary.reach("query", error_paths=False) if summary is not None and summary.is_property else None
+    reach = _read_reach(summary) if summary is not None and summary.is_property else None
     if reach is None:
         return
     loop = _collection_loop(attribute, ctx)
@@ -242,6 +242,19 @@ def _property_in_loop(attribute: nodes.Attribute, ctx):
 
 
 LAZY_LOAD = " (lazy load)"
+#: Methods that write the row: queries they run belong to the write (PQ105
+#: judges writes per item), and a getter that saves does so to fill a value
+#: once (``if not self.code: ... self.save()``), not on every read.
+ROW_WRITES = frozenset({"save", "asave", "delete", "adelete"})
+
+
+def _read_reach(summary):
+    """The query a function runs on its normal path, unless it runs it only
+    through a write of the row (``save()``)."""
+    reach = summary.reach("query", error_paths=False)
+    if reach is None or any(name.rpartition(".")[2] in ROW_WRITES for name in (summary.qualname, *reach.chain)):
+        return None
+    return reach
 
 
 def _eager_rows(call: nodes.Call, summary, ctx) -> dict[str, frozenset[str]]:
@@ -677,7 +690,7 @@ def _member_query(rows, member: str, node: nodes.NodeNG, ctx) -> str | None:
     summary = summaries.summary_of(f"{qualname}.{member}", ctx)
     if summary is None or (not summary.is_property and summary.params):
         return None
-    reach = summary.reach("query", error_paths=False)
+    reach = _read_reach(summary)
     if reach is None:
         return None
     reach = _not_loaded_eagerly(node, summary, reach, {"self": rows.statement.eager} if rows.statement.eager

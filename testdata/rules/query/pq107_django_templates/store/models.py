@@ -44,6 +44,18 @@ class Product(models.Model):
     def vat(self):
         return Setting.fresh("vat")
 
+    @property
+    def code(self):
+        if not self.name:
+            self.name = "unnamed"
+            self.save()  # filled once: the query in save() is not one per read
+        return self.name.upper()
+
+    def save(self, *args, **kwargs):
+        if Product.objects.filter(name=self.name).exclude(pk=self.pk).exists():
+            self.name = f"{self.name}-{self.pk}"
+        super().save(*args, **kwargs)
+
 
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")

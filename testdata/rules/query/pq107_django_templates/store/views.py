@@ -52,3 +52,8 @@ def prices(request):
         "products": Product.objects.all(),  # ok: PQ107 - the setting is read through a cache
         "taxed": Product.objects.all(),  # PQ107[HIGH]: 18 "product.vat (line 2: vat -> fresh -> load runs"
     })
+
+
+def codes(request):
+    listed = [product.code for product in Product.objects.all()]  # ok: PQ107
+    return render(request, "store/codes.html", {"products": Product.objects.all(), "listed": listed})  # ok: PQ107
