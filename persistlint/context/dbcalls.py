@@ -826,8 +826,10 @@ class Statement:
 
 
 def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
-    """Read a statement or queryset chain (following names)."""
-    model, whole_rows, eager, limits, heavy = None, True, set(), False, False
+    """Read a statement or queryset chain (following names, and into the
+    project's own queryset methods for the eager loads they add:
+    ``Order.objects.visible_to(user).with_related_data()``)."""
+    model, whole_rows, limits, heavy = None, True, False, False
     for part in chain_calls(expr) if expr is not None else ():
         func = part.func
         method = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
@@ -839,11 +841,8 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
                 whole_rows = len(part.args) == 1 and not isinstance(part.args[0], nodes.Attribute)
                 heavy = heavy or any(isinstance(a, nodes.Call) for a in part.args)
         elif method in {"options"}:
-            for option in part.args:
-                eager.update(_eager_paths(option))
-                limits = limits or _mentions(option, COLUMN_LIMITERS)
+            limits = limits or any(_mentions(option, COLUMN_LIMITERS) for option in part.args)
         elif method in {"select_related", "prefetch_related"}:
-            eager.update(_django_paths(part.args))
             heavy = True
         elif method in COLUMN_LIMITERS:
             limits = True
@@ -858,7 +857,8 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
             model = related[0] if related else model
     if not heavy and expr is not None:
         heavy = any(_is_sql_function(call) for call in expr.nodes_of_class(nodes.Call))
-    return Statement(model, whole_rows, frozenset(eager), limits, heavy)
+    return Statement(model, whole_rows, frozenset(eager_paths_of(expr)) if expr is not None else frozenset(),
+                     limits, heavy)
 
 
 def _is_sql_function(call: nodes.Call) -> bool:
@@ -911,14 +911,38 @@ def _django_paths(args: list[nodes.NodeNG]) -> set[str]:
     return found
 
 
-def eager_paths_of(queryset: nodes.NodeNG) -> set[str]:
-    """The relations a Django queryset chain's ``select_related``/
-    ``prefetch_related`` calls load (``a__b`` as both steps)."""
+def eager_paths_of(queryset: nodes.NodeNG, _depth: int = 0) -> set[str]:
+    """The relations a statement or queryset chain loads eagerly: SQLAlchemy
+    ``options(selectinload(...))``, Django ``select_related``/
+    ``prefetch_related`` (``a__b`` as both steps), and what the project's own
+    queryset or manager methods in the chain load on the queryset they
+    return (``Order.objects.visible_to(user).with_related_data()``)."""
     found: set[str] = set()
     for part in chain_calls(queryset):
-        if isinstance(part.func, nodes.Attribute) and part.func.attrname in {"select_related", "prefetch_related"}:
+        func = part.func
+        method = func.attrname if isinstance(func, nodes.Attribute) else ""
+        if method in {"select_related", "prefetch_related"}:
             found.update(_django_paths(part.args))
+        elif method == "options":
+            for option in part.args:
+                found.update(_eager_paths(option))
+        elif method and _depth < 3:
+            found.update(_eager_of_project_method(func, _depth))
     return found
+
+
+def _eager_of_project_method(func: nodes.Attribute, depth: int) -> set[str]:
+    """What a project method returns loaded eagerly (``return
+    self.select_related("source")``): the loads every return has."""
+    callee = infer.resolve_callee(func)
+    function = infer.lookup_method(callee.qualname) if callee is not None else None
+    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
+        return set()
+    found: set[str] | None = None
+    for node in own_nodes(function, nodes.Return):
+        loaded = eager_paths_of(node.value, depth + 1) if node.value is not None else set()
+        found = loaded if found is None else found & loaded
+    return found or set()
 
 
 def _listed_paths(name: nodes.Name) -> list[nodes.NodeNG]:

@@ -10,6 +10,9 @@ class StockQuerySet(models.QuerySet):
     def available(self):
         return self.filter(quantity__gt=0)
 
+    def with_places(self):
+        return self.select_related("warehouse")
+
 
 class StockManager(models.Manager.from_queryset(StockQuerySet)):
     pass

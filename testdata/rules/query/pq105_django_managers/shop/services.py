@@ -57,6 +57,8 @@ def custom_manager_rows():
         product.variants.count()  # PQ107[HIGH]: 9
     for stock in Stock.objects.available():
         print(stock.warehouse.name)  # PQ107[HIGH]: 15 "select_related('warehouse')"
+    for stock in Stock.objects.available().with_places():
+        print(stock.warehouse.name)  # ok: PQ107 - the queryset method loads it
 
 
 def tagged(products, tag: Tag):
