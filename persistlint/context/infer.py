@@ -150,9 +150,9 @@ def _at_package_root(module: nodes.Module) -> bool:
     file beside the root's ``__init__.py`` (named without a package, as
     :func:`module_name` names it), or that ``__init__.py`` itself."""
     file = getattr(module, "file", None)
-    if not file or not Path(file).with_name("__init__.py").is_file():
+    if not file or not (module.name == "__init__" if module.package else "." not in module.name):
         return False
-    return module.name == "__init__" if module.package else "." not in module.name
+    return Path(file).with_name("__init__.py").is_file()
 
 
 def sibling_module_name(module: nodes.Module, modname: str) -> str | None:
