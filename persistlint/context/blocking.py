@@ -781,23 +781,24 @@ class Once:
     decorator: str = ""  # the cache decorator, qualified when known (``functools.lru_cache``)
 
 
-def blocking_operations(function: nodes.FunctionDef, fctx) -> list[BlockingOp]:
+def blocking_operations(function: nodes.FunctionDef, fctx) -> tuple[list[BlockingOp], list[BlockingOp]]:
     """The blocking operations a synchronous project function performs
     itself (not in nested functions, not offloaded, not in a one-time lazy
-    initialisation), first five in source order."""
+    initialisation), first five in source order; and apart from them, the
+    first five library-cached loads (:data:`FIRST_USE_ONLY`, ``tz.gettz``),
+    which block on the first use of each argument only."""
     if isinstance(function, nodes.AsyncFunctionDef):
-        return []
-    found = []
+        return [], []
+    found, cached = [], []
     for call in own_nodes(function, nodes.Call):
         operation = classify(call, fctx)
-        # a library-cached load (pytz.timezone) is a LOW PR301 where it is written; through a
-        # helper it is not worth a chain
-        if operation is not None and not operation.first_use_only \
-                and not in_lazy_initialisation(call, function):
-            found.append(BlockingOp(short_label(call), operation.kind.name, call.lineno,
-                                    operation.evidence.name))
+        if operation is None or in_lazy_initialisation(call, function):
+            continue
+        (cached if operation.first_use_only else found).append(
+            BlockingOp(short_label(call), operation.kind.name, call.lineno, operation.evidence.name))
     found.sort(key=lambda operation: operation.line)
-    return found[:5]
+    cached.sort(key=lambda operation: operation.line)
+    return found[:5], cached[:5]
 
 
 def runs_once(function: nodes.FunctionDef) -> Once | None:

@@ -22,6 +22,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import sys
 import threading
 import warnings
 import weakref
@@ -108,6 +109,91 @@ def _noting_reads(from_module_name):
     return noted
 
 
+def _importing_as_run(import_module):
+    """``nodes.Module.import_module`` that, where astroid finds nothing,
+    resolves an absolute import the way Python does for code run from its
+    own directory (see :func:`sibling_module_name`)."""
+
+    @functools.wraps(import_module)
+    def imported(self, modname, relative_only=False, level=None, use_cache=True):
+        try:
+            return import_module(self, modname, relative_only, level, use_cache)
+        except astroid.AstroidBuildingError:
+            sibling = None if level else sibling_module_name(self, modname)
+            if sibling is None:
+                raise
+            return import_module(self, sibling, False, None, use_cache)
+
+    imported.runs_as_script = True
+    return imported
+
+
+def _relative_at_top(relative_to_absolute_name):
+    """``nodes.Module.relative_to_absolute_name`` that lets a relative
+    import at the top of a repository that is itself the package (a Home
+    Assistant custom component checked out as ``custom_components/<domain>``,
+    its modules at the root beside ``__init__.py``) name the module beside
+    it: ``from .sdk import Api`` in ``gateway.py`` is ``sdk``."""
+
+    @functools.wraps(relative_to_absolute_name)
+    def absolute(self, modname, level):
+        if level == 1 and modname and _at_package_root(self) and _beside(self, modname):
+            return modname
+        return relative_to_absolute_name(self, modname, level)
+
+    absolute.runs_as_script = True
+    return absolute
+
+
+def _at_package_root(module: nodes.Module) -> bool:
+    """A module at the top of a source base that is itself a package: a
+    file beside the root's ``__init__.py`` (named without a package, as
+    :func:`module_name` names it), or that ``__init__.py`` itself."""
+    file = getattr(module, "file", None)
+    if not file or not (module.name == "__init__" if module.package else "." not in module.name):
+        return False
+    return Path(file).with_name("__init__.py").is_file()
+
+
+def sibling_module_name(module: nodes.Module, modname: str) -> str | None:
+    """The dotted name of the project module an unresolved absolute import
+    in ``module`` reaches when the module's directory is on ``sys.path``, as
+    it is for a program started there (``cd backend && uvicorn main:app``,
+    a bot run as ``python bot.py``): ``from database import SessionLocal``
+    beside ``database.py`` is the sibling module of the same package. None
+    for anything else."""
+    if not _beside(module, modname):
+        return None
+    if module.package:
+        return f"{module.name}.{modname}" if module.name else None
+    package = module.name.rpartition(".")[0]
+    return f"{package}.{modname}" if package else None
+
+
+def _beside(module: nodes.Module, modname: str) -> bool:
+    """Whether the top of ``modname`` is a project module or package in the
+    directory of ``module``'s file. The standard library and the stubbed
+    libraries are never shadowed."""
+    file = getattr(module, "file", None)
+    first = modname.partition(".")[0]
+    if not file or not first or first in brain.STUB_PACKAGES or first in _STDLIB_NAMES:
+        return False
+    return _project_entry(str(Path(file).parent), first, tuple(BOUNDARY.roots))
+
+
+@functools.lru_cache(maxsize=4096)
+def _project_entry(directory: str, name: str, roots: tuple[Path, ...]) -> bool:
+    """Whether project directory ``directory`` holds module or package
+    ``name`` (asked again for every unresolved import of a library)."""
+    folder = Path(directory)
+    if not any(_is_under(folder, root) for root in roots):
+        return False
+    return (folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file()
+
+
+_STDLIB_NAMES = frozenset(sys.stdlib_module_names)
+
+
 # ---------------------------------------------------------------- boundary
 
 class _Boundary:
@@ -149,6 +235,9 @@ class _Boundary:
             MANAGER.register_failed_import_hook(self.project_module)
             if not getattr(AstroidManager.ast_from_module_name, "notes_reads", False):
                 AstroidManager.ast_from_module_name = _noting_reads(AstroidManager.ast_from_module_name)
+            if not getattr(nodes.Module.import_module, "runs_as_script", False):
+                nodes.Module.import_module = _importing_as_run(nodes.Module.import_module)
+                nodes.Module.relative_to_absolute_name = _relative_at_top(nodes.Module.relative_to_absolute_name)
             self.installed = True
 
     def add_root(self, root: Path) -> None:
@@ -886,6 +975,10 @@ def _resolve_type(expr: nodes.NodeNG, _depth: int) -> Resolved | None:
         found = _instance_attribute_type(expr, _depth)
         if found is not None:
             return found
+    if isinstance(expr, nodes.Attribute):
+        found = _member_type(expr, _depth)
+        if found is not None:
+            return found
     if isinstance(expr, nodes.Attribute) and _is_state(expr.expr):
         return _state_attribute_type(expr, _depth)
     if isinstance(expr, nodes.Subscript) and isinstance(expr.value, nodes.Name) \
@@ -1063,6 +1156,22 @@ def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | No
         found = _assigned_attribute_type(owner, expr.attrname, depth)
         if found is not None:
             return found
+    return None
+
+
+def _member_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
+    """``hub.api`` (``self.hub.api``) where ``hub`` is an instance of a
+    project class: the type of what that class, or a base class of it,
+    assigns to ``self.api`` in any of its methods (``self.api = await
+    connect()``), as for ``self.api`` inside the class."""
+    owner = resolve_type(expr.expr, depth + 1)
+    klass = lookup_qualname(owner.qualname) if owner is not None else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    for base in class_lineage(klass):
+        found = _assigned_attribute_type(base, expr.attrname, depth)
+        if found is not None:
+            return found.weaker(owner.evidence)
     return None
 
 

@@ -47,6 +47,10 @@ field                meaning
                      its first network call, file operation or sleep
 ``blocks``           :class:`~persistlint.context.blocking.BlockingOp`:
                      blocking operations of a sync function (PR307)
+``cached_loads``     :class:`~persistlint.context.blocking.BlockingOp`:
+                     library-cached loads of a sync function (``tz.gettz``,
+                     ``pytz.timezone``): they read a file on the first use
+                     of each argument only (PR307 LOW)
 ``once``             :class:`~persistlint.context.blocking.Once`: memoised,
                      or calls made on first use only
 ``enqueues``         :class:`Operation`: the first job it enqueues or
@@ -217,6 +221,8 @@ class FunctionSummary:
     external: transactions.External | None = attrs.field(default=None,
                                                          converter=_optional(transactions.External))
     blocks: tuple[blocking.BlockingOp, ...] = attrs.field(default=(), converter=_tuple(blocking.BlockingOp))
+    cached_loads: tuple[blocking.BlockingOp, ...] = attrs.field(default=(),
+                                                               converter=_tuple(blocking.BlockingOp))
     once: blocking.Once | None = attrs.field(default=None, converter=_optional(blocking.Once))
     enqueues: Operation | None = attrs.field(default=None, converter=_optional(Operation))
     channels: tuple[channels.Use, ...] = attrs.field(
@@ -265,6 +271,7 @@ def is_property(function: nodes.FunctionDef) -> bool:
 
 def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary:
     calls, offloads = [], []
+    blocks, cached_loads = blocking.blocking_operations(function, fctx)
     for call in own_nodes(function, nodes.Call):
         index = execution.offload_target_index(call, fctx.resolve)
         if index is not None:
@@ -300,7 +307,8 @@ def summarize(function: nodes.FunctionDef, fctx: FileContext) -> FunctionSummary
         commits=transactions.commits(function, fctx),
         rolls_back=transactions.rolls_back(function, fctx),
         external=transactions.first_external(function, fctx),
-        blocks=blocking.blocking_operations(function, fctx),
+        blocks=blocks,
+        cached_loads=cached_loads,
         once=blocking.runs_once(function),
         channels=channels.uses_in_function(function, fctx),
         enqueues=_enqueues(function, fctx),

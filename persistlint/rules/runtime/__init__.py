@@ -13,6 +13,8 @@ from persistlint.context import Execution, blocking
 from persistlint.diagnostic import Finding, Severity
 
 CATEGORY = "Runtime Performance"
+#: How a message says that a library-cached load blocks once per argument.
+LIBRARY_CACHED = "the library caches it: blocks on the first use of each argument only"
 
 
 def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding]:
@@ -34,7 +36,7 @@ def check_call(call: nodes.Call, ctx, code: str, title: str) -> Iterator[Finding
     once = ""
     if operation.first_use_only:
         severity = Severity.LOW
-        once = "; the library caches it: blocks on the first use of each argument only"
+        once = f"; {LIBRARY_CACHED}"
     yield Finding.at(
         call, severity,
         f"{title}: {operation.label}{what} blocks the event loop{where(handler)}{once}",

@@ -47,8 +47,9 @@ Calls handed to a thread (`asyncio.to_thread(load_settings, path)`,
 As the blocking operation at the end of the chain: HIGH for IO, sleeps and
 password hashing in a request handler, MEDIUM otherwise. LOW in startup and
 shutdown code, and LOW when a link of the chain is cached
-(`functools.lru_cache`, `functools.cache`): it blocks on its first call
-only, and the message says so.
+(`functools.lru_cache`, `functools.cache`) or the chain ends at a load the
+library caches (`dateutil.tz.gettz`, `pytz.timezone`, `zoneinfo.ZoneInfo`):
+it blocks on its first call only, and the message says so.
 
 ## References
 - [asyncio: running blocking code](https://docs.python.org/3/library/asyncio-dev.html#running-blocking-code)
@@ -88,12 +89,12 @@ def check(node: nodes.Call, ctx):
     handler = ctx.execution(node)
     found = None if summary.is_memoised else _worst_chain(functions, callee.qualname, handler.is_request_handler)
     cached = None
-    if found is None:  # a cached helper blocks on its first call only: still worth knowing, LOW
-        found = _worst_chain(functions, callee.qualname, handler.is_request_handler, through_cache=True)
+    if found is None:  # what blocks on its first use only: still worth knowing, LOW
+        found = _worst_chain(functions, callee.qualname, handler.is_request_handler, first_use=True)
         if found is None:
             return
-        cached = next(functions[q] for q in found[0] if functions[q].is_memoised)
-    chain, worst = found
+        cached = next((functions[q] for q in found[0] if functions[q].is_memoised), None)
+    chain, worst, library_cached = found
     kind = blocking.Kind[worst.kind]
     names = [caller.name] + [_link(q) for q in chain] + [worst.label]
     evidence = min(callee.evidence, Evidence[worst.evidence])
@@ -101,7 +102,10 @@ def check(node: nodes.Call, ctx):
         evidence = min(evidence, handler.evidence)
     severity = runtime.severity_in(handler, kind.severity(handler.is_request_handler))
     once = ""
-    if cached is not None:
+    if library_cached:
+        severity = Severity.LOW
+        once = f"; {runtime.LIBRARY_CACHED}"
+    elif cached is not None:
         severity = Severity.LOW
         once = (f"; {cached.qualname.rpartition('.')[2]} is cached ({cached.once.decorator}): "
                 "blocks on its first call only")
@@ -128,22 +132,31 @@ def _remedy(qualname: str) -> str:
 
 
 def _worst_chain(functions: dict, callee: str, in_handler: bool,
-                 through_cache: bool = False) -> tuple[list[str], blocking.BlockingOp] | None:
+                 first_use: bool = False) -> tuple[list[str], blocking.BlockingOp, bool] | None:
     """The chain from ``callee`` to a blocking operation whose severity is
-    highest (shortest first among equals), with that operation."""
-    candidates = [[callee]] if functions[callee].blocks else []
-    follow = blocking.repeated_calls(functions, through_cache)
-    for index, rest in enumerate(callgraph.chains(functions, callee, lambda s: bool(s.blocks), follow=follow)):
+    highest (shortest first among equals), with that operation and whether
+    it is a library-cached load. ``first_use``: also through memoised
+    helpers and to library-cached loads (``tz.gettz``), which block on
+    their first use only; an operation that blocks every time still wins."""
+    def operations(summary):
+        return summary.blocks + summary.cached_loads if first_use else summary.blocks
+
+    candidates = [[callee]] if operations(functions[callee]) else []
+    follow = blocking.repeated_calls(functions, through_cache=first_use)
+    for index, rest in enumerate(callgraph.chains(functions, callee, lambda s: bool(operations(s)),
+                                                  follow=follow)):
         if index >= _MAX_CHAINS:
             break
         candidates.append([callee, *rest])
     best = None
     for chain in candidates:
-        for operation in functions[chain[-1]].blocks:
-            rank = blocking.Kind[operation.kind].severity(in_handler)
+        summary = functions[chain[-1]]
+        for operation in operations(summary):
+            library_cached = operation in summary.cached_loads
+            rank = (not library_cached, blocking.Kind[operation.kind].severity(in_handler))
             if best is None or rank > best[0]:
-                best = (rank, chain, operation)
-    return (best[1], best[2]) if best else None
+                best = (rank, chain, operation, library_cached)
+    return (best[1], best[2], best[3]) if best else None
 
 
 def _wrapped_in_thread(call: nodes.Call) -> bool:

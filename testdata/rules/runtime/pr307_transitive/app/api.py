@@ -96,3 +96,13 @@ class SettingsHolder:
         if self._settings is None:
             self._settings = load_settings()  # ok: PR307
         return self._settings
+
+
+async def zoned(now):
+    from app.zones import kept_zone, local_zone, paris_now, utc_offset, zone_and_rules
+
+    local_zone("Europe/Paris")  # PR307[LOW]: 5 "zoned -> local_zone -> tz.gettz() (file IO"
+    paris_now(now)  # PR307[LOW]: 5 "the library caches it: blocks on the first use of each argument only"
+    zone_and_rules("UTC")  # PR307[MEDIUM]: 5 "zoned -> zone_and_rules -> open()"
+    kept_zone("UTC")  # ok: PR307
+    utc_offset(now)  # ok: PR307
