@@ -506,6 +506,10 @@ def parse(source: str, path: Path, root: Path, tree: ast.Module | None = None) -
         _trim()
     else:
         _BUILT.move_to_end(key)
+        if _SOURCE_DIGESTS.get(module) == key[-1] and MANAGER.astroid_cache.get(module.name) is not module:
+            # the saved file's module, dropped from astroid's cache while
+            # another project was active: lookups in it find it again
+            _keep_project_module(module.name, module)
     return module
 
 
