@@ -15,7 +15,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 
-import astroid
 import attrs
 from astroid import nodes
 
@@ -926,9 +925,16 @@ def eager_paths_of(queryset: nodes.NodeNG, _depth: int = 0) -> set[str]:
         elif method == "options":
             for option in part.args:
                 found.update(_eager_paths(option))
-        elif method and _depth < 3:
+        elif method and _depth < 3 and method not in _LIBRARY_CHAIN_METHODS:
             found.update(_eager_of_project_method(func, _depth))
     return found
+
+
+#: Methods of querysets, queries and statements: never a project method to
+#: look into for eager loads (a lookup each would cost every chain read).
+_LIBRARY_CHAIN_METHODS = QUERY_BUILDERS | SA_QUERY_READS | DJANGO_READS | DJANGO_WRITES.keys() | {
+    "all", "exclude", "values", "values_list", "annotate", "only", "defer", "using", "none", "reverse",
+    "where", "scalars", "execute", "unique", "objects", "iterator", "select_for_update", "complex_filter"}
 
 
 def _eager_of_project_method(func: nodes.Attribute, depth: int) -> set[str]:
@@ -1066,20 +1072,22 @@ def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:
     return arguments[0] if found is not None and found.qualname in MATERIALIZERS else None
 def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
     """The rows a call of a project function or method returns: the query
-    rows of its first ``return`` that returns some."""
-    function = infer.infer_one(call.func)
-    while isinstance(function, astroid.bases.Proxy):  # a bound or unbound method
-        function = function._proxied
-    if not isinstance(function, nodes.FunctionDef):  # ``product.get_tags()`` with ``product: Product``
-        callee = infer.resolve_callee(call.func)
-        function = infer.lookup_method(callee.qualname) if callee is not None else None
+    rows of its first ``return`` that returns some (once per function)."""
+    callee = ctx.resolve(call)  # the function called (``resolve`` would name the queryset method it ends in)
+    function = infer.lookup_method(callee.qualname) if callee is not None else None
+    if not isinstance(function, nodes.FunctionDef):
+        function = infer.bound_function(call.func)  # a method of ``self`` astroid binds
     if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
         return None
-    for node in own_nodes(function, nodes.Return):
-        rows = row_source(node.value, ctx, depth + 1) if node.value is not None else None
-        if rows is not None and rows.model:
-            return rows  # not ``self.filter(...)`` of a custom queryset: its model is the caller's
-    return None
+    memo = ctx.memo("dbcalls.returned_rows")
+    if id(function) not in memo:
+        memo[id(function)] = None  # a function returning its own call's rows: none
+        for node in own_nodes(function, nodes.Return):
+            rows = row_source(node.value, ctx, depth + 1) if node.value is not None else None
+            if rows is not None and rows.model:
+                memo[id(function)] = rows  # not ``self.filter(...)`` of a custom queryset: the caller's model
+                break
+    return memo[id(function)]
 
 
 #: Library functions that yield the items of the iterable they are given.

@@ -1179,6 +1179,15 @@ def _member_type(expr: nodes.Attribute, depth: int) -> Resolved | None:
     return None
 
 
+def bound_function(func: nodes.NodeNG) -> nodes.FunctionDef | None:
+    """The function a called expression infers to, through bound and
+    unbound method proxies (``self.get_attributes``)."""
+    function = infer_one(func)
+    while isinstance(function, astroid.bases.Proxy):
+        function = function._proxied
+    return function if isinstance(function, nodes.FunctionDef) else None
+
+
 def lookup_method(qualname: str) -> nodes.NodeNG | None:
     """Like :func:`lookup_qualname`, and a method a class inherits
     (``OrgRepo.from_session`` defined on ``RepositoryBase``)."""
