@@ -124,8 +124,7 @@ def list_endpoint(klass: nodes.ClassDef, ctx) -> ListEndpoint | None:
     lineage = models.class_lineage(klass)
     if not names.isdisjoint(TABLE_VIEWS):
         reader = _table_class(lineage)
-        found = _queryset(lineage, ctx) if _defined(lineage, "get_queryset") or _defined(lineage, "queryset") \
-            else _model_rows(lineage)
+        found = view_rows(lineage, ctx)
     elif not names.isdisjoint(LIST_VIEWS) or (
             not names.isdisjoint(GENERIC_VIEWS) and _defined(lineage, "list") is not None):
         reader = _serializer_class(lineage)
@@ -150,6 +149,15 @@ def _table_class(lineage: list[nodes.ClassDef]) -> nodes.ClassDef | None:
 
 def _is_table(klass: nodes.ClassDef) -> bool:
     return any(name.startswith(_TABLES) and name.endswith("Table") for name in models.class_base_names(klass))
+
+
+def view_rows(lineage: list[nodes.ClassDef], ctx) -> tuple[nodes.NodeNG, frozenset[str] | None] | None:
+    """The rows a Django class-based list view lists (``queryset``,
+    ``get_queryset`` or ``model``) and their eager loads (None: computed,
+    not readable): where the framework's per-row loop starts."""
+    if _defined(lineage, "get_queryset") or _defined(lineage, "queryset"):
+        return _queryset(lineage, ctx)
+    return _model_rows(lineage)
 
 
 def _model_rows(lineage: list[nodes.ClassDef]) -> tuple[nodes.NodeNG, frozenset[str]] | None:

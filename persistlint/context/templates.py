@@ -30,7 +30,7 @@ import attrs
 
 from astroid import nodes
 
-from persistlint.context import dbcalls, files, infer, models
+from persistlint.context import dbcalls, files, infer, listings, models
 from persistlint.diagnostic import Evidence
 
 #: Templates larger than this are not read.
@@ -193,10 +193,16 @@ def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:
     lineage = models.class_lineage(klass)
     if not models.class_base_names(klass) & LIST_VIEWS:
         return None
-    chosen = _list_rows(lineage, ctx)
-    if chosen is None:
+    chosen = listings.view_rows(lineage, ctx)
+    if chosen is None or chosen[1] is None:
+        return None  # not read, or eager loads computed at run time
+    rows_at, eager = chosen
+    described = dbcalls.describe(rows_at, ctx) if isinstance(rows_at, nodes.Call) else None
+    model = described.model if described is not None else models.model_of(rows_at, ctx)
+    if not model:
         return None
-    rows, rows_at = chosen
+    rows = dbcalls.Rows(rows_at, "django", Evidence.INFERRED, model, dbcalls.Statement(
+        model, described.whole_rows if described is not None else True, eager, False, False))
     model_name = rows.model.rpartition(".")[2].lower()
     template = _class_constant(lineage, "template_name")
     if template is None:
@@ -206,8 +212,7 @@ def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:
     context_name = _class_constant(lineage, "context_object_name")
     if context_name:
         names.append(context_name)
-    return ListView(template, tuple(names), rows, rows_at, rows.origin is rows_at and not isinstance(
-        rows_at, nodes.Call) and models.model_of(rows_at, ctx) == rows.model)
+    return ListView(template, tuple(names), rows, rows_at, described is None)
 
 
 def _class_constant(lineage: list[nodes.ClassDef], name: str) -> str | None:
@@ -217,32 +222,4 @@ def _class_constant(lineage: list[nodes.ClassDef], name: str) -> str | None:
             if isinstance(statement, (nodes.Assign, nodes.AnnAssign)) and isinstance(statement.value, nodes.Const) \
                     and isinstance(statement.value.value, str):
                 return statement.value.value
-    return None
-
-
-def _list_rows(lineage: list[nodes.ClassDef], ctx) -> tuple[dbcalls.Rows, nodes.NodeNG] | None:
-    """The rows a list view lists: what ``get_queryset`` returns, else its
-    ``queryset``, else every row of its ``model``."""
-    for owner in lineage:
-        method = owner.locals.get("get_queryset", [None])[0]
-        if isinstance(method, nodes.FunctionDef):
-            returned = [r.value for r in method.nodes_of_class(nodes.Return) if r.value is not None
-                        and r.scope() is method]
-            found = [dbcalls.row_source(value, ctx) for value in returned]
-            if len(found) == 1 and found[0] is not None:
-                return found[0], returned[0]
-            return None  # computed some other way (``super().get_queryset()``): not read
-        for name in ("queryset", "model"):
-            for assigned in owner.locals.get(name, ()):
-                statement = assigned.parent
-                if not isinstance(statement, nodes.Assign) or statement.value is None:
-                    continue
-                if name == "queryset":
-                    rows = dbcalls.row_source(statement.value, ctx)
-                    return (rows, statement.value) if rows is not None else None
-                model = models.model_of(statement.value, ctx)
-                if model:
-                    described = dbcalls.Statement(model, True, frozenset(), False, False)
-                    return dbcalls.Rows(statement.value, "django", Evidence.INFERRED, model,
-                                        described), statement.value
     return None
