@@ -586,7 +586,7 @@ def _classify(call: nodes.Call, ctx) -> DbCall | None:
             return DbCall(call, ran.kind, "sqlalchemy", evidence, ran.model, statement, ran.sql,
                           verb=ran.kind if statement is not None else None, table=ran.table, **made)
         kind = SESSION_METHODS.get(method)
-        if kind is None or (method == "merge" and _false_keyword(call, "load")):
+        if kind is None or (method == "merge" and "load" in infer.false_keywords(call)):
             return None  # merge(obj, load=False): attached as it is, no statement and no write
         first = call.args[0] if call.args else None
         model = None
@@ -1042,11 +1042,6 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     if method in ROW_ACCESSORS and isinstance(expr.func, nodes.Attribute):
         return row_source(expr.func.expr, ctx, _depth + 1)
     return None
-
-
-def _false_keyword(call: nodes.Call, name: str) -> bool:
-    value = keyword_arg(call, name)
-    return isinstance(value, nodes.Const) and value.value is False
 
 
 def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:

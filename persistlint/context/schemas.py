@@ -75,10 +75,10 @@ def reads_attributes(klass: nodes.ClassDef) -> bool:
             if isinstance(statement, nodes.ClassDef) and statement.name == "Config":
                 for inner in statement.body:
                     if isinstance(inner, nodes.Assign) and (_assigns(inner, "orm_mode") or _assigns(
-                            inner, "from_attributes")) and _true(inner.value):
+                            inner, "from_attributes")) and true_literal(inner.value):
                         return True
         for keyword in owner.keywords or ():  # class UserOut(BaseModel, from_attributes=True)
-            if keyword.arg == "from_attributes" and _true(keyword.value):
+            if keyword.arg == "from_attributes" and true_literal(keyword.value):
                 return True
     return False
 
@@ -88,16 +88,17 @@ def _assigns(statement: nodes.Assign | nodes.AnnAssign, name: str) -> bool:
     return any(isinstance(t, nodes.AssignName) and t.name == name for t in targets)
 
 
-def _true(value: nodes.NodeNG | None) -> bool:
+def true_literal(value: nodes.NodeNG | None) -> bool:
+    """``True`` written as such (a keyword such as ``from_attributes=True``)."""
     return isinstance(value, nodes.Const) and value.value is True
 
 
 def _sets_true(value: nodes.NodeNG, key: str) -> bool:
     """``ConfigDict(from_attributes=True)`` or ``{"from_attributes": True}``."""
     if isinstance(value, nodes.Call):
-        return any(k.arg == key and _true(k.value) for k in value.keywords or ())
+        return any(k.arg == key and true_literal(k.value) for k in value.keywords or ())
     if isinstance(value, nodes.Dict):
-        return any(isinstance(k, nodes.Const) and k.value == key and _true(v) for k, v in value.items)
+        return any(isinstance(k, nodes.Const) and k.value == key and true_literal(v) for k, v in value.items)
     return False
 
 

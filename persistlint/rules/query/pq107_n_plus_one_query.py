@@ -143,22 +143,29 @@ def _serialized_rows(view: nodes.ClassDef, ctx):
         return
     first = reads[0]
     at = endpoint.queryset if endpoint.queryset.root() is view.root() else view
-    selected = sorted({"__".join(r.path) for r in reads if r.path and not r.many})
-    prefetched = sorted({"__".join(r.path) for r in reads if r.path and r.many} - set(selected))
-    fixes = [f"{loader}({', '.join(repr(p) for p in paths)})"
-             for loader, paths in (("select_related", selected), ("prefetch_related", prefetched)) if paths]
+    fixes = _django_loaders([(r.path, r.many) for r in reads if r.path])
     others = f" (and {len(reads) - 1} more)" if len(reads) > 1 else ""
     yield Finding.at(
         at, Severity.HIGH,
         f"N+1 query: {view.name} lists rows of {loops.short(endpoint.queryset, 40)} and "
         f"{endpoint.reader.name} reads per row {' -> '.join(first.chain)}{others}",
-        ("load them with the rows: " + " and ".join(fixes) + " on the queryset") if fixes
+        f"load them with the rows: {fixes} on the queryset" if fixes
         else "compute it for all rows in one query (an annotation or a prefetch) instead of once per row",
         evidence=Evidence.INFERRED,
     )
 
 
 # ------------------------------------------------------------------ through project code
+
+def _django_loaders(paths: list[tuple[tuple[str, ...], bool]]) -> str:
+    """``select_related('a', 'b__c') and prefetch_related('d')`` for relation
+    paths, each with whether it goes through a collection (a path loaded
+    with a collection needs ``prefetch_related``); "" for none."""
+    many = sorted({"__".join(path) for path, through_many in paths if through_many})
+    single = sorted({"__".join(path) for path, through_many in paths if not through_many} - set(many))
+    return " and ".join(f"{loader}({', '.join(repr(path) for path in listed)})"
+                        for loader, listed in (("select_related", single), ("prefetch_related", many)) if listed)
+
 
 def _project_query_in_loop(call: nodes.Call, ctx):
     """A project function, method or property whose summary says it
@@ -525,8 +532,7 @@ def _schema_per_row(call: nodes.Call, ctx):
     if not isinstance(func, nodes.Attribute) or not call.args:
         return
     if func.attrname in schemas.ROW_VALIDATORS:
-        asked = any(k.arg == "from_attributes" and isinstance(k.value, nodes.Const) and k.value.value is True
-                    for k in call.keywords or ())
+        asked = schemas.true_literal(bindings.keyword_arg(call, "from_attributes"))
         schema, row = schemas.orm_schema(func.expr, from_attributes=asked), call.args[0]
         if schema is None or not isinstance(row, nodes.Name):
             return
@@ -589,9 +595,8 @@ def _unloaded_schema_reads(node, schema, rows, validated: str, scope, ctx):
 def _loaders(rows, reads, ctx) -> str:
     """The eager options that load ``reads`` with ``rows``."""
     if rows.api == "django":
-        many = any(_path_has_many(rows.model, read.path, ctx) for read in reads)
-        paths = ", ".join(f"'{'__'.join(read.path)}'" for read in reads)
-        return f"{'prefetch_related' if many else 'select_related'}({paths}) on the queryset"
+        return _django_loaders([(read.path, _path_has_many(rows.model, read.path, ctx)) for read in reads]) \
+            + " on the queryset"
     options = []
     for read in reads:
         model, steps = rows.model, []
@@ -665,11 +670,8 @@ def _rendered_rows(value: nodes.NodeNG, template: str, rows, reads, ctx, label: 
     listed = [f"{item}.{'.'.join(path)} (line {line})" for path, (line, item) in unloaded.items()] + [
         f"{item}.{member} (line {line}: {runs})" for member, (line, item, runs) in queried.items()]
     shown = ", ".join(listed[:4]) + (", ..." if len(listed) > 4 else "")
-    many = [path for path in unloaded if _path_has_many(rows.model, path, ctx)]
-    single = [path for path in unloaded if path not in many]
-    loaders = [f"{loader}({', '.join(repr('__'.join(path)) for path in paths)})"
-               for loader, paths in (("select_related", single), ("prefetch_related", many)) if paths]
-    fix = f"load them with the rows: {' and '.join(loaders)} on the queryset" if loaders else \
+    loaders = _django_loaders([(path, _path_has_many(rows.model, path, ctx)) for path in unloaded])
+    fix = f"load them with the rows: {loaders} on the queryset" if loaders else \
         "load what the template reads for all rows in one query in the view, and pass it in"
     if loaders and queried:
         fix += ", and what the members that query need"
