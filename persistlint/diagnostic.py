@@ -45,9 +45,11 @@ class Evidence(enum.IntEnum):
     """How we know what a call or a value is; stronger evidence is larger."""
 
     NAME_GUESS = 1
-    ANNOTATION = 2
-    IMPORT_ALIAS = 3
-    INFERRED = 4
+    #: what an untyped value is handed proves what it is (``db.query(Model)``)
+    USAGE = 2
+    ANNOTATION = 3
+    IMPORT_ALIAS = 4
+    INFERRED = 5
 
 
 def cap_by_evidence(severity: Severity, evidence: Evidence) -> Severity:

@@ -176,6 +176,70 @@ SESSION_FIXTURE = harness.RULE_FIXTURES / "query" / "pq107_session_resolution" /
 SA_MODELS = (SESSION_FIXTURE / "models.py").read_text(encoding="utf-8")
 
 
+def test_an_untyped_session_is_proven_by_what_it_is_handed(tmp_path):
+    """A parameter or ``self`` attribute without an annotation holds a
+    session when its function (its class) hands it a mapped model or a
+    SQLAlchemy statement: awaited calls make it an AsyncSession, a
+    connection's name a Connection. A name alone, a dict's ``get`` of a
+    key or a rebound parameter prove nothing."""
+    fctx = file_context(tmp_path, {"app/models.py": SA_MODELS, "app/jobs.py": """
+        from sqlalchemy import select, update
+
+        from app.models import Org
+
+
+        def legacy(db_session, org_id):
+            db_session.commit()
+            return db_session.query(Org).get(org_id)
+
+
+        async def modern(session, org_id):
+            stmt = select(Org).where(Org.id == org_id)
+            await session.commit()
+            return (await session.execute(stmt)).scalar_one()
+
+
+        def rename(conn, org_id):
+            conn.execute(update(Org).values(name="x"))
+
+
+        class Reader:
+            def __init__(self, db):
+                self.db = db
+
+            def one(self, org_id):
+                return self.db.get(Org, org_id)
+
+            def close(self):
+                self.db.close()
+
+
+        def guessed(sess, cache, org_id):
+            sess.commit()
+            cache.get(org_id, None)
+
+
+        def rebound(session, org_id):
+            session = session or None
+            session.query(Org).get(org_id)
+    """}, "app/jobs.py")
+
+    def held(text):
+        found = dbcalls.resolve(call(fctx, text), fctx)
+        return (found.qualname, found.evidence.name) if found else None
+
+    assert held("db_session.commit()") == ("sqlalchemy.orm.Session.commit", "USAGE")
+    assert held("session.commit()") == ("sqlalchemy.ext.asyncio.AsyncSession.commit", "USAGE")
+    assert held("conn.execute(update(Org).values(name='x'))")[0] == "sqlalchemy.engine.Connection.execute"
+    assert held("self.db.close()") == ("sqlalchemy.orm.Session.close", "USAGE")
+    commit = call(fctx, "sess.commit()")
+    assert dbcalls.resolve(commit, fctx) is None
+    assert dbcalls.db_call(commit, fctx) is None  # only a name guess, for those who ask for one
+    assert held("cache.get(org_id, None)") is None
+    assert held("session.query(Org)") is None  # rebound: no parameter any more
+    assert dbcalls.db_call(call(fctx, "db_session.query(Org).get(org_id)"), fctx).kind is dbcalls.READ
+
+
 def test_instance_model_is_one_answer_for_both_families(tmp_path):
     """The model an expression holds, as the related-manager reads (PQ) and
     the attribute writes and expired attributes (PT) ask it: loaded, walked,

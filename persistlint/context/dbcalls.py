@@ -177,7 +177,7 @@ def resolve(call: nodes.Call, ctx) -> Resolved | None:
         if found is None or not _is_known(found.qualname):
             found = _query_property_call(call, ctx) or _custom_queryset_call(call, found, ctx) \
                 or _related_manager_call(call, ctx) or _dynamic_model_call(call) \
-                or _unseen_manager_call(call, ctx) or found
+                or _unseen_manager_call(call, ctx) or _held_session_call(call, found, ctx) or found
         memo[id(call)] = found
     return memo[id(call)]
 
@@ -437,6 +437,105 @@ def _unseen_manager_call(call: nodes.Call, ctx) -> Resolved | None:
     if not info or info.get("orm") != "django":
         return None
     return Resolved(f"django.db.models.QuerySet.{func.attrname}", Evidence.INFERRED)
+
+
+def _held_session_call(call: nodes.Call, found: Resolved | None, ctx) -> Resolved | None:
+    """``db_session.query(Service)`` where ``db_session`` is a parameter
+    without an annotation (or ``self.db`` stored from one): a session
+    method, when :func:`held_session` proves the receiver holds one."""
+    if found is not None or not isinstance(call.func, nodes.Attribute):
+        return None
+    held = held_session(call.func.expr, ctx)
+    return Resolved(f"{held.qualname}.{call.func.attrname}", held.evidence) if held else None
+
+
+#: What an untyped receiver proven to hold a session holds: (awaited, a connection's name).
+HELD_SESSIONS = {(False, False): "sqlalchemy.orm.Session", (True, False): "sqlalchemy.ext.asyncio.AsyncSession",
+                 (False, True): "sqlalchemy.engine.Connection", (True, True): "sqlalchemy.ext.asyncio.AsyncConnection"}
+
+
+def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
+    """The SQLAlchemy session (or connection) an untyped receiver holds,
+    proven by what it is handed, never by its name: a parameter that its
+    function, or a ``self.<attr>`` that its class, calls ``.query(M)``
+    or ``.get(M, key)`` with a mapped model, or ``.execute``/``.scalars``/
+    ``.scalar``/``.stream`` with a SQLAlchemy statement (``select(...)``,
+    ``update(...)``, ``text(...)``, also bound to a name first). Awaited
+    calls make it an ``AsyncSession``; a receiver named as a connection
+    (``conn``) a ``Connection``, for the statement-running proofs only,
+    which both have. Evidence :attr:`Evidence.USAGE`."""
+    uses = _receiver_uses(receiver)
+    if uses is None:
+        return None
+    scope, spelled, calls = uses
+    memo = ctx.memo("dbcalls.held_session")
+    key = (id(scope), spelled)
+    if key not in memo:
+        memo[key] = None  # a proof that asks about the receiver again finds nothing
+        proofs = [call for call in calls if _proves_session(call, ctx)]
+        if proofs:
+            awaited = any(isinstance(call.parent, nodes.Await) for call in proofs)
+            connection = "conn" in spelled.rpartition(".")[2].lower() \
+                and all(call.func.attrname in SA_STATEMENT_RUNNERS for call in proofs)
+            memo[key] = Resolved(HELD_SESSIONS[awaited, connection], Evidence.USAGE)
+    return memo[key]
+
+
+def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[nodes.Call]] | None:
+    """(scope, spelling, the method calls on it) of an untyped parameter
+    (its function's own calls) or of ``self.<attr>`` (every method of the
+    class); None for anything else."""
+    if isinstance(receiver, nodes.Name):
+        binding = _untyped_parameter(receiver)
+        if binding is None:
+            return None
+        function = binding.parent.parent
+        calls = [call for call in own_nodes(function, nodes.Call) if isinstance(call.func, nodes.Attribute)
+                 and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == receiver.name
+                 and _untyped_parameter(call.func.expr) is binding]
+        return function, receiver.name, calls
+    if isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name) \
+            and receiver.expr.name == "self":
+        method = receiver.scope()
+        klass = method.parent.frame() if isinstance(method, nodes.FunctionDef) and method.parent else None
+        if not isinstance(klass, nodes.ClassDef):
+            return None
+        calls = [call for function in klass.mymethods() for call in own_nodes(function, nodes.Call)
+                 if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Attribute)
+                 and call.func.expr.attrname == receiver.attrname
+                 and isinstance(call.func.expr.expr, nodes.Name) and call.func.expr.expr.name == "self"]
+        return klass, f"self.{receiver.attrname}", calls
+    return None
+
+
+def _untyped_parameter(name: nodes.Name) -> nodes.AssignName | None:
+    """The parameter a name is, when it has no annotation and is never
+    rebound in its function."""
+    assignments = bindings_of(name)
+    if len(assignments) != 1 or not isinstance(assignments[0], nodes.AssignName) \
+            or not isinstance(assignments[0].parent, nodes.Arguments):
+        return None
+    binding = assignments[0]
+    return binding if binding.name not in {"self", "cls"} and infer.param_annotation(binding) is None else None
+
+
+def _proves_session(call: nodes.Call, ctx) -> bool:
+    method = call.func.attrname
+    first = call.args[0] if call.args else None
+    if first is None:
+        return False
+    if method == "query" or (method == "get" and len(call.args) >= 2):
+        entity = first.expr if method == "query" and isinstance(first, nodes.Attribute) else first
+        model = model_of(entity, ctx) if isinstance(entity, (nodes.Name, nodes.Attribute)) else None
+        info = ctx.project.model_named(model) if model else None
+        return bool(info) and info.get("orm") in {"sqlalchemy", "sqlmodel"}
+    if method in SA_STATEMENT_RUNNERS:
+        statement = single_assigned_value(first) if isinstance(first, nodes.Name) else first
+        return statement is not None and any(
+            (found := resolve(part, ctx)) is not None and (
+                found.qualname in STATEMENT_BUILDERS or found.qualname == "sqlalchemy.text")
+            for part in chain_calls(statement))
+    return False
 
 
 def related_root(call: nodes.Call, ctx) -> tuple[str, Evidence] | None:

@@ -1368,7 +1368,8 @@ def _own_body(function: nodes.FunctionDef) -> list[nodes.NodeNG]:
         body = []
         # a nested def, class or lambda runs when it is called (a call edge),
         # not as part of the function: its body is not the function's own
-        stack = [node for node in function.body if not isinstance(node, _NESTED_SCOPES)]
+        statements = function.body if isinstance(function.body, list) else [function.body]  # a lambda's
+        stack = [node for node in statements if not isinstance(node, _NESTED_SCOPES)]
         while stack:
             node = stack.pop()
             body.append(node)
