@@ -302,6 +302,8 @@ def instance_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Resolved | None:
             found = instance_model(assignments[0].parent.value, ctx, _depth + 1)
             if found is not None:
                 return found
+        found = typed_model(expr, ctx)
+        return found if found is not None else django_model_by_use(expr, ctx)
     elif isinstance(expr, nodes.Call):
         fetched = fetched_model(expr, ctx)
         if fetched is not None and is_model_class(fetched, ctx):
@@ -479,6 +481,54 @@ def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
                 and all(call.func.attrname in SA_STATEMENT_RUNNERS for call in proofs)
             memo[key] = Resolved(HELD_SESSIONS[awaited, connection], Evidence.USAGE)
     return memo[key]
+
+
+def django_model_by_use(name: nodes.Name, ctx) -> Resolved | None:
+    """The Django model an untyped parameter holds, proven by its related
+    managers: its function calls a queryset method on ``name.<relation>``
+    (``source_phase.units.all()``), and exactly one project model has
+    every such relation as a to-many relation and every other attribute
+    the function reads of ``name`` (``source_phase.season``: a field, a
+    relation, or a method or property of the model). Evidence
+    :attr:`Evidence.USAGE`."""
+    uses = _receiver_uses(name)
+    if uses is None:
+        return None
+    function, _, _ = uses
+    memo = ctx.memo("dbcalls.django_model_by_use")
+    key = (id(function), name.name)
+    if key not in memo:
+        memo[key] = _django_model_by_use(function, name, ctx)
+    return memo[key]
+
+
+def _django_model_by_use(function: nodes.NodeNG, name: nodes.Name, ctx) -> Resolved | None:
+    binding = _untyped_parameter(name)
+    managers, reads = set(), set()
+    for read in own_nodes(function, nodes.Attribute):
+        if not (isinstance(read.expr, nodes.Name) and read.expr.name == name.name
+                and _untyped_parameter(read.expr) is binding):
+            continue
+        parent = read.parent
+        if isinstance(parent, nodes.Attribute) and parent.attrname in MANAGER_METHODS \
+                and isinstance(parent.parent, nodes.Call) and parent.parent.func is parent:
+            managers.add(read.attrname)
+        elif not (isinstance(parent, nodes.Call) and parent.func is read):
+            reads.add(read.attrname)
+    if not managers:
+        return None
+    candidates = [qualname for qualname, info in ctx.project.models.items() if info.get("orm") == "django"
+                  and all((info.get("relationships") or {}).get(rel, {}).get("uselist") for rel in managers)
+                  and reads <= _attribute_names(qualname, info, ctx)]
+    return Resolved(candidates[0], Evidence.USAGE) if len(candidates) == 1 else None
+
+
+def _attribute_names(qualname: str, info: dict, ctx) -> set[str]:
+    """What an instance of a model has to read: its fields, relations,
+    primary key and the methods and properties the project defines on it."""
+    prefix = f"{qualname}."
+    own = {name[len(prefix):] for name in ctx.project.functions if name.startswith(prefix)}
+    return set(info.get("column_names") or ()) | set(info.get("relationships") or ()) | {"pk", "id"} | own
 
 
 def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[nodes.Call]] | None:
