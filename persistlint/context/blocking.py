@@ -18,6 +18,7 @@ import sys
 import attrs
 from astroid import nodes
 
+from persistlint.context import dbcalls
 from persistlint.context.bindings import single_assigned_value
 from persistlint.context.execution import offload_target_index
 from persistlint.context.infer import Resolved, dotted_import, lookup_qualname, own_nodes, resolve_callee
@@ -434,7 +435,7 @@ class Blocking:
 def classify(call: nodes.Call, ctx) -> Blocking | None:
     """The blocking operation ``call`` performs, or None."""
     found = _reflection(call, ctx) or _resource_client(call, ctx) or _streaming_body(call, ctx) \
-        or ctx.resolve(call)
+        or ctx.resolve(call) or _held_session_call(call, ctx)
     found = _future_wait(call, found) or found
     if found is None:
         return None
@@ -453,6 +454,14 @@ def classify(call: nodes.Call, ctx) -> Blocking | None:
         if why is None:
             return None
     return Blocking(kind, found.qualname, found.evidence, label(call), why)
+
+
+def _held_session_call(call: nodes.Call, ctx) -> Resolved | None:
+    """A call on a session the code does not type but hands a model or a
+    statement (:func:`dbcalls.held_session`), and the query chains it
+    starts: ``db.query(M).all()`` in an ``async def`` is sync SQLAlchemy."""
+    found = dbcalls.resolve(call, ctx)
+    return found if found is not None and found.evidence is Evidence.USAGE else None
 
 
 _ARCHIVES = frozenset({"zipfile.ZipFile", "tarfile.open"})

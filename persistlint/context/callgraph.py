@@ -85,11 +85,13 @@ def chains(functions: dict[str, Any], start: str, has: Callable[[Any], bool],
         depth += 1
 
 
-def summaries_of_method(qualname: str | None, ctx) -> list[Any]:
+def summaries_of_method(qualname: str | None, ctx, call: nodes.Call | None = None) -> list[Any]:
     """What a resolved call of a project method may run: the method itself,
     else the one a base class defines (``OrgRepo.get_by_id`` ->
     ``RepositoryBase.get_by_id``); for an abstract method, the project's
-    implementations of it."""
+    implementations of it: with ``call`` a ``self.<method>()`` in a method
+    of the base class, those of subclasses that inherit the calling method
+    (a subclass that overrides it never runs this call)."""
     functions = ctx.project.functions
     if not qualname:
         return []
@@ -105,8 +107,34 @@ def summaries_of_method(qualname: str | None, ctx) -> list[Any]:
                 break
     if found is not None and not (isinstance(klass, nodes.ClassDef) and is_abstract(qualname)):
         return [found]
+    caller = _calling_method(call)
     return [summary for name, summary in incremental.selected(functions, "method", method)
-            if name != qualname and subclass_of(name.rpartition(".")[0], owner)] or ([found] if found else [])
+            if name != qualname and subclass_of(name.rpartition(".")[0], owner)
+            and (caller is None or _inherits(name.rpartition(".")[0], caller))] or ([found] if found else [])
+
+
+def _calling_method(call: nodes.Call | None) -> nodes.FunctionDef | None:
+    """The method a ``self.<method>(...)`` call is written in."""
+    if call is None or not (isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Name)
+                            and call.func.expr.name == "self"):
+        return None
+    method = infer.method_of(call)
+    return method if method is not None and isinstance(method.parent, nodes.ClassDef) else None
+
+
+def _inherits(qualname: str, method: nodes.FunctionDef) -> bool:
+    """Whether the class ``qualname`` runs ``method`` (of one of its bases)
+    rather than an override of its own or of a nearer base."""
+    klass = infer.lookup_qualname(qualname)
+    if not isinstance(klass, nodes.ClassDef):
+        return True
+    defining = method.parent.qname()
+    for other in infer.class_lineage(klass):
+        if other.qname() == defining:
+            return True
+        if method.name in other.locals:
+            return False
+    return True
 
 
 def is_abstract(qualname: str) -> bool:

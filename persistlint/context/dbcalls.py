@@ -458,8 +458,9 @@ HELD_SESSIONS = {(False, False): "sqlalchemy.orm.Session", (True, False): "sqlal
 
 def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
     """The SQLAlchemy session (or connection) an untyped receiver holds,
-    proven by what it is handed, never by its name: a parameter that its
-    function, or a ``self.<attr>`` that its class, calls ``.query(M)``
+    proven by what it is handed, never by its name: a local name
+    (:func:`_untyped_binding`) that its function, or a ``self.<attr>``
+    that its class, calls ``.query(M)``
     or ``.get(M, key)`` with a mapped model, or ``.execute``/``.scalars``/
     ``.scalar``/``.stream`` with a SQLAlchemy statement (``select(...)``,
     ``update(...)``, ``text(...)``, also bound to a name first). Awaited
@@ -484,7 +485,8 @@ def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
 
 
 def django_model_by_use(name: nodes.Name, ctx) -> Resolved | None:
-    """The Django model an untyped parameter holds, proven by its related
+    """The Django model an untyped local name (:func:`_untyped_binding`:
+    a parameter, most often) holds, proven by its related
     managers: its function calls a queryset method on ``name.<relation>``
     (``source_phase.units.all()``), and exactly one project model has
     every such relation as a to-many relation and every other attribute
@@ -503,11 +505,11 @@ def django_model_by_use(name: nodes.Name, ctx) -> Resolved | None:
 
 
 def _django_model_by_use(function: nodes.NodeNG, name: nodes.Name, ctx) -> Resolved | None:
-    binding = _untyped_parameter(name)
+    binding = _untyped_binding(name)
     managers, reads = set(), set()
     for read in own_nodes(function, nodes.Attribute):
         if not (isinstance(read.expr, nodes.Name) and read.expr.name == name.name
-                and _untyped_parameter(read.expr) is binding):
+                and _untyped_binding(read.expr) is binding):
             continue
         parent = read.parent
         if isinstance(parent, nodes.Attribute) and parent.attrname in MANAGER_METHODS \
@@ -532,17 +534,17 @@ def _attribute_names(qualname: str, info: dict, ctx) -> set[str]:
 
 
 def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[nodes.Call]] | None:
-    """(scope, spelling, the method calls on it) of an untyped parameter
-    (its function's own calls) or of ``self.<attr>`` (every method of the
-    class); None for anything else."""
-    if isinstance(receiver, nodes.Name):
-        binding = _untyped_parameter(receiver)
+    """(scope, spelling, the method calls on it) of an untyped local name
+    (:func:`_untyped_binding`: its function's own calls) or of
+    ``self.<attr>`` (every method of the class); None for anything else."""
+    if isinstance(receiver, (nodes.Name, nodes.AssignName)):
+        binding = _untyped_binding(receiver) if isinstance(receiver, nodes.Name) else _untyped(receiver)
         if binding is None:
             return None
-        function = binding.parent.parent
+        function = binding.scope()
         calls = [call for call in own_nodes(function, nodes.Call) if isinstance(call.func, nodes.Attribute)
                  and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == receiver.name
-                 and _untyped_parameter(call.func.expr) is binding]
+                 and _untyped_binding(call.func.expr) is binding]
         return function, receiver.name, calls
     if isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name) \
             and receiver.expr.name == "self":
@@ -558,15 +560,27 @@ def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[node
     return None
 
 
-def _untyped_parameter(name: nodes.Name) -> nodes.AssignName | None:
-    """The parameter a name is, when it has no annotation and is never
-    rebound in its function."""
+def _untyped_binding(name: nodes.Name) -> nodes.AssignName | None:
+    """The one binding of a name, when it is one whose value the code does
+    not type: a parameter without an annotation, the target of a ``with``
+    (``with self.factory() as session``) or a plain assignment of what a
+    call returns (``session = self.make_session()``)."""
     assignments = bindings_of(name)
-    if len(assignments) != 1 or not isinstance(assignments[0], nodes.AssignName) \
-            or not isinstance(assignments[0].parent, nodes.Arguments):
+    if len(assignments) != 1 or not isinstance(assignments[0], nodes.AssignName):
         return None
-    binding = assignments[0]
-    return binding if binding.name not in {"self", "cls"} and infer.param_annotation(binding) is None else None
+    return _untyped(assignments[0])
+
+
+def _untyped(binding: nodes.AssignName) -> nodes.AssignName | None:
+    parent = binding.parent
+    if isinstance(parent, nodes.Arguments):
+        return binding if binding.name not in {"self", "cls"} and infer.param_annotation(binding) is None else None
+    if isinstance(parent, (nodes.With, nodes.AsyncWith)):
+        return binding if any(target is binding for _, target in parent.items) else None
+    if isinstance(parent, nodes.Assign) and parent.targets == [binding] \
+            and isinstance(parent.value, (nodes.Call, nodes.Await)):
+        return binding
+    return None
 
 
 def _proves_session(call: nodes.Call, ctx) -> bool:
@@ -646,7 +660,8 @@ def _dynamic_model_call(call: nodes.Call) -> Resolved | None:
 
 #: Queryset methods that return a copy of the queryset.
 DJANGO_CLONES = frozenset({"_clone", "_chain", "all", "filter", "exclude", "order_by", "annotate",
-                           "select_related", "prefetch_related", "only", "defer", "distinct", "using"})
+                           "select_related", "prefetch_related", "only", "defer", "distinct", "using",
+                           "reverse", "alias", "select_for_update", "complex_filter"})
 
 
 #: Queryset methods a model's default manager answers.
@@ -1147,6 +1162,9 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
         return attrs.evolve(body, statement=attrs.evolve(
             body.statement, eager=body.statement.eager & orelse.statement.eager,
             whole_rows=body.statement.whole_rows and orelse.statement.whole_rows))
+    if isinstance(expr, nodes.Attribute) and expr.attrname == "items":
+        page = row_source(expr.expr, ctx, _depth + 1)  # Flask-SQLAlchemy ``query.paginate(...).items``
+        return page if page is not None and split(qualname(page.origin, ctx) or "")[1] == "paginate" else None
     if isinstance(expr, nodes.Name):
         binding = loop_binding(expr)
         if binding is not None:
@@ -1163,7 +1181,8 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
         if found.api == "sqlalchemy" and found.statement is not None and found.statement is not expr:
             statement = describe(found.statement, ctx)
             return Rows(expr, "sqlalchemy", found.evidence, statement.model, statement)
-        if found.api in {"sqlalchemy", "django"} and split(qualname(expr, ctx) or "")[1] in {"all", "__iter__"}:
+        if found.api in {"sqlalchemy", "django"} \
+                and split(qualname(expr, ctx) or "")[1] in {"all", "__iter__", "paginate"}:
             statement = describe(expr, ctx)
             return Rows(expr, found.api, found.evidence, statement.model, statement)
         return None
@@ -1264,13 +1283,85 @@ def _returns_first_argument(function: nodes.NodeNG | None) -> bool:
     return bool(returns) and all(isinstance(r.value, nodes.Name) and r.value.name == first for r in returns)
 
 
-def rows_of_loop_variable(name: nodes.Name, ctx) -> Rows | None:
-    """The query whose rows a loop variable walks (``for order in orders``)."""
+def rows_of_loop_variable(name: nodes.Name, ctx, collections: bool = False) -> Rows | None:
+    """The query whose rows a loop variable walks (``for order in orders``);
+    with ``collections``, also the rows of a relationship collection of one
+    entity (:func:`collection_rows`)."""
     loop = loop_binding(name)
     if isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)) \
             and isinstance(loop.target, nodes.AssignName) and loop.target.name == name.name:
-        return row_source(loop.iter, ctx)
+        return row_source(loop.iter, ctx) or (collection_rows(loop.iter, ctx) if collections else None)
     return None
+
+
+#: Loader strategies under which a collection cannot be iterated.
+_UNITERABLE = frozenset({"write_only", "noload", "raise", "raise_on_sql"})
+
+
+def collection_rows(expr: nodes.NodeNG, ctx) -> Rows | None:
+    """``service.template_folders``: the rows of a SQLAlchemy to-many
+    relationship of one entity (fetched, returned by a project function,
+    or handed in typed or proven by use), which its first read loads. What
+    they load eagerly is what the query that loaded the entity names in
+    its options (``selectinload(Service.folders).selectinload(Folder.users)``),
+    when that query is in sight; nothing otherwise. Rows of a loop
+    variable's relationship are not such rows: the read of the collection
+    per row is the N+1 of its own."""
+    if not isinstance(expr, nodes.Attribute) or not isinstance(expr.expr, (nodes.Name, nodes.Call, nodes.Await)):
+        return None
+    holder = expr.expr
+    if isinstance(holder, nodes.Name) and loop_binding(holder) is not None:
+        return None
+    held = instance_model(holder, ctx)
+    info = ctx.project.model_named(held.qualname) if held is not None else None
+    if not info or info.get("orm") not in {"sqlalchemy", "sqlmodel"}:
+        return None
+    relationship = (info.get("relationships") or {}).get(expr.attrname)
+    if not relationship or not relationship.get("uselist") or not relationship.get("target") \
+            or str(relationship.get("lazy", "select")) in _UNITERABLE:
+        return None
+    eager = _loaded_with(holder, ctx) | _inverse(expr.attrname, relationship, held.qualname, ctx)
+    return Rows(expr, "sqlalchemy", held.evidence, relationship["target"],
+                Statement(relationship["target"], True, eager, False, False))
+
+
+def _inverse(name: str, relationship: dict, holder: str, ctx) -> frozenset[str]:
+    """The relation of the collection's rows back to the entity that holds
+    it (``member.org`` per member of ``org.members``): a many-to-one to an
+    entity in the session, which the identity map answers without SQL."""
+    if relationship.get("secondary"):
+        return frozenset()
+    found = {relationship.get("back_populates")} | {(relationship.get("backref") or {}).get("name")}
+    target = ctx.project.model_named(relationship["target"]) or {}
+    holder_name = holder.rpartition(".")[2]
+    for other, reverse in (target.get("relationships") or {}).items():
+        if reverse.get("uselist") is not True and (reverse.get("back_populates") == name or (
+                (reverse.get("backref") or {}).get("name") == name)) \
+                and (reverse.get("target") or "").rpartition(".")[2] == holder_name:
+            found.add(other)
+    return frozenset(filter(None, found))
+
+
+def _loaded_with(holder: nodes.NodeNG, ctx) -> frozenset[str]:
+    """The relations the query that loaded one entity names in its eager
+    options: a query here, or the one a project function returns."""
+    value = single_assigned_value(holder) if isinstance(holder, nodes.Name) else holder
+    value = value.value if isinstance(value, nodes.Await) else value
+    if not isinstance(value, nodes.Call):
+        return frozenset()
+    loaded = db_call(value, ctx)
+    if loaded is not None:
+        return describe(loaded.statement if loaded.statement is not None else value, ctx).eager
+    callee = ctx.resolve(value)
+    function = infer.lookup_method(callee.qualname) if callee is not None else None
+    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
+        return frozenset()
+    for node in own_nodes(function, nodes.Return):
+        for part in chain_calls(node.value) if node.value is not None else ():
+            found = db_call(part, ctx)
+            if found is not None and found.kind == READ:
+                return describe(found.statement if found.statement is not None else part, ctx).eager
+    return frozenset()
 
 
 def filters_by_set(call: nodes.Call, ctx) -> bool:

@@ -1042,7 +1042,7 @@ def _receiver_class(call: nodes.Call, function: nodes.FunctionDef, depth: int) -
     return resolve_type(receiver, depth + 1)
 
 
-def _method_of(expr: nodes.Attribute) -> nodes.FunctionDef | None:
+def method_of(expr: nodes.NodeNG) -> nodes.FunctionDef | None:
     """The method ``expr`` (``self.x``) is in, through comprehensions and
     lambdas written inside it."""
     scope = expr.scope()
@@ -1151,7 +1151,7 @@ def _instance_attribute_type(expr: nodes.Attribute, depth: int) -> Resolved | No
     """``self.session`` in a method: the type of what the class, or a base
     class of it, assigns to it (``self.session = session`` with ``session:
     AsyncSession``), or its class-level annotation."""
-    function = _method_of(expr)
+    function = method_of(expr)
     if function is None or not function.args.args \
             or function.args.args[0].name != expr.expr.name \
             or not isinstance(function.parent, nodes.ClassDef):

@@ -15,7 +15,7 @@ from astroid import nodes
 
 from persistlint.context import brain, infer, inside
 from persistlint.context.bindings import assigned_values, bound_names, chain_calls, chain_root, names_in
-from persistlint.context.dbcalls import QUERY_BUILDERS
+from persistlint.context.dbcalls import QUERY_BUILDERS, held_session
 
 #: Comprehensions: each runs its element expression once per item.
 COMPREHENSIONS = (nodes.ListComp, nodes.SetComp, nodes.DictComp, nodes.GeneratorExp)
@@ -88,10 +88,47 @@ def per_iteration_loop(node: nodes.NodeNG, ctx) -> nodes.NodeNG | None:
     used = names_in(node) | _statement_names(node)
     for loop in ctx.loops_around(node):
         if used & iteration_names(loop):
-            if _stops_on_result(loop, node):
+            if _stops_on_result(loop, node) or _once_per_key(loop, node):
                 return None
             return loop
     return None
+
+
+#: Methods whose items are a mapping's keys (or key/value pairs), each once.
+_KEYED_ITERATION = frozenset({"items", "keys"})
+
+
+def _once_per_key(loop: nodes.NodeNG, node: nodes.NodeNG) -> bool:
+    """``for key, value in data.items(): if key == "owners": ...``: what
+    runs under a test of the mapping's key against a constant runs for one
+    key, once per loop, not once per item."""
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor)):
+        return False
+    iterable = loop.iter
+    if not (isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Attribute)
+            and iterable.func.attrname in _KEYED_ITERATION and not iterable.args):
+        return False
+    target = loop.target.elts[0] if isinstance(loop.target, nodes.Tuple) and loop.target.elts else loop.target
+    if not isinstance(target, nodes.AssignName):
+        return False
+    for ancestor, child in infer.enclosing(node):
+        if ancestor is loop:
+            return False
+        if isinstance(ancestor, nodes.If) and child in ancestor.body and _tests_key(ancestor.test, target.name):
+            return True
+    return False
+
+
+def _tests_key(test: nodes.NodeNG, key: str) -> bool:
+    """``key == "owners"`` or ``"owners" == key``."""
+    if not (isinstance(test, nodes.Compare) and len(test.ops) == 1):
+        return False
+    operator, right = test.ops[0]
+    sides = [test.left, right]
+    if operator == "==":
+        return any(isinstance(a, nodes.Name) and a.name == key for a in sides) \
+            and any(isinstance(b, nodes.Const) for b in sides)
+    return False
 
 
 def _statement_names(node: nodes.NodeNG) -> set[str]:
@@ -301,7 +338,7 @@ def callee_opens_session(call: nodes.Call, chain: list[str], ctx) -> bool:
 
 
 def _opens_session(expr: nodes.NodeNG, target: nodes.AssignName, ctx) -> bool:
-    typed = ctx.type_of(target)
+    typed = ctx.type_of(target) or held_session(target, ctx)
     if typed is not None and typed.qualname.rpartition(".")[2] in SESSION_TYPES:
         return True
     callee = expr.func if isinstance(expr, nodes.Call) else None
@@ -320,8 +357,9 @@ SESSION_TYPES = frozenset({"Session", "AsyncSession", "Connection", "AsyncConnec
 
 
 def _is_session(name: nodes.Name, ctx) -> bool:
-    typed = ctx.type_of(name)
+    typed = ctx.type_of(name) or held_session(name, ctx)
     return typed is not None and typed.qualname.rpartition(".")[2] in SESSION_TYPES
+
 
 
 def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:

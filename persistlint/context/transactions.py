@@ -146,7 +146,7 @@ def _helper_operation(call, ctx, found: Resolved) -> Operation | None:
     external work (directly or through further project functions); a
     method counts by the one it runs (inherited from a base class or mixin,
     or an abstract method's implementations)."""
-    candidates = callgraph.summaries_of_method(found.qualname, ctx)
+    candidates = callgraph.summaries_of_method(found.qualname, ctx, call)
     switched_off = infer.false_keywords(call)
     for effect, kind in _HELPER_EFFECTS:
         summary, reach = next(((s, r) for s in candidates if (r := s.reach(effect)) is not None

@@ -71,7 +71,7 @@ def check(node: nodes.Call, ctx):
         callee = dbcalls.resolve(node, ctx)
         through = next(filter(None, (summaries.write_through(summary, WRITES, ctx.project.functions)
                                      for summary in summaries.summaries_of_method(
-                                         callee.qualname if callee else None, ctx))), None)
+                                         callee.qualname if callee else None, ctx, node))), None)
         if through is None:
             return
         (write, chain), evidence = through, callee.evidence

@@ -105,7 +105,7 @@ def _through_project(call: nodes.Call, ctx):
     functions = ctx.project.functions
     through = next(filter(None, (summaries.write_through(summary, UNIT_OF_WORK | ROUND_TRIPS, functions)
                                  for summary in summaries.summaries_of_method(
-                                     callee.qualname if callee else None, ctx))), None)
+                                     callee.qualname if callee else None, ctx, call))), None)
     if through is None:
         return
     loop = loops.per_iteration_loop(call, ctx)

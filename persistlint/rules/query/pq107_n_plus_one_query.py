@@ -329,7 +329,7 @@ def _project_callee(call: nodes.Call, ctx):
     """(summary, evidence) of the project function a call runs: resolved, or
     a method of the model whose rows a loop variable holds."""
     found = dbcalls.resolve(call, ctx)
-    candidates = summaries.summaries_of_method(found.qualname if found else None, ctx)
+    candidates = summaries.summaries_of_method(found.qualname if found else None, ctx, call)
     evidence = found.evidence if found else Evidence.INFERRED
     if not candidates and isinstance(call.func, nodes.Attribute):
         candidates = summaries.summaries_of_method(_row_member(call.func, ctx), ctx)
@@ -342,7 +342,7 @@ def _row_member(attribute: nodes.Attribute, ctx) -> str | None:
     """``row.to_dict`` on a row of a query: the model's project method."""
     if not isinstance(attribute.expr, nodes.Name):
         return None
-    rows = dbcalls.rows_of_loop_variable(attribute.expr, ctx)
+    rows = dbcalls.rows_of_loop_variable(attribute.expr, ctx, collections=True)
     if rows is None or not rows.model or not rows.statement.whole_rows:
         return None
     qualname = (ctx.project.model_named(rows.model) or {}).get("qualname") or rows.model
@@ -404,7 +404,8 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
         return
     if isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop not in ctx.loops_around(attribute):
         return
-    rows = dbcalls.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx)
+    rows = dbcalls.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx) \
+        or dbcalls.collection_rows(loop.iter, ctx)
     if rows is None or not rows.statement.whole_rows:
         return
     relationship = models.relationships(rows.model, ctx).get(attribute.attrname)
@@ -421,6 +422,11 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
         generic = relationship.get("field") == "GenericForeignKey"  # select_related cannot follow it
         loader = "prefetch_related" if relationship.get("uselist") or generic else "select_related"
         fix = f"{loader}('{attribute.attrname}') on the queryset"
+    elif isinstance(rows.origin, nodes.Attribute):  # ``service.folders``: loaded with its entity
+        holder = dbcalls.instance_model(rows.origin.expr, ctx)
+        owner = holder.qualname.rpartition(".")[2] if holder else "M"
+        fix = f"options(selectinload({owner}.{rows.origin.attrname}).selectinload({model}.{attribute.attrname})) " \
+            f"on the query that loads {loops.short(rows.origin.expr, 40)}"
     else:
         fix = f"options(selectinload({model}.{attribute.attrname})) on the query" + (
             f", or joinedload({model}.{attribute.attrname})" if relationship.get("uselist") is False else "")

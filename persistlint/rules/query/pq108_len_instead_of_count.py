@@ -117,7 +117,7 @@ def _project_rows(expr: nodes.NodeNG, ctx) -> dbcalls.Rows | None:
     if not isinstance(call, nodes.Call):
         return None
     found = dbcalls.resolve(call, ctx)
-    for summary in summaries.summaries_of_method(found.qualname if found else None, ctx):
+    for summary in summaries.summaries_of_method(found.qualname if found else None, ctx, call):
         if summary.returns_rows:
             model = None if summary.returns_rows == "rows" else summary.returns_rows
             return dbcalls.Rows(call, "project", found.evidence, model, dbcalls.describe(None, ctx))

@@ -75,3 +75,35 @@ def lambda_parameters(rows, text):
 
 def re_sub(replace, text):
     return text
+
+
+class Worker:
+    def __init__(self, factory, engine):
+        self.factory = factory
+        self.engine = engine
+
+    async def sync_orgs(self, org_ids):
+        async with self.factory() as session:
+            for org_id in org_ids:
+                await session.execute(select(Org).where(Org.id == org_id))  # PQ107[HIGH]: 23
+
+    def count(self, org_ids):
+        connection = self.engine.connect()
+        for org_id in org_ids:
+            connection.execute(text("SELECT 1 FROM orgs WHERE id = :i"), {"i": org_id})  # PQ107[HIGH]: 13
+
+    def files(self, paths):
+        with self.factory() as handle:
+            for path in paths:
+                handle.execute(path)  # ok: PQ107
+
+
+def tenant_orgs(factory, tenant_id):
+    with factory(tenant_id) as tenant:
+        return tenant.execute(select(Org)).scalars().all()
+
+
+def per_tenant(factory, tenant_ids):
+    """A session of its own per tenant, proven a session by what it runs."""
+    for tenant_id in tenant_ids:
+        tenant_orgs(factory, tenant_id)  # ok: PQ107
