@@ -1,7 +1,8 @@
 """A module imported when one of its names is first used.
 
-sqlparse takes about as long to import as a small linter: a run that meets
-no SQL text (most editor runs) need not pay for it.
+An editor run imports what linting one file needs, not what a context
+build or SQL text would: sqlparse alone takes about as long to import as a
+small linter, and most files hold no SQL.
 """
 
 from __future__ import annotations
