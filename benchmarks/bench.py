@@ -24,6 +24,7 @@ Usage::
     python benchmarks/bench.py                 # 2000 modules, temp dir
     python benchmarks/bench.py --modules 600 --keep benchmarks/corpus
     python benchmarks/bench.py --only editor   # just the scenarios named so
+    python benchmarks/bench.py --only editor --repeat 9   # medians of 9 rounds of each
     python benchmarks/bench.py --profile       # cProfile of one cold in-process pass
     python benchmarks/bench.py --profile --only editor   # ... of one editor run, warm context
 
@@ -36,6 +37,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -388,20 +390,21 @@ def editor(plugins: str) -> list[str]:
 
 
 def run_all(corpus: Path, jobs_auto: str, with_report: bool,
-            only: str = "") -> list[tuple[str, float, float, float, float]]:
+            only: str = "", repeat: int = 1) -> list[tuple[str, float, float, float, float]]:
     """(scenario, plain wall, plain peak, persistlint wall, persistlint peak) per scenario.
 
     Each scenario times plain flake8 and then the same work with persistlint,
-    back to back, so that the ratio compares runs under the same load."""
+    back to back, so that the ratio compares runs under the same load;
+    ``repeat`` such pairs give the medians of each column."""
     rows: list[tuple[str, float, float, float, float]] = []
     saved = (corpus / EDITED_FILE).read_text(encoding="utf-8")
     buffers = Path(tempfile.mkdtemp(prefix="persistlint-bench-buffers-"))  # outside the project
 
-    def typed(label: str) -> Path:
+    def typed(label: str, round_: int = 0) -> Path:
         """The editor's buffer: the saved file plus what was typed since (a
-        different text per scenario, as while typing)."""
-        buffer = buffers / f"buffer-{len(rows)}.py"
-        buffer.write_text(f"{saved}# typing for {label}\n", encoding="utf-8")
+        different text per scenario and round, as while typing)."""
+        buffer = buffers / f"buffer-{len(rows)}-{round_}.py"
+        buffer.write_text(f"{saved}# typing for {label} ({round_})\n", encoding="utf-8")
         return buffer
 
     def run(label: str, command: list[str], stdin: Path | None = None) -> tuple[float, float]:
@@ -412,16 +415,20 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
         return wall, peak
 
     def scenario(label: str, plain: list[str], persistlint: list[str], *, cold: bool = False,
-                 before=None, stdin: Path | None = None) -> None:
+                 before=None, stdin=None) -> None:
+        """``stdin``: the buffer of each round, from the round's number."""
         if only not in label:
             return
-        base = run(f"{label}: plain", plain, stdin)
-        if cold:
-            drop_cache(corpus)
-        if before:
-            before()
-        found = run(f"{label}: persistlint", persistlint, stdin)
-        rows.append((label, *base, *found))
+        pairs = []
+        for round_ in range(repeat):
+            buffer = stdin(round_) if stdin else None
+            base = run(f"{label}: plain", plain, buffer)
+            if cold:
+                drop_cache(corpus)
+            if before:
+                before()
+            pairs.append((*base, *run(f"{label}: persistlint", persistlint, buffer)))
+        rows.append((label, *(statistics.median(column) for column in zip(*pairs))))
 
     def edit_unrelated() -> None:
         with open(corpus / UNRELATED_FILE, "a", encoding="utf-8") as out:
@@ -438,8 +445,9 @@ def run_all(corpus: Path, jobs_auto: str, with_report: bool,
     warm_editor, after_edit = "editor: one file, warm context", "editor: one file after an unrelated edit"
     if only in warm_editor or only in after_edit:
         run("(warm the context for the editor runs)", flake8(WITH_PERSISTLINT, jobs_auto))
-    scenario(warm_editor, editor(PLAIN), editor(WITH_PERSISTLINT), stdin=typed(warm_editor))
-    scenario(after_edit, editor(PLAIN), editor(WITH_PERSISTLINT), before=edit_unrelated, stdin=typed(after_edit))
+    scenario(warm_editor, editor(PLAIN), editor(WITH_PERSISTLINT), stdin=lambda round_: typed(warm_editor, round_))
+    scenario(after_edit, editor(PLAIN), editor(WITH_PERSISTLINT), before=edit_unrelated,
+             stdin=lambda round_: typed(after_edit, round_))
     if with_report:
         report = [sys.executable, "-c", "from persistlint.cli import main; main()",
                   "report", "--format", "json", "--exit-zero", "-o", os.devnull, "."]
@@ -521,6 +529,9 @@ def main() -> None:
                         help="write the corpus here and keep it (e.g. benchmarks/corpus)")
     parser.add_argument("--jobs", default=str(os.cpu_count() or 1), help="the -j of the parallel runs")
     parser.add_argument("--no-report", action="store_true", help="skip the persistlint report runs")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time each scenario this many times, plain and persistlint back to back; "
+                             "the table gives the medians")
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this text")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold pass instead (with --only editor: of one editor run)")
     parser.add_argument("--top", type=int, default=30)
@@ -547,7 +558,7 @@ def main() -> None:
 
         compiled(Path(cli.__file__).parent)
         with_report = not args.no_report and "report" in cli.main.commands
-        table(run_all(corpus, args.jobs, with_report, args.only))
+        table(run_all(corpus, args.jobs, with_report, args.only, max(1, args.repeat)))
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)

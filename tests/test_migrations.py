@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sqlparse.exceptions import SQLParseError
 
 from persistlint.context import migrations
 from tests.harness import RULE_FIXTURES
@@ -295,7 +296,7 @@ def test_a_statement_that_fails_skips_only_itself(tmp_path, monkeypatch):
 
     def limited(statement):
         if "first" in statement:
-            raise migrations.SQLParseError("Maximum number of tokens exceeded")
+            raise SQLParseError("Maximum number of tokens exceeded")
         return real(statement)
 
     monkeypatch.setattr(migrations, "_words", limited)

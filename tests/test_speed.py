@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,83 @@ def test_type_comments_are_read_as_astroid_reads_them():
     reused = astbuild.build(infer.MANAGER, source, "typed", "typed.py", ast.parse(source))
     assert reused.body[0].type_comment_returns is not None
     assert _dump(reused) == _dump(own)
+
+
+# Prints every node of astroid's builtins module with its fields, nodes
+# named by the order in which they are first reached: the tree astroid
+# built, as text. argv: "astroid" (astroid's own bootstrap) or the order in
+# which the classes are first used after persistlint's ("forward", "reverse",
+# "shuffled").
+BUILTINS_TREE = """
+import random, sys
+from astroid import bases, nodes, raw_building
+from astroid.builder import AstroidBuilder
+from astroid.manager import AstroidManager
+from persistlint.context import lazy_builtins
+
+order = sys.argv[1]
+if order == "astroid":
+    AstroidBuilder(AstroidManager())
+else:
+    lazy_builtins.bootstrap(AstroidManager())
+    assert lazy_builtins._PENDING, "no class waits for its members"
+    module = AstroidManager().builtins_module
+    names = sorted(module.locals)
+    if order == "reverse":
+        names.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(names)
+    classes = [node for name in names for node in module.locals[name]]
+    for node in classes + [bases.UnionType._proxied]:  # the one class not named in the module
+        getattr(node, "locals", None)
+    assert not lazy_builtins._PENDING
+seen = {}
+queue = []
+def ref(node):
+    if id(node) not in seen:
+        seen[id(node)] = len(seen)
+        queue.append(node)
+    return "#%d" % seen[id(node)]
+def text(value):
+    if isinstance(value, nodes.NodeNG):
+        return ref(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join("%r:%s" % (key, text(item)) for key, item in value.items()) + "}"
+    if value is None or isinstance(value, (str, bytes, int, float)):
+        return repr(value)
+    return "<%s %s>" % (type(value).__name__, getattr(value, "__qualname__", ""))
+ref(AstroidManager().builtins_module)
+for proxied in (bases.Generator, bases.AsyncGenerator, bases.UnionType, nodes.List, nodes.Dict, nodes.Set, nodes.Tuple):
+    ref(proxied._proxied)
+for key in sorted(raw_building._CONST_PROXY, key=repr):
+    ref(raw_building._CONST_PROXY[key])
+done = 0
+while done < len(queue):
+    node = queue[done]
+    done += 1
+    fields = vars(node)
+    print(type(node).__name__, *("%s=%s" % (name, text(fields[name]))
+                                 for name in sorted(fields) if not name.startswith("_")))
+"""
+
+
+def _builtins_tree(order: str) -> str:
+    done = subprocess.run([sys.executable, "-c", BUILTINS_TREE, order], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_builtins_built_on_first_use_are_astroids_own_tree():
+    """Class members of astroid's builtins module built when first used give
+    the tree astroid's own bootstrap builds, in whatever order classes are
+    first used."""
+    own = _builtins_tree("astroid")
+    assert own.count("\n") > 10_000 and "FunctionDef" in own
+    for order in ("forward", "reverse", "shuffled"):
+        assert _builtins_tree(order) == own, order
 
 
 # A flake8 process in which analysing a file fails loudly (PX001): whatever it

@@ -12,11 +12,15 @@ from pathlib import Path
 from astroid.exceptions import AstroidError
 
 from persistlint.context import FileContext, ProjectContext, cache, callgraph, execution, infer
-from persistlint.context import incremental, knowledge, migrations, models, results, stack, summaries
-from persistlint.context import symbols
+from persistlint.context import incremental, migrations, models, results, summaries, symbols
+from persistlint.context.deferred import Deferred
 from persistlint.context.files import CONTEXT_SUFFIXES, SourceError, read_source, read_text
 from persistlint.context.files import project_files  # noqa: F401 - the listing the build reads
 from persistlint.settings import Settings
+
+# only a build reads the tech stack and the best practices: a context read
+# from the cache (every warm run) does not import them
+stack, knowledge = Deferred("persistlint.context.stack"), Deferred("persistlint.context.knowledge")
 
 MAX_MODULE_BYTES = 1_000_000  # larger files are data, not models or handlers
 #: the whole context build may take this many times the per-file time budget

@@ -42,7 +42,7 @@ from typing import Any
 
 from persistlint import __version__
 from persistlint.context import incremental
-from persistlint.context.files import project_files
+from persistlint.context.files import project_files, relative_text
 from persistlint.shape import dict_of, list_of, matches
 
 try:
@@ -281,7 +281,7 @@ def manifest(root: Path, files: list[Path], previous: dict[str, list],
     reusable but for that window are added to ``rehashed``."""
     result: dict[str, list] = {}
     for path in files:
-        relative = path.relative_to(root).as_posix()
+        relative = relative_text(path, root)
         try:
             found = os.stat(path)
         except OSError:

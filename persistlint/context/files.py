@@ -197,6 +197,21 @@ def subprojects(root: Path) -> list[Path]:
             and any((child / marker).is_file() for marker in SUBPROJECT_MARKERS)]
 
 
+def relative_text(path: str | Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators ("" for the root
+    itself), by its text when it is spelled under the root (every path the
+    project listing makes is: pathlib's parsing is most of a warm run's
+    listing otherwise)."""
+    text, prefix = os.fspath(path), os.fspath(root)
+    if text == prefix:
+        return ""
+    if text.startswith(prefix.rstrip(os.sep) + os.sep):
+        inside = text[len(prefix.rstrip(os.sep)) + 1:]
+        if os.altsep is None and os.sep == "/" and "/." not in f"/{inside}" and "//" not in inside:
+            return inside
+    return Path(path).relative_to(root).as_posix()
+
+
 def _is_project(directory: Path) -> bool:
     return any((directory / marker).is_file() for marker in ("pyproject.toml", "setup.cfg"))
 
@@ -220,12 +235,15 @@ def project_files(root: Path, settings: Settings, problems: list[str] | None = N
         # files are linted with their own root and context.
         subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_DIRS
                             and not d.endswith(".egg-info") and not _is_project(Path(directory, d)))
+        inside = relative_text(directory, root)
         for name in sorted(files):
             if not name.endswith(CONTEXT_SUFFIXES):
                 continue
+            relative = f"{inside}/{name}" if inside else name
+            if settings.skips(relative):
+                continue
             path = Path(directory, name)
-            relative = path.relative_to(root).as_posix()
-            if not settings.skips(relative) and readable(path):
+            if readable(path):
                 found.append(path)
     for base in (root, *subprojects(root)):  # a monorepo's services: backend/pyproject.toml
         for pattern in MANIFESTS:

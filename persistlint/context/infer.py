@@ -38,7 +38,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.util import UninferableBase, safe_infer
 
-from persistlint.context import astbuild, bindings, brain, symbols
+from persistlint.context import astbuild, bindings, brain, lazy_builtins, symbols
 from persistlint.diagnostic import Evidence
 
 MANAGER = AstroidManager()
@@ -226,7 +226,7 @@ class _Boundary:
             if self.installed:
                 return
             with collection_paused(freeze=True):
-                AstroidBuilder(MANAGER)  # astroid builds its ``builtins`` module on first use
+                lazy_builtins.bootstrap(MANAGER)
             # stubs are built on first use (see built_stub): a process that
             # lints one file needs a few of them, not all
             self.pending_stubs = brain.stub_sources()

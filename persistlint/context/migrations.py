@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import attrs
-import sqlparse
-from sqlparse import lexer
-from sqlparse import tokens as T
-from sqlparse.exceptions import SQLParseError
 
+from persistlint.context.deferred import Deferred
 from persistlint.context.files import SourceError, read_text
+
+# imported on first use: a run that reads no SQL never imports sqlparse
+sqlparse, lexer, T = Deferred("sqlparse"), Deferred("sqlparse.lexer"), Deferred("sqlparse.tokens")
+_sqlparse_errors = Deferred("sqlparse.exceptions")
 
 #: a schema dump may be large; past this it is read in part (the cut is noted)
 MAX_SQL_BYTES = 4_000_000
@@ -115,14 +116,22 @@ def scan(root: Path, files: list[Path], read: set[str] | None = None) -> tuple[l
             sources.append(source)
 
     state = _Schema()
+    not_understood = _not_understood()
     for source in _in_migration_order(sources):
         for text in source.texts:
             try:
                 state.apply(text, source.relpath, problems)
-            except (RecursionError, MemoryError, ValueError, IndexError, SQLParseError) as exc:
+            except not_understood as exc:
                 problems.append(f"{source.relpath}:{text.line}: SQL not understood "
                                 f"({exc.__class__.__name__}); skipped")
     return state.triggers(), problems
+
+
+def _not_understood() -> tuple[type[BaseException], ...]:
+    """What replaying SQL may raise on SQL it cannot make sense of (read
+    before the replay: naming sqlparse's error imports it, which is no job
+    for an ``except`` clause meeting a RecursionError)."""
+    return RecursionError, MemoryError, ValueError, IndexError, _sqlparse_errors.SQLParseError
 
 
 def _note(read: set[str] | None, relpath: str) -> None:
@@ -343,6 +352,7 @@ class _Schema:
         delimited any more (the database would read the rest as part of the
         string), so that statement and all after it are skipped."""
         offset = 0
+        not_understood = _not_understood()
         for statement in sqlparse.split(text.sql):
             position = text.sql.find(statement, offset)
             if position >= 0:
@@ -354,7 +364,7 @@ class _Schema:
                 return
             try:
                 self._apply_statement(statement, relpath, line, problems)
-            except (RecursionError, MemoryError, ValueError, IndexError, SQLParseError) as exc:
+            except not_understood as exc:
                 problems.append(f"{relpath}:{line}: SQL not understood ({exc.__class__.__name__}); skipped")
 
     def _apply_statement(self, statement: str, relpath: str, line: int, problems: list[str]) -> None:

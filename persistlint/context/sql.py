@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import sqlparse
 from astroid import nodes
-from sqlparse import tokens as T
-from sqlparse.sql import Function, Identifier, IdentifierList
 
 from persistlint.context import infer
 from persistlint.context.bindings import single_assigned_value
+from persistlint.context.deferred import Deferred
+
+# imported on first use: a file with no SQL text never imports sqlparse
+sqlparse, T, statements = Deferred("sqlparse"), Deferred("sqlparse.tokens"), Deferred("sqlparse.sql")
 
 #: What a statement does, by sqlparse's type of its first statement.
 READ, UPDATE, DELETE, INSERT = "SELECT", "UPDATE", "DELETE", "INSERT"
@@ -119,11 +120,11 @@ def selects_star(sql: str | None) -> bool:
 def _is_star(token) -> bool:
     if token.ttype is T.Wildcard:
         return True
-    if isinstance(token, Function):
+    if isinstance(token, statements.Function):
         return False
-    if isinstance(token, Identifier):
+    if isinstance(token, statements.Identifier):
         return any(t.ttype is T.Wildcard for t in token.tokens)
-    if isinstance(token, IdentifierList):
+    if isinstance(token, statements.IdentifierList):
         return any(_is_star(t) for t in token.get_identifiers())
     return False
 
