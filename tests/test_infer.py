@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import astroid
 import pytest
 from astroid import nodes
 
@@ -482,3 +483,26 @@ def test_an_attribute_defined_from_itself_is_unknown_not_endless(tmp_path):
                 self.name.upper()
     """)
     assert resolved(module, "self.name.upper()") is None
+
+
+def test_assigned_values_follow_assignments_made_only_in_a_branch():
+    """``query = refine(query)`` under an ``if`` may not run: the value
+    before it reaches the use too; one that always runs ends the list."""
+    from persistlint.context.bindings import assigned_values
+
+    module = astroid.parse(textwrap.dedent("""
+        def search(session, negate, ids):
+            query = session.query(Record)
+            query = query.filter(Record.size > 0)
+            if negate:
+                query = refine(query)
+            for i in ids:
+                query = query.filter(Record.id != i)
+            use(query)
+            query = query.limit(5)
+            use(query)
+    """))
+    uses = [call.args[0] for call in module.nodes_of_class(nodes.Call) if call.func.as_string() == "use"]
+    first, second = ([value.as_string() for value in assigned_values(use)] for use in uses)
+    assert first == ["query.filter(Record.id != i)", "refine(query)", "query.filter(Record.size > 0)"]
+    assert second == ["query.limit(5)"]

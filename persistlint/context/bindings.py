@@ -47,14 +47,16 @@ def chain_calls(expr: nodes.NodeNG, _depth: int = 0) -> Iterator[nodes.Call]:
 
 
 def assigned_values(name: nodes.Name) -> list[nodes.NodeNG]:
-    """The value of the nearest plain assignment to ``name`` before its use
-    (``stmt = stmt.where(...)`` then leads to the assignment before it), as
-    a list: empty when there is none."""
+    """The values of the plain assignments to ``name`` that may reach its
+    use, nearest first: the nearest one before it (``stmt = stmt.where(...)``
+    then leads to the assignment before it) and, while that one runs only
+    in a branch (``if negate: query = refine(query)``), the ones before it
+    down to one that always runs; empty when there is none."""
     try:
         _, assignments = name.lookup(name.name)
     except Exception:  # noqa: BLE001 - astroid lookup on odd code
         return []
-    nearest = None
+    before = []
     for assign in assignments:
         if not (isinstance(assign, nodes.AssignName) and isinstance(assign.parent, (nodes.Assign, nodes.AnnAssign))
                 and assign.parent.value is not None):
@@ -63,9 +65,33 @@ def assigned_values(name: nodes.Name) -> list[nodes.NodeNG]:
             continue
         if assign.scope() is name.scope() and (assign.lineno or 0) >= (name.lineno or 0):
             continue
-        if nearest is None or (assign.lineno or 0) > (nearest.lineno or 0):
-            nearest = assign
-    return [nearest.parent.value] if nearest is not None else []
+        before.append(assign)
+    values = []
+    for assign in sorted(before, key=lambda a: a.lineno or 0, reverse=True):
+        values.append(assign.parent.value)
+        if not _in_a_branch(assign.parent, name):
+            break
+    return values
+
+
+#: Statements whose blocks may not run (or run only in part) on the way to what follows them.
+_BRANCHES = (nodes.If, nodes.For, nodes.AsyncFor, nodes.While, nodes.Try, nodes.ExceptHandler, nodes.Match)
+
+
+def _in_a_branch(statement: nodes.NodeNG, use: nodes.NodeNG) -> bool:
+    """Whether ``statement`` sits in a block that does not always run
+    before ``use`` (inside an ``if``, loop or ``try`` that ``use`` is not in)."""
+    enclosing = set()
+    node = use.parent
+    while node is not None:
+        enclosing.add(id(node))
+        node = node.parent
+    node = statement.parent
+    while node is not None and id(node) not in enclosing:
+        if isinstance(node, _BRANCHES):
+            return True
+        node = node.parent
+    return False
 
 
 def loop_binding(name: nodes.Name) -> nodes.NodeNG | None:

@@ -1240,6 +1240,9 @@ def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
     function = infer.lookup_method(callee.qualname) if callee is not None else None
     if not isinstance(function, nodes.FunctionDef):
         function = infer.bound_function(call.func)  # a method of ``self`` astroid binds
+    if not isinstance(function, nodes.FunctionDef) and isinstance(call.func, nodes.Attribute):
+        held = instance_model(call.func.expr, ctx)  # ``doc.links_to()`` on ``doc = Document.objects.get(...)``
+        function = infer.lookup_method(f"{held.qualname}.{call.func.attrname}") if held is not None else None
     if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
         return None
     memo = ctx.memo("dbcalls.returned_rows")
@@ -1305,13 +1308,14 @@ def collection_rows(expr: nodes.NodeNG, ctx) -> Rows | None:
     they load eagerly is what the query that loaded the entity names in
     its options (``selectinload(Service.folders).selectinload(Folder.users)``),
     when that query is in sight; nothing otherwise. Rows of a loop
-    variable's relationship are not such rows: the read of the collection
-    per row is the N+1 of its own."""
+    variable's relationship are not such rows (the read of the collection
+    per row is the N+1 of its own), nor those of ``self.<collection>`` in a
+    model's method (how the entity was loaded is its caller's business)."""
     if not isinstance(expr, nodes.Attribute) or not isinstance(expr.expr, (nodes.Name, nodes.Call, nodes.Await)):
         return None
     holder = expr.expr
-    if isinstance(holder, nodes.Name) and loop_binding(holder) is not None:
-        return None
+    if isinstance(holder, nodes.Name) and (loop_binding(holder) is not None or holder.name in {"self", "cls"}):
+        return None  # a row's collection: the N+1 of its own; ``self.items``: its loader is the caller's
     held = instance_model(holder, ctx)
     info = ctx.project.model_named(held.qualname) if held is not None else None
     if not info or info.get("orm") not in {"sqlalchemy", "sqlmodel"}:
