@@ -318,7 +318,27 @@ def instance_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Resolved | None:
             found = loop_row_model(result, ctx) if result is not None else None
             if found is not None:
                 return found
+        return typed_model(expr, ctx) or _returned_entity(expr, ctx, _depth)
     return typed_model(expr, ctx)
+
+
+def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
+    """The model of the one entity a project function returns, read from
+    its first ``return`` that returns one (``dao_fetch_service_by_id(id)``
+    returning ``Service.query.filter_by(id=id).one()``), once per function."""
+    callee = ctx.resolve(call)
+    function = infer.lookup_method(callee.qualname) if callee is not None else None
+    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
+        return None
+    memo = ctx.memo("dbcalls.returned_entity")
+    if id(function) not in memo:
+        memo[id(function)] = None  # a function returning its own call's result: none
+        for node in own_nodes(function, nodes.Return):
+            found = instance_model(node.value, ctx, depth + 1) if node.value is not None else None
+            if found is not None:
+                memo[id(function)] = Resolved(found.qualname, min(found.evidence, callee.evidence))
+                break
+    return memo[id(function)]
 
 
 def typed_model(expr: nodes.NodeNG, ctx) -> Resolved | None:
@@ -1324,7 +1344,9 @@ def collection_rows(expr: nodes.NodeNG, ctx) -> Rows | None:
     if not relationship or not relationship.get("uselist") or not relationship.get("target") \
             or str(relationship.get("lazy", "select")) in _UNITERABLE:
         return None
-    eager = _loaded_with(holder, ctx) | _inverse(expr.attrname, relationship, held.qualname, ctx)
+    loaded = _loaded_with(holder, ctx)  # relation names, flat: only those under the collection count
+    eager = (loaded if expr.attrname in loaded else frozenset()) | _inverse(expr.attrname, relationship,
+                                                                            held.qualname, ctx)
     return Rows(expr, "sqlalchemy", held.evidence, relationship["target"],
                 Statement(relationship["target"], True, eager, False, False))
 

@@ -287,7 +287,7 @@ def _eager_of_row(expr: nodes.NodeNG, ctx, param: str) -> dict[str, frozenset[st
         value = bindings.single_assigned_value(expr)
         expr = value if isinstance(value, nodes.Attribute) else expr
     holder, through = (expr.expr, expr.attrname) if isinstance(expr, nodes.Attribute) else (expr, None)
-    rows = dbcalls.rows_of_loop_variable(holder, ctx) if isinstance(holder, nodes.Name) else None
+    rows = dbcalls.rows_of_loop_variable(holder, ctx, collections=True) if isinstance(holder, nodes.Name) else None
     if rows is None or not rows.statement.eager or (through and through not in rows.statement.eager):
         return {}
     return {param: rows.statement.eager}
