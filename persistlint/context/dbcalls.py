@@ -330,13 +330,21 @@ def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
     function = infer.lookup_method(callee.qualname) if callee is not None else None
     if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
         return None
-    memo = ctx.memo("dbcalls.returned_entity")
+    found = _first_returned(function, "dbcalls.returned_entity",
+                            lambda value: instance_model(value, ctx, depth + 1), ctx)
+    return Resolved(found.qualname, min(found.evidence, callee.evidence)) if found is not None else None
+
+
+def _first_returned(function: nodes.FunctionDef, fact: str, read, ctx):
+    """What ``read`` finds in the value of a function's first ``return``
+    it finds something in, once per function (the ``fact`` memo)."""
+    memo = ctx.memo(fact)
     if id(function) not in memo:
         memo[id(function)] = None  # a function returning its own call's result: none
         for node in own_nodes(function, nodes.Return):
-            found = instance_model(node.value, ctx, depth + 1) if node.value is not None else None
+            found = read(node.value) if node.value is not None else None
             if found is not None:
-                memo[id(function)] = Resolved(found.qualname, min(found.evidence, callee.evidence))
+                memo[id(function)] = found
                 break
     return memo[id(function)]
 
@@ -1265,15 +1273,11 @@ def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
         function = infer.lookup_method(f"{held.qualname}.{call.func.attrname}") if held is not None else None
     if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
         return None
-    memo = ctx.memo("dbcalls.returned_rows")
-    if id(function) not in memo:
-        memo[id(function)] = None  # a function returning its own call's rows: none
-        for node in own_nodes(function, nodes.Return):
-            rows = row_source(node.value, ctx, depth + 1) if node.value is not None else None
-            if rows is not None and rows.model:
-                memo[id(function)] = rows  # not ``self.filter(...)`` of a custom queryset: the caller's model
-                break
-    return memo[id(function)]
+    def rows_with_a_model(value: nodes.NodeNG) -> Rows | None:
+        rows = row_source(value, ctx, depth + 1)
+        return rows if rows is not None and rows.model else None  # not ``self.filter(...)``: the caller's model
+
+    return _first_returned(function, "dbcalls.returned_rows", rows_with_a_model, ctx)
 
 
 #: Library functions that yield the items of the iterable they are given.
