@@ -473,6 +473,8 @@ def _standard_module(call: nodes.Call) -> bool:
     name = call.args[0] if call.args else None
     return isinstance(name, nodes.Const) and isinstance(name.value, str) \
         and name.value.partition(".")[0] in sys.stdlib_module_names
+
+
 _IN_MEMORY = frozenset({"io.BytesIO", "_io.BytesIO"})
 
 

@@ -53,7 +53,9 @@ except ImportError:  # pragma: no cover - not on Windows
 CACHE_DIR = ".persistlint_cache"
 #: how a context's ``problems`` say that the disk cache was not used (and why)
 REFUSED_NOTE = "cache not used: "
-FORMAT = 7  # 7: library-cached loads in the summaries; 6: flags that switch effects off in the summaries; 5: state entries in the symbol index; 4: per-module records
+# 7: library-cached loads in the summaries; 6: flags that switch effects off in the summaries;
+# 5: state entries in the symbol index; 4: per-module records
+FORMAT = 7
 CONTEXT_FILE = "context.json"
 #: what the last complete build recorded for the next one (apart, so that a
 #: run that only reads the context does not read them too)

@@ -326,13 +326,19 @@ def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
     """The model of the one entity a project function returns, read from
     its first ``return`` that returns one (``dao_fetch_service_by_id(id)``
     returning ``Service.query.filter_by(id=id).one()``), once per function."""
-    callee = ctx.resolve(call)
-    function = infer.lookup_method(callee.qualname) if callee is not None else None
-    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
+    callee, function = _project_function(call, ctx)
+    if function is None:
         return None
     found = _first_returned(function, "dbcalls.returned_entity",
                             lambda value: instance_model(value, ctx, depth + 1), ctx)
     return Resolved(found.qualname, min(found.evidence, callee.evidence)) if found is not None else None
+
+
+def _project_function(call: nodes.Call, ctx) -> tuple[Resolved | None, nodes.FunctionDef | None]:
+    """(what the call resolves to, the project function it runs, or None)."""
+    callee = ctx.resolve(call)
+    function = infer.lookup_method(callee.qualname) if callee is not None else None
+    return callee, function if isinstance(function, nodes.FunctionDef) and infer.in_project(function) else None
 
 
 def _first_returned(function: nodes.FunctionDef, fact: str, read, ctx):
@@ -549,16 +555,16 @@ def _django_model_by_use(function: nodes.NodeNG, name: nodes.Name, ctx) -> Resol
         return None
     candidates = [qualname for qualname, info in ctx.project.models.items() if info.get("orm") == "django"
                   and all((info.get("relationships") or {}).get(rel, {}).get("uselist") for rel in managers)
-                  and reads <= _attribute_names(qualname, info, ctx)]
+                  and all(_has_attribute(qualname, info, read, ctx) for read in reads)]
     return Resolved(candidates[0], Evidence.USAGE) if len(candidates) == 1 else None
 
 
-def _attribute_names(qualname: str, info: dict, ctx) -> set[str]:
-    """What an instance of a model has to read: its fields, relations,
-    primary key and the methods and properties the project defines on it."""
-    prefix = f"{qualname}."
-    own = {name[len(prefix):] for name in ctx.project.functions if name.startswith(prefix)}
-    return set(info.get("column_names") or ()) | set(info.get("relationships") or ()) | {"pk", "id"} | own
+def _has_attribute(qualname: str, info: dict, name: str, ctx) -> bool:
+    """Whether an instance of a model has ``name`` to read: a field, a
+    relation, the primary key, or a method or property the project
+    defines on the model."""
+    return name in {"pk", "id"} or name in (info.get("column_names") or ()) \
+        or name in (info.get("relationships") or {}) or f"{qualname}.{name}" in ctx.project.functions
 
 
 def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[nodes.Call]] | None:
@@ -1261,18 +1267,19 @@ def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:
         return None
     found = infer.resolve_callee(function) if not isinstance(function, nodes.Call) else None
     return arguments[0] if found is not None and found.qualname in MATERIALIZERS else None
+
+
 def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
     """The rows a call of a project function or method returns: the query
     rows of its first ``return`` that returns some (once per function)."""
-    callee = ctx.resolve(call)  # the function called (``resolve`` would name the queryset method it ends in)
-    function = infer.lookup_method(callee.qualname) if callee is not None else None
-    if not isinstance(function, nodes.FunctionDef):
-        function = infer.bound_function(call.func)  # a method of ``self`` astroid binds
+    # the function called (``resolve`` would name the queryset method it ends in)
+    function = _project_function(call, ctx)[1] or infer.bound_function(call.func)  # or a method astroid binds
     if not isinstance(function, nodes.FunctionDef) and isinstance(call.func, nodes.Attribute):
         held = instance_model(call.func.expr, ctx)  # ``doc.links_to()`` on ``doc = Document.objects.get(...)``
         function = infer.lookup_method(f"{held.qualname}.{call.func.attrname}") if held is not None else None
     if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
         return None
+
     def rows_with_a_model(value: nodes.NodeNG) -> Rows | None:
         rows = row_source(value, ctx, depth + 1)
         return rows if rows is not None and rows.model else None  # not ``self.filter(...)``: the caller's model
@@ -1379,19 +1386,20 @@ def _loaded_with(holder: nodes.NodeNG, ctx) -> frozenset[str]:
     value = value.value if isinstance(value, nodes.Await) else value
     if not isinstance(value, nodes.Call):
         return frozenset()
-    loaded = db_call(value, ctx)
-    if loaded is not None:
-        return describe(loaded.statement if loaded.statement is not None else value, ctx).eager
-    callee = ctx.resolve(value)
-    function = infer.lookup_method(callee.qualname) if callee is not None else None
-    if not isinstance(function, nodes.FunctionDef) or not infer.in_project(function):
-        return frozenset()
-    for node in own_nodes(function, nodes.Return):
-        for part in chain_calls(node.value) if node.value is not None else ():
+
+    def eager_of_read(expr: nodes.NodeNG) -> frozenset[str] | None:
+        for part in chain_calls(expr):
             found = db_call(part, ctx)
             if found is not None and found.kind == READ:
                 return describe(found.statement if found.statement is not None else part, ctx).eager
-    return frozenset()
+        return None
+
+    here = eager_of_read(value)
+    if here is not None:
+        return here
+    function = _project_function(value, ctx)[1]
+    found = _first_returned(function, "dbcalls.loaded_with", eager_of_read, ctx) if function is not None else None
+    return found or frozenset()
 
 
 def filters_by_set(call: nodes.Call, ctx) -> bool:

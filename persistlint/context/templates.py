@@ -30,7 +30,7 @@ import attrs
 
 from astroid import nodes
 
-from persistlint.context import dbcalls, files, infer, listings, models
+from persistlint.context import bindings, dbcalls, files, infer, listings, models
 from persistlint.diagnostic import Evidence
 
 #: Templates larger than this are not read.
@@ -184,6 +184,30 @@ class ListView:
     rows: dbcalls.Rows
     rows_at: nodes.NodeNG
     whole_model: bool  # ``model = M``: every row of M
+
+
+#: Calls that render a template with a context: (index of the name, index of the context).
+RENDERERS = {
+    "django.shortcuts.render": (1, 2),
+    "django.template.loader.render_to_string": (0, 1),
+    "django.template.response.TemplateResponse": (1, 2),
+}
+
+
+def rendered(call: nodes.Call, ctx) -> tuple[str, nodes.Dict] | None:
+    """(template name, context) of ``render(request, "list.html", {...})``:
+    a literal name and a literal context dict (also bound to a name)."""
+    found = ctx.resolve(call)
+    where = RENDERERS.get(found.qualname) if found is not None else None
+    if where is None:
+        return None
+    name = call.args[where[0]] if len(call.args) > where[0] else bindings.keyword_arg(call, "template_name")
+    context = call.args[where[1]] if len(call.args) > where[1] else bindings.keyword_arg(call, "context")
+    if isinstance(context, nodes.Name):
+        context = infer.bound_value(context)
+    if not (isinstance(name, nodes.Const) and isinstance(name.value, str) and isinstance(context, nodes.Dict)):
+        return None
+    return name.value, context
 
 
 def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:

@@ -229,7 +229,6 @@ def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool
     return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines)
 
 
-
 def _property_in_loop(attribute: nodes.Attribute, ctx):
     """``organization.owner_email`` per row, where the property reads a lazy
     relationship or queries."""
@@ -624,28 +623,14 @@ def _path_has_many(model: str, path: tuple[str, ...], ctx) -> bool:
 
 # ---------------------------------------------------------------- rows rendered by a template
 
-#: Calls that render a template with a context: (index of the name, index of the context).
-TEMPLATE_RENDERERS = {
-    "django.shortcuts.render": (1, 2),
-    "django.template.loader.render_to_string": (0, 1),
-    "django.template.response.TemplateResponse": (1, 2),
-}
-
-
 def _template_loops(call: nodes.Call, ctx):
     """``render(request, "list.html", {"products": qs})`` where the template
     loops over ``products`` and reads a lazy relation of each row."""
-    found = ctx.resolve(call)
-    where = TEMPLATE_RENDERERS.get(found.qualname) if found is not None else None
-    if where is None:
+    found = templates.rendered(call, ctx)
+    if found is None:
         return
-    name = call.args[where[0]] if len(call.args) > where[0] else bindings.keyword_arg(call, "template_name")
-    context = call.args[where[1]] if len(call.args) > where[1] else bindings.keyword_arg(call, "context")
-    if isinstance(context, nodes.Name):
-        context = infer.bound_value(context)
-    if not (isinstance(name, nodes.Const) and isinstance(name.value, str) and isinstance(context, nodes.Dict)):
-        return
-    template = templates.source(name.value, ctx.project)
+    name, context = found
+    template = templates.source(name, ctx.project)
     if template is None:
         return
     reads = templates.loop_reads(template[1])
