@@ -331,7 +331,29 @@ def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
         return None
     found = _first_returned(function, "dbcalls.returned_entity",
                             lambda value: instance_model(value, ctx, depth + 1), ctx)
+    if found is None and isinstance(function.parent, nodes.ClassDef) \
+            and is_django_queryset_class(function.parent.qname()) \
+            and _first_returned(function, "dbcalls.returns_own_entity", _own_entity, ctx):
+        model = _django_model(call, ctx)  # ``Document.objects.get_visible(user)``: the manager's model
+        found = Resolved(model, Evidence.INFERRED) if model is not None else None
     return Resolved(found.qualname, min(found.evidence, callee.evidence)) if found is not None else None
+
+
+def _own_entity(value: nodes.NodeNG) -> bool | None:
+    """True when a manager or queryset method returns one instance of its
+    own model: ``self.visible(user).get()``, ``self.filter(...).first()``,
+    ``self.model(...)``. Its model is the one the caller's ``M.objects``
+    names, which the method alone cannot know."""
+    if not isinstance(value, nodes.Call) or not isinstance(value.func, nodes.Attribute):
+        return None
+    if value.func.attrname == "model":
+        head = value.func.expr  # self.model(**fields)
+    elif value.func.attrname in DJANGO_INSTANCE_RESULTS:
+        head = chain_root(value.func.expr)
+        head = head.func.expr if isinstance(head, nodes.Call) and isinstance(head.func, nodes.Attribute) else head
+    else:
+        return None
+    return True if isinstance(head, nodes.Name) and head.name == "self" else None
 
 
 def _project_function(call: nodes.Call, ctx) -> tuple[Resolved | None, nodes.FunctionDef | None]:

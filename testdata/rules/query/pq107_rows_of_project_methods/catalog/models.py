@@ -1,5 +1,7 @@
 from django.db import models
 
+from catalog.managers import VisibleManager
+
 
 class Option(models.Model):
     name = models.CharField(max_length=50)
@@ -7,6 +9,7 @@ class Option(models.Model):
 
 class Product(models.Model):
     name = models.CharField(max_length=100)
+    objects = VisibleManager()
 
     def get_all_attributes(self):
         return self.attributes.all()
@@ -43,6 +46,7 @@ class Attribute(models.Model):
     option = models.ForeignKey(Option, on_delete=models.CASCADE)
     code = models.CharField(max_length=50)
     kind = models.CharField(max_length=50)
+    objects = VisibleManager()
 
     def option_label(self):
         return f"{self.code}: {self.option.name}"
