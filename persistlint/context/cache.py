@@ -53,9 +53,10 @@ except ImportError:  # pragma: no cover - not on Windows
 CACHE_DIR = ".persistlint_cache"
 #: how a context's ``problems`` say that the disk cache was not used (and why)
 REFUSED_NOTE = "cache not used: "
+# 8: foreign keys in the model registry, lazy reads of parameters in the summaries;
 # 7: library-cached loads in the summaries; 6: flags that switch effects off in the summaries;
 # 5: state entries in the symbol index; 4: per-module records
-FORMAT = 7
+FORMAT = 8
 CONTEXT_FILE = "context.json"
 #: what the last complete build recorded for the next one (apart, so that a
 #: run that only reads the context does not read them too)

@@ -24,7 +24,9 @@ from persistlint.context.bindings import (
     assigned_values, bindings_of, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
-from persistlint.context.models import is_django_model, is_flask_sqlalchemy, is_model_class, model_of, table_of
+from persistlint.context.models import (
+    is_django_model, is_flask_sqlalchemy, is_model_class, model_of, parents_pinned_by, table_of,
+)
 from persistlint.diagnostic import Evidence
 
 
@@ -1049,11 +1051,13 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
     project's own queryset methods for the eager loads they add:
     ``Order.objects.visible_to(user).with_related_data()``)."""
     model, whole_rows, limits, heavy = None, True, False, False
+    pinned: list[tuple[nodes.NodeNG | None, str]] = []  # (whose column, which), each equal to one value
     for part in chain_calls(expr) if expr is not None else ():
         func = part.func
         method = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         found = resolve(part, ctx)
         qualname = found.qualname if found else ""
+        pinned.extend(_pinned_columns(part, method))
         if qualname == "sqlalchemy.select" or (method == "query" and isinstance(func, nodes.Attribute)):
             if part.args:
                 model = model_of(part.args[0], ctx) or model
@@ -1076,8 +1080,26 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
             model = related[0] if related else model
     if not heavy and expr is not None:
         heavy = any(_is_sql_function(call) for call in expr.nodes_of_class(nodes.Call))
-    return Statement(model, whole_rows, frozenset(eager_paths_of(expr)) if expr is not None else frozenset(),
-                     limits, heavy)
+    eager = frozenset(eager_paths_of(expr)) if expr is not None else frozenset()
+    if pinned and model:
+        own = {column for owner, column in pinned if owner is None or model_of(owner, ctx) == model}
+        eager |= parents_pinned_by(model, own, ctx)  # answered by the identity map
+    return Statement(model, whole_rows, eager, limits, heavy)
+
+
+def _pinned_columns(part: nodes.Call, method: str) -> Iterator[tuple[nodes.NodeNG | None, str]]:
+    """Columns one step of a SQLAlchemy chain compares to one value:
+    ``filter_by(service_id=x)`` (no owner: the queried entity) and
+    ``filter(M.service_id == x)``/``where(...)``."""
+    if method == "filter_by":
+        for keyword in part.keywords or ():
+            if keyword.arg and not isinstance(keyword.value, (nodes.List, nodes.Tuple, nodes.Set)):
+                yield None, keyword.arg
+    elif method in {"filter", "where"}:
+        for arg in part.args:
+            if isinstance(arg, nodes.Compare) and len(arg.ops) == 1 and arg.ops[0][0] == "==" \
+                    and isinstance(arg.left, nodes.Attribute):
+                yield arg.left.expr, arg.left.attrname
 
 
 def _is_sql_function(call: nodes.Call) -> bool:

@@ -384,10 +384,11 @@ def _builds_query(value: nodes.NodeNG) -> bool:
 
 
 def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[str],
-                            query_lines: tuple[int, ...]) -> bool:
+                            query_lines: tuple[int, ...], lazy_receivers: frozenset[str] = frozenset()) -> bool:
     """Whether the query at the end of a chain of project functions
     (``chain``: the callee of ``call`` first, the function that queries at
-    ``query_lines`` last) is built from what changes per iteration
+    ``query_lines``, or reads a lazy relationship of its parameters
+    ``lazy_receivers``, last) is built from what changes per iteration
     (``changing``): followed argument by argument, parameter by parameter.
     A chain that cannot be followed counts as dependent."""
     tainted = None
@@ -401,7 +402,7 @@ def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[st
         changing = derived_names(function.body, tainted)
         if index == len(chain) - 1:
             return any(names_in(query) & changing for query in infer.own_nodes(function, nodes.Call)
-                       if query.lineno in query_lines) or (not query_lines and "self" in changing)
+                       if query.lineno in query_lines) or bool(lazy_receivers & changing)
         method = chain[index + 1].rpartition(".")[2]
         onward = [c for c in infer.own_nodes(function, nodes.Call)
                   if (getattr(c.func, "attrname", None) or getattr(c.func, "name", None)) == method]

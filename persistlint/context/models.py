@@ -15,7 +15,7 @@ their ancestors so that mixins and inherited models count:
 
 Each model is ``{"qualname", "path", "line", "table", "columns",
 "column_names", "relationships": {name: {"target", "lazy", "uselist"}},
-"orm"}``, keyed by the class name, or by the qualified name when two models
+"orm", "foreign_key_tables", "foreign_keys": {attribute: table}}``, keyed by the class name, or by the qualified name when two models
 share a class name.
 
 Settings (``db_settings``) come from the calls that create sessions and
@@ -283,6 +283,7 @@ def _model(klass: nodes.ClassDef, fctx: FileContext) -> dict | None:
         "qualname": klass.qname(), "path": fctx.relpath, "line": klass.lineno, "table": table,
         "columns": len(columns), "column_names": columns, "relationships": relationships, "orm": orm,
         "foreign_key_tables": references,
+        "foreign_keys": {name: f["references"] for name, f in fields.items() if f.get("references")},
     }
 
 
@@ -988,6 +989,26 @@ def relationships(model: str | None, ctx) -> dict[str, dict]:
         return {}
     info = ctx.project.model_named(model)
     return (info or {}).get("relationships") or {}
+
+
+def parents_pinned_by(model: str | None, pinned: set[str], ctx) -> frozenset[str]:
+    """The many-to-one relationships of a SQLAlchemy model whose one foreign
+    key column to the target's table a query pins to one value
+    (``filter_by(service_id=x)``): every row has the same parent, which the
+    session's identity map answers after the first load. Django keeps no
+    identity map: each row loads its own copy."""
+    info = ctx.project.model_named(model) if model and pinned else None
+    if not info or info.get("orm") == "django":
+        return frozenset()
+    keys = info.get("foreign_keys") or {}
+    found = set()
+    for name, relationship in (info.get("relationships") or {}).items():
+        target = ctx.project.model_named(relationship.get("target") or "") \
+            if relationship.get("uselist") is False else None
+        columns = [column for column, table in keys.items() if target and table == target.get("table")]
+        if len(columns) == 1 and columns[0] in pinned:
+            found.add(name)
+    return frozenset(found)
 
 
 def is_lazy(relationship: dict) -> bool:

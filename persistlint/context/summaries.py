@@ -405,7 +405,7 @@ def _passed_parameters(call: nodes.Call, function: nodes.FunctionDef) -> list[tu
 
 def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
     """Database reads a function runs itself: query calls, iterated querysets
-    and, in a model's own methods, reads of its lazy relationships."""
+    and reads of lazy relationships of the model instances it is given."""
     found = []
     for call in own_nodes(function, nodes.Call):
         db = dbcalls.db_call(call, fctx) or dbcalls.iterated_query(call, fctx)
@@ -414,7 +414,7 @@ def _queries(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
             receiver = _parameter(cached[0], function) if cached else None
             found.append(Operation(_callee_text(call), call.lineno, db.model_name,
                                    infer.on_error_path(call), receiver, cached[1] if receiver else None))
-    found.extend(_lazy_self_reads(function, fctx))
+    found.extend(_lazy_reads(function, fctx))
     found.sort(key=lambda op: (op.on_error, op.line))
     return found[:QUERIES_KEPT]
 
@@ -447,22 +447,33 @@ def _limits_rows(expr: nodes.NodeNG) -> bool:
                    and p.func.attrname in LIMITERS) for p in parts)
 
 
-def _lazy_self_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
+def _lazy_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Operation]:
+    """Reads of a lazy relationship of a parameter that holds a model
+    instance: ``self`` in a model's own methods, a parameter typed as a
+    model (``order: Order``) or known to be one by its use. Each loads per
+    call unless the caller's rows loaded the relation eagerly."""
     klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
-    if klass is None or not function.args.arguments or function.args.arguments[0].name != "self":
-        return []
-    relations = (fctx.project.model_named(klass.qname()) or {}).get("relationships") or {}
-    if not relations:
-        return []
+    models_of: dict[str, str | None] = {}
     found = []
     for attribute in own_nodes(function, nodes.Attribute):
-        if isinstance(attribute.expr, nodes.Name) and attribute.expr.name == "self" \
-                and attribute.attrname in relations:
-            relation = relations[attribute.attrname]
-            if is_lazy(relation):
-                found.append(Operation(f"self.{attribute.attrname} (lazy load)", attribute.lineno,
-                                       str(relation.get("target") or "") or None,
-                                       infer.on_error_path(attribute), "self", attribute.attrname))
+        param = _parameter(attribute.expr, function)
+        if param is None:
+            continue
+        if param not in models_of:
+            if param == "self" and function.args.arguments and function.args.arguments[0].name == "self":
+                models_of[param] = klass.qname() if klass is not None else None
+            elif param != "self":
+                instance = dbcalls.instance_model(attribute.expr, fctx)
+                models_of[param] = instance.qualname if instance is not None else None
+            else:
+                models_of[param] = None
+        model = models_of[param]
+        relation = ((fctx.project.model_named(model) or {}).get("relationships") or {}).get(attribute.attrname) \
+            if model else None
+        if relation is not None and is_lazy(relation):
+            found.append(Operation(f"{param}.{attribute.attrname} (lazy load)", attribute.lineno,
+                                   str(relation.get("target") or "") or None,
+                                   infer.on_error_path(attribute), param, attribute.attrname))
     return found
 
 

@@ -223,10 +223,11 @@ def _is_cached_property(qualname: str) -> bool:
 def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool:
     chain = [summary.qualname, *reach.chain]
     last = summaries.summary_of(chain[-1], ctx)
-    lines = tuple(op.line for op in last.queries
-                  if not op.what.endswith(LAZY_LOAD) and not op.on_error) if last else ()
+    queries = [op for op in last.queries if not op.on_error] if last else []
+    lines = tuple(op.line for op in queries if not op.what.endswith(LAZY_LOAD))
+    lazy = frozenset(op.receiver for op in queries if op.what.endswith(LAZY_LOAD) and op.receiver)
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
-    return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines)
+    return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines, lazy)
 
 
 def _property_in_loop(attribute: nodes.Attribute, ctx):

@@ -39,7 +39,7 @@ def standings(teams, frozen_at=None):
             solves = solves.filter(User.id < frozen_at)
         solves = solves.all()  # PQ107[HIGH]: 18 "User"
         for solve in solves:
-            places.append(solve.team.name)  # PQ107[HIGH]: 27 "User.team"
+            places.append(solve.team.name)  # ok: PQ107 (every solve has team_id=team.id: the identity map answers)
     return places
 
 

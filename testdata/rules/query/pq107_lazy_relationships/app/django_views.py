@@ -33,3 +33,9 @@ def bookmarked(owner_ids):
     loaded = [mark.target for mark in Bookmark.objects.prefetch_related("target")]  # ok: PQ107
     ids = [mark.object_id for mark in Bookmark.objects.all()]  # ok: PQ107
     return targets, loaded, ids
+
+
+def one_authors_books(author_id):
+    """Django keeps no identity map: each row loads its own author."""
+    for book in Book.objects.filter(author_id=author_id):
+        print(book.author.name)  # PQ107[HIGH]: 15

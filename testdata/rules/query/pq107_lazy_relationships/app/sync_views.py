@@ -60,3 +60,25 @@ def stub_result_is_not_small():
         print(order.customer)  # PQ107[HIGH]: 15
     for order_id in orders:
         session.get(Order, order_id)  # PQ107[HIGH]: 9
+
+
+def one_customers_orders(session: Session, customer_id: int):
+    """Every row has the same customer: the first row loads it, the session's
+    identity map answers the others without SQL."""
+    for order in session.query(Order).filter_by(customer_id=customer_id):
+        print(order.customer.name)  # ok: PQ107
+    for order in session.scalars(select(Order).where(Order.customer_id == customer_id)):
+        print(order.customer.name)  # ok: PQ107
+    return [describe_order(order) for order in session.query(Order).filter_by(customer_id=customer_id)]  # ok: PQ107
+
+
+def some_customers_orders(session: Session, customer_ids: list[int]):
+    for order in session.query(Order).filter(Order.customer_id.in_(customer_ids)):
+        print(order.customer.name)  # PQ107[HIGH]: 15
+    for order in session.query(Order).filter_by(id=customer_ids[0]):
+        print(order.customer.name)  # PQ107[HIGH]: 15
+    return [describe_order(order) for order in session.query(Order).filter(Order.id > 10)]  # PQ107[HIGH]: 13
+
+
+def describe_order(order: Order) -> str:
+    return f"{order.id} for {order.customer.name}"
