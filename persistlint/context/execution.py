@@ -128,6 +128,11 @@ _STARTUP_EVENTS = frozenset({"startup", "shutdown"})
 _STARTUP_SIGNALS = frozenset({"on_startup", "on_shutdown", "on_cleanup", "cleanup_ctx"})
 
 _GUESSED_ROUTERS = frozenset({"app", "router", "api", "bp", "blueprint", "routes", "api_router", "v1"})
+#: Job decorators (``@app.task``) and the names of the task queues they are
+#: usually called on, for a queue that does not resolve (its module is not
+#: in the tree, or the library is not installed).
+_JOB_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "actor", "job", "scheduled_job"})
+_GUESSED_QUEUES = frozenset({"app", "celery", "celery_app", "huey", "broker", "worker", "scheduler", "queue"})
 
 Resolver = Callable[[nodes.Call], Resolved | None]
 
@@ -181,7 +186,7 @@ def classify_decorated(function: nodes.FunctionDef, resolve: Resolver,
                     return Execution(ExecutionKind.REQUEST_HANDLER, target.evidence, target.qualname)
                 if target.qualname in BACKGROUND_DECORATORS or _matches(target.qualname, extra_background):
                     return Execution(ExecutionKind.BACKGROUND, target.evidence, target.qualname)
-                if method in {"task", "actor", "job", "periodic_task", "scheduled_job"} and \
+                if method in _JOB_DECORATORS and \
                         owner.rpartition(".")[0] in {"celery", "dramatiq", "huey", "rq", "arq"}:
                     return Execution(ExecutionKind.BACKGROUND, target.evidence, target.qualname)
             func = decorator.func if isinstance(decorator, nodes.Call) else decorator
@@ -190,6 +195,9 @@ def classify_decorated(function: nodes.FunctionDef, resolve: Resolver,
                     and target is None:
                 return Execution(ExecutionKind.REQUEST_HANDLER, Evidence.NAME_GUESS,
                                  f"{_receiver_name(decorator)}.{attr}")
+            if attr in _JOB_DECORATORS and _receiver_name(decorator) in _GUESSED_QUEUES \
+                    and (target is None or infer.lookup_qualname(target.qualname) is None):
+                return Execution(ExecutionKind.BACKGROUND, Evidence.NAME_GUESS, f"{_receiver_name(decorator)}.{attr}")
     klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
     if klass is not None and function.name in VIEW_METHODS:
         for base in klass.bases:

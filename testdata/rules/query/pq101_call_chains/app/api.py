@@ -55,3 +55,4 @@ def close_invoice(invoice_id):
     invoice = Invoice.objects.filter(pk=invoice_id).first()  # PQ101[MEDIUM]: 15 "Invoice"
     invoice.number = "closed"
     invoice.save()
+
