@@ -320,11 +320,11 @@ def instance_model(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Resolved | None:
             found = loop_row_model(result, ctx) if result is not None else None
             if found is not None:
                 return found
-        return typed_model(expr, ctx) or _returned_entity(expr, ctx, _depth)
+        return typed_model(expr, ctx) or _returned_entity(expr, ctx)
     return typed_model(expr, ctx)
 
 
-def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
+def _returned_entity(call: nodes.Call, ctx) -> Resolved | None:
     """The model of the one entity a project function returns, read from
     its first ``return`` that returns one (``dao_fetch_service_by_id(id)``
     returning ``Service.query.filter_by(id=id).one()``), once per function."""
@@ -332,13 +332,32 @@ def _returned_entity(call: nodes.Call, ctx, depth: int) -> Resolved | None:
     if function is None:
         return None
     found = _first_returned(function, "dbcalls.returned_entity",
-                            lambda value: instance_model(value, ctx, depth + 1), ctx)
+                            lambda value: instance_model(value, ctx), ctx)
     if found is None and isinstance(function.parent, nodes.ClassDef) \
             and is_django_queryset_class(function.parent.qname()) \
             and _first_returned(function, "dbcalls.returns_own_entity", _own_entity, ctx):
         model = _django_model(call, ctx)  # ``Document.objects.get_visible(user)``: the manager's model
         found = Resolved(model, Evidence.INFERRED) if model is not None else None
+    if found is None:
+        attribute = _first_returned(function, "dbcalls.returns_generic_entity",
+                                    lambda value: _generic_entity(value, ctx), ctx)
+        model = _generic_model(call, attribute, ctx) if attribute else None
+        found = Resolved(model, Evidence.INFERRED) if model is not None else None
     return Resolved(found.qualname, min(found.evidence, callee.evidence)) if found is not None else None
+
+
+def _generic_entity(value: nodes.NodeNG, ctx) -> str | None:
+    """``self.<attr>`` when a generic repository's method returns one
+    entity of the model it names: ``session.get(self.model, id)``,
+    ``session.scalar(select(self.model).where(...))``."""
+    value = value.value if isinstance(value, nodes.Await) else value
+    if not isinstance(value, nodes.Call) or split(qualname(value, ctx) or "")[1] not in SINGLE_ENTITY_ENDS:
+        return None
+    if value.args and _is_self_attribute(value.args[0]):
+        return value.args[0].attrname  # session.get(self.model, id)
+    found = db_call(value, ctx)
+    statement = found.statement if found is not None and found.statement is not None else value
+    return describe(statement, ctx).model_attribute if found is not None and found.kind == READ else None
 
 
 def _own_entity(value: nodes.NodeNG) -> bool | None:
@@ -367,7 +386,10 @@ def _project_function(call: nodes.Call, ctx) -> tuple[Resolved | None, nodes.Fun
 
 def _first_returned(function: nodes.FunctionDef, fact: str, read, ctx):
     """What ``read`` finds in the value of a function's first ``return``
-    it finds something in, once per function (the ``fact`` memo)."""
+    it finds something in, once per function (the ``fact`` memo). ``read``
+    starts afresh at the function (not at the depth its caller reached), so
+    the answer does not depend on which caller asked first; a function
+    reached again while it is being read (recursion) reads as nothing."""
     memo = ctx.memo(fact)
     if id(function) not in memo:
         memo[id(function)] = None  # a function returning its own call's result: none
@@ -1044,13 +1066,18 @@ class Statement:
     eager: frozenset[str]
     limits_columns: bool
     joins_or_aggregates: bool
+    #: ``select(self.model)`` in a generic repository: the attribute that
+    #: names the model, which the class of the caller's instance sets
+    model_attribute: str | None = None
+    #: ``options(*options)``: eager loads handed in from outside, unknown here
+    open_options: bool = False
 
 
 def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
     """Read a statement or queryset chain (following names, and into the
     project's own queryset methods for the eager loads they add:
     ``Order.objects.visible_to(user).with_related_data()``)."""
-    model, whole_rows, limits, heavy = None, True, False, False
+    model, whole_rows, limits, heavy, model_attribute, open_options = None, True, False, False, None, False
     pinned: list[tuple[nodes.NodeNG | None, str]] = []  # (whose column, which), each equal to one value
     for part in chain_calls(expr) if expr is not None else ():
         func = part.func
@@ -1061,10 +1088,15 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
         if qualname == "sqlalchemy.select" or (method == "query" and isinstance(func, nodes.Attribute)):
             if part.args:
                 model = model_of(part.args[0], ctx) or model
-                whole_rows = len(part.args) == 1 and not isinstance(part.args[0], nodes.Attribute)
+                if model is None and _is_self_attribute(part.args[0]):
+                    model_attribute = part.args[0].attrname
+                whole_rows = len(part.args) == 1 and (not isinstance(part.args[0], nodes.Attribute)
+                                                      or model_attribute is not None)
                 heavy = heavy or any(isinstance(a, nodes.Call) for a in part.args)
         elif method in {"options"}:
             limits = limits or any(_mentions(option, COLUMN_LIMITERS) for option in part.args)
+            open_options = open_options or any(isinstance(option, (nodes.Starred, nodes.Name))
+                                               for option in part.args)
         elif method in {"select_related", "prefetch_related"}:
             heavy = True
         elif method in COLUMN_LIMITERS:
@@ -1084,7 +1116,41 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
     if pinned and model:
         own = {column for owner, column in pinned if owner is None or model_of(owner, ctx) == model}
         eager |= parents_pinned_by(model, own, ctx)  # answered by the identity map
-    return Statement(model, whole_rows, eager, limits, heavy)
+    return Statement(model, whole_rows, eager, limits, heavy, model_attribute, open_options)
+
+
+def _is_self_attribute(expr: nodes.NodeNG) -> bool:
+    return isinstance(expr, nodes.Attribute) and isinstance(expr.expr, nodes.Name) and expr.expr.name == "self"
+
+
+def model_set_by_class(klass: nodes.ClassDef, attribute: str, ctx) -> str | None:
+    """The mapped model a generic repository's subclass names for
+    ``self.<attribute>``: a class attribute (``model = Member``) on it or a
+    project ancestor, else the one mapped model among the type arguments of
+    its bases (``class MemberRepository(BaseRepository[Member])``)."""
+    try:
+        lineage = [klass, *klass.ancestors()]
+    except Exception:  # noqa: BLE001 - odd hierarchies
+        return None
+    for owner in lineage:
+        if not infer.in_project(owner):
+            break
+        for value in owner.locals.get(attribute, ()):
+            assigned = value.parent if isinstance(value, nodes.AssignName) else None
+            if isinstance(assigned, (nodes.Assign, nodes.AnnAssign)) and assigned.value is not None \
+                    and assigned.scope() is owner:
+                found = model_of(assigned.value, ctx)
+                if found is not None:
+                    return found
+    for owner in lineage:
+        if not infer.in_project(owner):
+            break
+        arguments = [arg for base in owner.bases if isinstance(base, nodes.Subscript)
+                     for arg in (base.slice.elts if isinstance(base.slice, nodes.Tuple) else [base.slice])]
+        found = {model for model in (model_of(arg, ctx) for arg in arguments) if model is not None}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def _pinned_columns(part: nodes.Call, method: str) -> Iterator[tuple[nodes.NodeNG | None, str]]:
@@ -1267,7 +1333,7 @@ def row_source(expr: nodes.NodeNG, ctx, _depth: int = 0) -> Rows | None:
     offloaded = _offloaded_materializer(expr, ctx)
     if offloaded is not None:
         return row_source(offloaded, ctx, _depth + 1)
-    returned = _returned_by_project(expr, ctx, _depth)
+    returned = _returned_by_project(expr, ctx)
     if returned is not None:
         return returned  # ``for a in self.get_attributes()`` returning ``self.attributes.all()``
     resolved = resolve(expr, ctx)
@@ -1313,7 +1379,7 @@ def _offloaded_materializer(call: nodes.Call, ctx) -> nodes.NodeNG | None:
     return arguments[0] if found is not None and found.qualname in MATERIALIZERS else None
 
 
-def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
+def _returned_by_project(call: nodes.Call, ctx) -> Rows | None:
     """The rows a call of a project function or method returns: the query
     rows of its first ``return`` that returns some (once per function)."""
     # the function called (``resolve`` would name the queryset method it ends in)
@@ -1325,10 +1391,47 @@ def _returned_by_project(call: nodes.Call, ctx, depth: int) -> Rows | None:
         return None
 
     def rows_with_a_model(value: nodes.NodeNG) -> Rows | None:
-        rows = row_source(value, ctx, depth + 1)
-        return rows if rows is not None and rows.model else None  # not ``self.filter(...)``: the caller's model
+        rows = row_source(value, ctx)
+        if rows is None or not (rows.model or rows.statement.model_attribute):
+            return None  # not ``self.filter(...)``: the caller's model
+        return rows
 
-    return _first_returned(function, "dbcalls.returned_rows", rows_with_a_model, ctx)
+    rows = _first_returned(function, "dbcalls.returned_rows", rows_with_a_model, ctx)
+    if rows is not None and rows.statement.open_options:
+        rows = _with_passed_options(rows, call)
+    if rows is None or rows.model:
+        return rows
+    model = _generic_model(call, rows.statement.model_attribute, ctx)
+    return attrs.evolve(rows, model=model, statement=attrs.evolve(rows.statement, model=model)) if model else None
+
+
+def _with_passed_options(rows: Rows, call: nodes.Call) -> Rows | None:
+    """Rows of ``options(*options)`` with the loader options this call
+    passes (``list_loaded(joinedload(M.owner))``); None when it passes
+    options it builds elsewhere, which cannot be read here."""
+    passed = [*call.args, *(keyword.value for keyword in call.keywords or ())]
+    if not all(isinstance(arg, nodes.Call) for arg in passed):
+        return None
+    eager = set(rows.statement.eager)
+    for option in passed:
+        eager |= _eager_paths(option)
+    return attrs.evolve(rows, statement=attrs.evolve(rows.statement, eager=frozenset(eager), open_options=False))
+
+
+def _generic_model(call: nodes.Call, attribute: str, ctx) -> str | None:
+    """The model ``self.<attribute>`` names in a generic repository's method,
+    for the instance the call runs it on (``MemberRepository(s).list()``,
+    ``self.list()`` in the subclass)."""
+    if not isinstance(call.func, nodes.Attribute):
+        return None
+    holder = call.func.expr
+    if isinstance(holder, nodes.Name) and holder.name == "self":
+        function = ctx.function_of(call)
+        klass = function.parent if function is not None else None
+    else:
+        typed = ctx.type_of(holder)
+        klass = infer.lookup_qualname(typed.qualname) if typed is not None else None
+    return model_set_by_class(klass, attribute, ctx) if isinstance(klass, nodes.ClassDef) else None
 
 
 #: Library functions that yield the items of the iterable they are given.

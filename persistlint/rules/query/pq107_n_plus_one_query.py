@@ -406,7 +406,7 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
         return
     rows = dbcalls.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx) \
         or dbcalls.collection_rows(loop.iter, ctx)
-    if rows is None or not rows.statement.whole_rows:
+    if rows is None or not rows.statement.whole_rows or rows.statement.open_options:
         return
     relationship = models.relationships(rows.model, ctx).get(attribute.attrname)
     if relationship is None or not models.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
