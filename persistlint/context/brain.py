@@ -840,6 +840,19 @@ async def create_subprocess_shell(cmd, **kw): return object()
 async def open_connection(host=None, port=None, **kw): return (object(), object())
 """
 
+#: ``typing`` is not built (it is large and teaches the rules nothing), but a
+#: generic base (``class UserRepository(BaseRepository[User])``) must infer to
+#: its class, or the subclass has no ancestors and inherits no methods.
+_TYPING = """
+class TypeVar:
+    def __init__(self, name, *constraints, bound=None, covariant=False, contravariant=False, default=None): pass
+class ParamSpec(TypeVar): pass
+class TypeVarTuple(TypeVar): pass
+class Generic:
+    def __class_getitem__(cls, item): return cls
+class Protocol(Generic): pass
+"""
+
 #: Standard-library modules astroid may build and infer through: the ones
 #: whose objects the rules ask about (files, paths, processes, sockets,
 #: serialisation, compression, hashing). The rest of the standard library is
@@ -903,6 +916,8 @@ STUBS: dict[str, str] = {
     "boto3": _BOTO3,
     "PIL": "",
     "PIL.Image": _PIL_IMAGE,
+    "typing": _TYPING,
+    "typing_extensions": _TYPING,
 }
 
 #: Top-level names whose every module stays outside the boundary unless stubbed.

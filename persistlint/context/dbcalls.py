@@ -21,7 +21,8 @@ from astroid import nodes
 from persistlint.context import infer
 from persistlint.context import sql as _sql
 from persistlint.context.bindings import (
-    assigned_values, bindings_of, chain_calls, chain_root, keyword_arg, loop_binding, single_assigned_value,
+    argument_for, assigned_values, bindings_of, chain_calls, chain_root, keyword_arg, loop_binding,
+    single_assigned_value,
 )
 from persistlint.context.infer import Resolved, own_nodes
 from persistlint.context.models import (
@@ -1087,9 +1088,12 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
         pinned.extend(_pinned_columns(part, method))
         if qualname == "sqlalchemy.select" or (method == "query" and isinstance(func, nodes.Attribute)):
             if part.args:
-                model = model_of(part.args[0], ctx) or model
-                if model is None and _is_self_attribute(part.args[0]):
-                    model_attribute = part.args[0].attrname
+                if _is_self_attribute(part.args[0]):  # select(self.model): typed as a TypeVar at most
+                    named = model_of(part.args[0], ctx)
+                    model = named if named and is_model_class(named, ctx) else model
+                    model_attribute = part.args[0].attrname if model is None else None
+                else:
+                    model = model_of(part.args[0], ctx) or model
                 whole_rows = len(part.args) == 1 and (not isinstance(part.args[0], nodes.Attribute)
                                                       or model_attribute is not None)
                 heavy = heavy or any(isinstance(a, nodes.Call) for a in part.args)
@@ -1140,14 +1144,15 @@ def model_set_by_class(klass: nodes.ClassDef, attribute: str, ctx) -> str | None
             if isinstance(assigned, (nodes.Assign, nodes.AnnAssign)) and assigned.value is not None \
                     and assigned.scope() is owner:
                 found = model_of(assigned.value, ctx)
-                if found is not None:
+                if found is not None and is_model_class(found, ctx):
                     return found
     for owner in lineage:
         if not infer.in_project(owner):
             break
         arguments = [arg for base in owner.bases if isinstance(base, nodes.Subscript)
                      for arg in (base.slice.elts if isinstance(base.slice, nodes.Tuple) else [base.slice])]
-        found = {model for model in (model_of(arg, ctx) for arg in arguments) if model is not None}
+        found = {model for model in (model_of(arg, ctx) for arg in arguments)
+                 if model is not None and is_model_class(model, ctx)}
         if len(found) == 1:
             return found.pop()
     return None
@@ -1431,7 +1436,45 @@ def _generic_model(call: nodes.Call, attribute: str, ctx) -> str | None:
     else:
         typed = ctx.type_of(holder)
         klass = infer.lookup_qualname(typed.qualname) if typed is not None else None
-    return model_set_by_class(klass, attribute, ctx) if isinstance(klass, nodes.ClassDef) else None
+    if not isinstance(klass, nodes.ClassDef):
+        return None
+    return model_set_by_class(klass, attribute, ctx) or _model_passed_to(_construction(holder), klass, attribute, ctx)
+
+
+def _construction(holder: nodes.NodeNG) -> nodes.Call | None:
+    """The call that made the instance an expression names: ``CRUDBase(Team)``
+    bound once to a name in this scope, or at the top of the module it is
+    imported from (``from app.crud import team``, ``crud.team``)."""
+    if isinstance(holder, nodes.Call):
+        return holder
+    value = single_assigned_value(holder) if isinstance(holder, nodes.Name) else None
+    if value is None:
+        qualname = infer.dotted_import(holder)
+        target = infer.lookup_qualname(qualname) if qualname else None
+        statement = target.parent if isinstance(target, nodes.AssignName) else None
+        value = statement.value if isinstance(statement, nodes.Assign) and len(statement.targets) == 1 else None
+    return value if isinstance(value, nodes.Call) else None
+
+
+def _model_passed_to(made: nodes.Call | None, klass: nodes.ClassDef, attribute: str, ctx) -> str | None:
+    """The model a generic repository is constructed with: the argument for
+    the ``__init__`` parameter it stores as ``self.<attribute>``
+    (``def __init__(self, model): self.model = model``)."""
+    try:
+        init = klass.getattr("__init__")[0] if made is not None else None
+    except Exception:  # noqa: BLE001 - astroid's lookup errors
+        return None
+    if not isinstance(init, nodes.FunctionDef) or not infer.in_project(init):
+        return None
+    params = [a.name for a in init.args.args[1:]]
+    for target in own_nodes(init, nodes.AssignAttr):
+        value = target.parent.value if isinstance(target.parent, nodes.Assign) else None
+        if target.attrname == attribute and isinstance(target.expr, nodes.Name) and target.expr.name == "self" \
+                and isinstance(value, nodes.Name) and value.name in params:
+            argument = argument_for(made, params, value.name)
+            model = model_of(argument, ctx) if argument is not None else None
+            return model if model is not None and is_model_class(model, ctx) else None
+    return None
 
 
 #: Library functions that yield the items of the iterable they are given.
