@@ -181,16 +181,42 @@ def _project_query_in_loop(call: nodes.Call, ctx):
     loop = _collection_loop(call, ctx)
     if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
-    reach = _not_loaded_eagerly(call, summary, reach, _eager_rows(call, summary, ctx), ctx)
-    if reach is None:
-        return  # every query it runs reads a relation the loop's rows loaded eagerly
-    if not _query_changes_per_item(call, loop, summary, reach, ctx):
-        return  # the same query each time (``get_active_instance(project_id)`` per participant)
-    if _filled_beforehand(call, loop, summary, reach, ctx):
+    for reach in _reaches_in_turn(call, summary, reach, _eager_rows(call, summary, ctx), ctx):
+        if not _query_changes_per_item(call, loop, summary, reach, ctx):
+            continue  # the same query each time (``get_active_instance(project_id)`` per participant)
+        if _filled_beforehand(call, loop, summary, reach, ctx):
+            return
+        if loops.callee_opens_session(call, [summary.qualname, *reach.chain], ctx):
+            return  # ``process_tenant(slug)`` per tenant, each in a session of its own
+        yield _through_project(call, loop, summary, reach, evidence, ctx)
         return
-    if loops.callee_opens_session(call, [summary.qualname, *reach.chain], ctx):
-        return  # ``process_tenant(slug)`` per tenant, each in a session of its own
-    yield _through_project(call, loop, summary, reach, evidence, ctx)
+
+
+#: Other queries of a callee tried when the first it runs does not change per item.
+ALTERNATIVE_QUERIES = 12
+
+
+def _reaches_in_turn(call: nodes.Call, summary, reach, eager: dict[str, frozenset[str]], ctx):
+    """The first query a call runs that the loop's eager loads do not answer,
+    then its other queries (real queries before lazy loads): the first of
+    them that changes per item is the one reported, so a lookup that is the
+    same for every item (``incident.project``, one ``get_by_type``) does not
+    hide one that is not. Nothing when the eager loads answer every query."""
+    first = _not_loaded_eagerly(call, summary, reach, eager, ctx)
+    if first is None:
+        return
+    yield first
+    tried = {(first.what, first.chain)}
+    paths, _ = summaries.queries_through(summary, ctx.project.functions, limit=4 * ALTERNATIVE_QUERIES)
+    for path in sorted(paths, key=lambda p: p.operation.what.endswith(LAZY_LOAD))[:ALTERNATIVE_QUERIES]:
+        op = path.operation
+        if (op.relation and op.relation in eager.get(path.origin, ())) \
+                or any(name.rpartition(".")[2] in ROW_WRITES for name in path.chain):
+            continue
+        candidate = summaries.Reach("query", op.what, call.lineno, path.chain[1:])
+        if (candidate.what, candidate.chain) not in tried:
+            tried.add((candidate.what, candidate.chain))
+            yield candidate
 
 
 def _filled_beforehand(call: nodes.Call, loop, summary, reach, ctx) -> bool:
@@ -224,6 +250,7 @@ def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool
     chain = [summary.qualname, *reach.chain]
     last = summaries.summary_of(chain[-1], ctx)
     queries = [op for op in last.queries if not op.on_error] if last else []
+    queries = [op for op in queries if op.what == reach.what] or queries  # the query named, where it is known
     lines = tuple(op.line for op in queries if not op.what.endswith(LAZY_LOAD))
     lazy = frozenset(op.receiver for op in queries if op.what.endswith(LAZY_LOAD) and op.receiver)
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
