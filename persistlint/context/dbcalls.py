@@ -540,8 +540,9 @@ HELD_SESSIONS = {(False, False): "sqlalchemy.orm.Session", (True, False): "sqlal
 def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
     """The SQLAlchemy session (or connection) an untyped receiver holds,
     proven by what it is handed, never by its name: a local name
-    (:func:`_untyped_binding`) that its function, or a ``self.<attr>``
-    that its class, calls ``.query(M)``
+    (:func:`_untyped_binding`) that its function, a ``self.<attr>`` that
+    its class, or a ``<name>.<attr>`` (``request.db``) that its module
+    calls ``.query(M)``
     or ``.get(M, key)`` with a mapped model, or ``.execute``/``.scalars``/
     ``.scalar``/``.stream`` with a SQLAlchemy statement (``select(...)``,
     ``update(...)``, ``text(...)``, also bound to a name first). Awaited
@@ -556,7 +557,7 @@ def held_session(receiver: nodes.NodeNG, ctx) -> Resolved | None:
     key = (id(scope), spelled)
     if key not in memo:
         memo[key] = None  # a proof that asks about the receiver again finds nothing
-        proofs = [call for call in calls if _proves_session(call, ctx)]
+        proofs = [call for call in calls() if _proves_session(call, ctx)]
         if proofs:
             awaited = any(isinstance(call.parent, nodes.Await) for call in proofs)
             connection = "conn" in spelled.rpartition(".")[2].lower() \
@@ -614,31 +615,39 @@ def _has_attribute(qualname: str, info: dict, name: str, ctx) -> bool:
         or name in (info.get("relationships") or {}) or f"{qualname}.{name}" in ctx.project.functions
 
 
-def _receiver_uses(receiver: nodes.NodeNG) -> tuple[nodes.NodeNG, str, list[nodes.Call]] | None:
-    """(scope, spelling, the method calls on it) of an untyped local name
-    (:func:`_untyped_binding`: its function's own calls) or of
-    ``self.<attr>`` (every method of the class); None for anything else."""
+def _receiver_uses(receiver: nodes.NodeNG):
+    """(scope, spelling, a function giving the method calls on it) of an
+    untyped local name (:func:`_untyped_binding`: its function's own calls),
+    of ``self.<attr>`` (every method of the class), or of ``<name>.<attr>``
+    (``request.db``: every call on that spelling in the module, as a web
+    framework hangs the session on each request); None for anything else."""
     if isinstance(receiver, (nodes.Name, nodes.AssignName)):
         binding = _untyped_binding(receiver) if isinstance(receiver, nodes.Name) else _untyped(receiver)
         if binding is None:
             return None
         function = binding.scope()
-        calls = [call for call in own_nodes(function, nodes.Call) if isinstance(call.func, nodes.Attribute)
-                 and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == receiver.name
-                 and _untyped_binding(call.func.expr) is binding]
-        return function, receiver.name, calls
-    if isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name) \
-            and receiver.expr.name == "self":
+        return function, receiver.name, lambda: [
+            call for call in own_nodes(function, nodes.Call) if isinstance(call.func, nodes.Attribute)
+            and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == receiver.name
+            and _untyped_binding(call.func.expr) is binding]
+    if not (isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name)):
+        return None
+    holder, attribute = receiver.expr.name, receiver.attrname
+
+    def calls_on(functions) -> list[nodes.Call]:
+        return [call for function in functions for call in own_nodes(function, nodes.Call)
+                if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Attribute)
+                and call.func.expr.attrname == attribute
+                and isinstance(call.func.expr.expr, nodes.Name) and call.func.expr.expr.name == holder]
+
+    if holder == "self":
         method = receiver.scope()
         klass = method.parent.frame() if isinstance(method, nodes.FunctionDef) and method.parent else None
         if not isinstance(klass, nodes.ClassDef):
             return None
-        calls = [call for function in klass.mymethods() for call in own_nodes(function, nodes.Call)
-                 if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Attribute)
-                 and call.func.expr.attrname == receiver.attrname
-                 and isinstance(call.func.expr.expr, nodes.Name) and call.func.expr.expr.name == "self"]
-        return klass, f"self.{receiver.attrname}", calls
-    return None
+        return klass, f"self.{attribute}", lambda: calls_on(klass.mymethods())
+    module = receiver.root()
+    return module, f"{holder}.{attribute}", lambda: calls_on(module.nodes_of_class(nodes.FunctionDef))
 
 
 def _untyped_binding(name: nodes.Name) -> nodes.AssignName | None:
@@ -1072,6 +1081,10 @@ class Statement:
     model_attribute: str | None = None
     #: ``options(*options)``: eager loads handed in from outside, unknown here
     open_options: bool = False
+    #: the only columns a row loads (``load_only(M.a)``, ``.only("a")``), None for all
+    loaded_only: frozenset[str] | None = None
+    #: columns left out until read (``defer(M.b)``, ``.defer("b")``)
+    deferred: frozenset[str] = frozenset()
 
 
 def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
@@ -1080,12 +1093,19 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
     ``Order.objects.visible_to(user).with_related_data()``)."""
     model, whole_rows, limits, heavy, model_attribute, open_options = None, True, False, False, None, False
     pinned: list[tuple[nodes.NodeNG | None, str]] = []  # (whose column, which), each equal to one value
+    only: set[str] | None = None
+    deferred: set[str] = set()
     for part in chain_calls(expr) if expr is not None else ():
         func = part.func
         method = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", "")
         found = resolve(part, ctx)
         qualname = found.qualname if found else ""
         pinned.extend(_pinned_columns(part, method))
+        for kind, columns in _column_loads(part, method):
+            if kind == "only":
+                only = (only or set()) | columns
+            else:
+                deferred |= columns
         if qualname == "sqlalchemy.select" or (method == "query" and isinstance(func, nodes.Attribute)):
             if part.args:
                 if _is_self_attribute(part.args[0]):  # select(self.model): typed as a TypeVar at most
@@ -1120,7 +1140,28 @@ def describe(expr: nodes.NodeNG | None, ctx) -> Statement:
     if pinned and model:
         own = {column for owner, column in pinned if owner is None or model_of(owner, ctx) == model}
         eager |= parents_pinned_by(model, own, ctx)  # answered by the identity map
-    return Statement(model, whole_rows, eager, limits, heavy, model_attribute, open_options)
+    return Statement(model, whole_rows, eager, limits, heavy, model_attribute, open_options,
+                     frozenset(only) if only is not None else None, frozenset(deferred))
+
+
+def _column_loads(part: nodes.Call, method: str) -> Iterator[tuple[str, set[str]]]:
+    """``("only", columns)`` and ``("defer", columns)`` one step of a chain
+    says about the queried entity's own columns: Django ``only("a")``/
+    ``defer("b")``, SQLAlchemy ``options(load_only(M.a), defer(M.b))``. A
+    loader option chained under a relationship
+    (``selectinload(M.items).load_only(...)``) is about the related rows."""
+    if method in {"only", "defer"} and all(isinstance(a, nodes.Const) and isinstance(a.value, str)
+                                           for a in part.args):
+        yield method, {a.value for a in part.args if "__" not in a.value}
+    elif method == "options":
+        for option in part.args:
+            func = option.func if isinstance(option, nodes.Call) else None
+            name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", None)
+            if name in {"load_only", "defer"} and not (isinstance(func, nodes.Attribute)
+                                                       and isinstance(func.expr, nodes.Call)):
+                columns = {a.attrname if isinstance(a, nodes.Attribute) else a.value for a in option.args
+                           if isinstance(a, nodes.Attribute) or (isinstance(a, nodes.Const) and isinstance(a.value, str))}
+                yield ("only" if name == "load_only" else "defer"), columns
 
 
 def _is_self_attribute(expr: nodes.NodeNG) -> bool:

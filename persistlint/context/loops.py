@@ -14,7 +14,9 @@ import re
 from astroid import nodes
 
 from persistlint.context import brain, infer, inside
-from persistlint.context.bindings import assigned_values, bound_names, chain_calls, chain_root, names_in
+from persistlint.context.bindings import (
+    assigned_values, bindings_of, bound_names, chain_calls, chain_root, keyword_arg, names_in,
+)
 from persistlint.context.dbcalls import QUERY_BUILDERS, held_session
 
 #: Comprehensions: each runs its element expression once per item.
@@ -182,11 +184,47 @@ def small_iterable(loop: nodes.NodeNG) -> bool:
     """Whether a loop provably runs at most 10 times: a literal of at most
     10 elements, ``range(n)`` with n <= 10, or a name bound to one."""
     if isinstance(loop, (nodes.For, nodes.AsyncFor)):
-        iterable = loop.iter
-    elif isinstance(loop, COMPREHENSIONS):
-        iterable = loop.generators[0].iter
-    else:
-        return False
+        return small_collection(loop.iter)
+    if isinstance(loop, COMPREHENSIONS):
+        return small_collection(loop.generators[0].iter)
+    return False
+
+
+#: Builtins that call a function once per item of an iterable: (function
+#: argument, iterable argument), a keyword name for the function.
+PER_ITEM_CALLERS = {"sorted": ("key", 0), "min": ("key", 0), "max": ("key", 0),
+                    "map": (0, 1), "filter": (0, 1), "itertools.groupby": ("key", 0)}
+
+
+def per_item_lambda(name: nodes.Name) -> tuple[nodes.Lambda, nodes.NodeNG] | None:
+    """(the lambda, the iterable) when ``name`` is the one parameter of a
+    lambda that a builtin calls once per item: ``sorted(rows, key=lambda r:
+    r.version)``, ``rows.sort(key=...)``, ``map(lambda r: ..., rows)``."""
+    assignments = bindings_of(name)
+    parameter = assignments[0] if len(assignments) == 1 else None
+    function = parameter.parent.parent if parameter is not None and isinstance(parameter.parent, nodes.Arguments) \
+        else None
+    if not isinstance(function, nodes.Lambda) or len(function.args.args) != 1 or function.args.vararg:
+        return None
+    call = function.parent.parent if isinstance(function.parent, nodes.Keyword) else function.parent
+    if not isinstance(call, nodes.Call):
+        return None
+    if isinstance(call.func, nodes.Attribute) and call.func.attrname == "sort" \
+            and keyword_arg(call, "key") is function:
+        return function, call.func.expr  # rows.sort(key=lambda r: ...)
+    found = infer.resolve_callee(call.func)
+    spec = PER_ITEM_CALLERS.get((found.qualname if found else "").removeprefix("builtins."))
+    if spec is None:
+        return None
+    where, position = spec
+    given = keyword_arg(call, where) if isinstance(where, str) else (
+        call.args[where] if len(call.args) > where else None)
+    return (function, call.args[position]) if given is function and len(call.args) > position else None
+
+
+def small_collection(iterable: nodes.NodeNG) -> bool:
+    """Whether an iterable provably holds at most 10 items (see
+    :func:`small_iterable`)."""
     value = infer.infer_one(iterable) if isinstance(iterable, (nodes.Name, nodes.Attribute)) else None
     if value is not None and value.root().name in brain.STUBS:
         value = None  # ``[]`` a library stub returns says nothing about the real size

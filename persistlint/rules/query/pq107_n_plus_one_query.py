@@ -424,26 +424,25 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     if isinstance(attribute.parent, nodes.Attribute) and isinstance(attribute.parent.parent, nodes.Call) \
             and dbcalls.related_manager(attribute, ctx) is not None:
         return  # ``author.books.count()``: a queryset call, judged as the query it runs
-    loop = bindings.loop_binding(holder)
-    if loop is None or not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
+    found = _row_loop(holder, attribute, ctx)
+    if found is None:
         return
-    if not isinstance(loop.target, nodes.AssignName) or loop.target.name != holder.name:
-        return
-    if isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop not in ctx.loops_around(attribute):
-        return
-    rows = dbcalls.row_source(loop.iter, ctx) or _related_rows(loop.iter, ctx) \
-        or dbcalls.collection_rows(loop.iter, ctx)
+    scope, iterable = found
+    rows = dbcalls.row_source(iterable, ctx) or _related_rows(iterable, ctx) \
+        or dbcalls.collection_rows(iterable, ctx)
     if rows is None or not rows.statement.whole_rows or rows.statement.open_options:
         return
     relationship = models.relationships(rows.model, ctx).get(attribute.attrname)
-    if relationship is None or not models.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
+    if relationship is None:
+        yield from _deferred_column(attribute, rows, scope, iterable, ctx)
         return
-    if _loaded_by_every_caller(loop.iter, attribute.attrname, ctx):
+    if not models.is_lazy(relationship) or attribute.attrname in rows.statement.eager:
+        return
+    if _loaded_by_every_caller(iterable, attribute.attrname, ctx):
         return  # ``for value in doc.values.all()`` in a helper handed rows of prefetch_related("values__field")
-    if _earlier_read(attribute, loop):
+    if _earlier_read(attribute, scope):
         return  # one finding per relationship and loop
-    scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
-    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(scope) else Severity.HIGH, ctx)
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_collection(iterable) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     if rows.api == "django":
         generic = relationship.get("field") == "GenericForeignKey"  # select_related cannot follow it
@@ -460,7 +459,51 @@ def _lazy_relationship(attribute: nodes.Attribute, ctx):
     yield Finding.at(
         attribute, severity,
         f"N+1 query: lazy relationship {model}.{attribute.attrname} is loaded once per row of "
-        f"{loops.short(loop.iter)}{note}",
+        f"{loops.short(iterable)}{note}",
+        f"load it with the rows: {fix}",
+        evidence=rows.evidence,
+    )
+
+
+def _row_loop(holder: nodes.Name, attribute: nodes.Attribute, ctx) -> tuple[nodes.NodeNG, nodes.NodeNG] | None:
+    """(the code run once per item, the iterable) when ``holder`` is the
+    variable of a loop or comprehension around ``attribute``, or the
+    parameter of a lambda a builtin calls per item (``sorted(rows,
+    key=lambda r: r.version)``)."""
+    loop = bindings.loop_binding(holder)
+    if loop is None:
+        return loops.per_item_lambda(holder)
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor, nodes.Comprehension)):
+        return None
+    if not isinstance(loop.target, nodes.AssignName) or loop.target.name != holder.name:
+        return None
+    if isinstance(loop, (nodes.For, nodes.AsyncFor)) and loop not in ctx.loops_around(attribute):
+        return None
+    return (loop.parent if isinstance(loop, nodes.Comprehension) else loop), loop.iter
+
+
+def _deferred_column(attribute: nodes.Attribute, rows, scope, iterable, ctx):
+    """``release.version`` per row of ``query(Release).options(load_only(
+    Release.id))`` (or Django ``only("id")``, ``defer("version")``): a
+    column the query left out is loaded by a query of its own, per row."""
+    statement, name = rows.statement, attribute.attrname
+    if name in {"id", "pk"} or name not in (models.column_names(rows.model, ctx) or ()):
+        return
+    if name not in statement.deferred and (statement.loaded_only is None or name in statement.loaded_only):
+        return
+    if _earlier_read(attribute, scope):
+        return
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_collection(iterable) else Severity.HIGH, ctx)
+    model = rows.model.rpartition(".")[2]
+    if name in statement.deferred:
+        how, fix = "deferred", f"drop it from {'defer()' if rows.api == 'django' else 'defer(...)'}"
+    else:
+        how, fix = "not among the columns the query loads", \
+            f"add it to {'only(...)' if rows.api == 'django' else f'load_only(...): {model}.{name}'}"
+    yield Finding.at(
+        attribute, severity,
+        f"N+1 query: column {model}.{name} is {how}, so it is loaded once per row of "
+        f"{loops.short(iterable)}{note}",
         f"load it with the rows: {fix}",
         evidence=rows.evidence,
     )
@@ -532,9 +575,10 @@ def _eager_at(site, caller: str, callee, param: str, ctx, depth: int) -> frozens
     return rows.statement.eager if rows is not None else None
 
 
-def _earlier_read(attribute: nodes.Attribute, loop: nodes.NodeNG) -> bool:
+def _earlier_read(attribute: nodes.Attribute, scope: nodes.NodeNG) -> bool:
+    """Whether the code run per item (a loop, a comprehension, a lambda)
+    reads the same attribute of the same row before ``attribute``."""
     holder = attribute.expr.name
-    scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
     for other in scope.nodes_of_class(nodes.Attribute):
         if other is attribute:
             return False
