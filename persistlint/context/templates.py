@@ -1,4 +1,4 @@
-"""Django templates a view renders, and what their loops read of each row.
+"""Templates a view renders, and what their loops read of each row.
 
 ``render(request, "shop/list.html", {"products": Product.objects.all()})``
 hands the rows to the template, and ``{% for p in products %}{{ p.brand.name
@@ -16,8 +16,10 @@ read only when it is a regular file inside the project of at most
 path looked at is noted as read (:func:`~persistlint.context.infer.note_read`),
 so that a cached result is redone when the template changes or appears.
 
-Only Django's template language is read (Jinja2 shares the ``{% for %}``
-and ``{{ }}`` syntax this needs). Tags, as in Django, do not span lines.
+Django's render calls, Flask's ``render_template`` and Pyramid's
+``@view_config(renderer=...)`` are read. Only the ``{% for %}`` and ``{{ }}``
+syntax Django's template language and Jinja2 share is read. Tags, as in
+Django, do not span lines.
 """
 
 from __future__ import annotations
@@ -187,27 +189,63 @@ class ListView:
 
 
 #: Calls that render a template with a context: (index of the name, index of the context).
+#: Render calls: (position of the template name, position of the context
+#: dict, or None when the context is the call's keywords).
 RENDERERS = {
     "django.shortcuts.render": (1, 2),
     "django.template.loader.render_to_string": (0, 1),
     "django.template.response.TemplateResponse": (1, 2),
+    "flask.render_template": (0, None),
+    "flask.templating.render_template": (0, None),
 }
+#: Decorators whose ``renderer="x.html"`` renders the dict the view returns.
+RENDERER_DECORATORS = frozenset({"pyramid.view.view_config", "pyramid.view.view_defaults"})
+TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja2", ".jinja", ".j2", ".txt")
+
+Context = list[tuple[str, nodes.NodeNG]]
 
 
-def rendered(call: nodes.Call, ctx) -> tuple[str, nodes.Dict] | None:
-    """(template name, context) of ``render(request, "list.html", {...})``:
-    a literal name and a literal context dict (also bound to a name)."""
+def rendered(call: nodes.Call, ctx) -> tuple[str, Context] | None:
+    """(template name, context) of ``render(request, "list.html", {...})``
+    (a literal context dict, also bound to a name) or Flask's
+    ``render_template("list.html", products=rows)``: a literal name."""
     found = ctx.resolve(call)
     where = RENDERERS.get(found.qualname) if found is not None else None
     if where is None:
         return None
     name = call.args[where[0]] if len(call.args) > where[0] else bindings.keyword_arg(call, "template_name")
+    if not (isinstance(name, nodes.Const) and isinstance(name.value, str)):
+        return None
+    if where[1] is None:
+        return name.value, [(keyword.arg, keyword.value) for keyword in call.keywords or () if keyword.arg]
     context = call.args[where[1]] if len(call.args) > where[1] else bindings.keyword_arg(call, "context")
     if isinstance(context, nodes.Name):
         context = infer.bound_value(context)
-    if not (isinstance(name, nodes.Const) and isinstance(name.value, str) and isinstance(context, nodes.Dict)):
+    return (name.value, _literal_items(context)) if isinstance(context, nodes.Dict) else None
+
+
+def rendered_by_decorator(function: nodes.FunctionDef, ctx) -> tuple[str, Context] | None:
+    """(template name, context) of a Pyramid view whose decorator names a
+    template renderer (``@view_config(renderer="accounts/profile.html")``)
+    and that returns a literal dict: the keys of every such ``return``."""
+    name = None
+    for decorator in function.decorators.nodes if function.decorators else ():
+        found = ctx.resolve(decorator) if isinstance(decorator, nodes.Call) else None
+        renderer = bindings.keyword_arg(decorator, "renderer") if found is not None \
+            and found.qualname in RENDERER_DECORATORS else None
+        if isinstance(renderer, nodes.Const) and isinstance(renderer.value, str) \
+                and renderer.value.endswith(TEMPLATE_SUFFIXES):
+            name = renderer.value.rpartition(":")[2].removeprefix("templates/")  # "pkg:templates/x.html"
+    if name is None:
         return None
-    return name.value, context
+    context = [item for node in infer.own_nodes(function, nodes.Return) if isinstance(node.value, nodes.Dict)
+               for item in _literal_items(node.value)]
+    return (name, context) if context else None
+
+
+def _literal_items(context: nodes.Dict) -> Context:
+    return [(key.value, value) for key, value in context.items
+            if isinstance(key, nodes.Const) and isinstance(key.value, str)]
 
 
 def list_view(klass: nodes.ClassDef, ctx) -> ListView | None:

@@ -68,16 +68,18 @@ from persistlint.rules.query import seeding_cap
 
 
 @rule("PQ107", "n-plus-one-query", effort=Effort.S,
-      nodes=(nodes.Call, nodes.Attribute, nodes.Return, nodes.ClassDef),
+      nodes=(nodes.Call, nodes.Attribute, nodes.Return, nodes.ClassDef, nodes.FunctionDef),
       principle="Load a collection's related data in one query, not one per item.")
 def check(node, ctx):
     if isinstance(node, nodes.ClassDef):
         yield from _list_view_template(node, ctx)
         yield from _serialized_rows(node, ctx)
+    elif isinstance(node, nodes.FunctionDef):
+        yield from _rendered_template_loops(templates.rendered_by_decorator(node, ctx), ctx)
     elif isinstance(node, nodes.Call):
         yield from _query_in_loop(node, ctx)
         yield from _schema_per_row(node, ctx)
-        yield from _template_loops(node, ctx)
+        yield from _rendered_template_loops(templates.rendered(node, ctx), ctx)
     elif isinstance(node, nodes.Return):
         yield from _schema_of_response(node, ctx)
     else:
@@ -671,13 +673,18 @@ def _unloaded_schema_reads(node, schema, rows, validated: str, scope, ctx):
 
 def _loaders(rows, reads, ctx) -> str:
     """The eager options that load ``reads`` with ``rows``."""
+    return _loaders_of(rows, [read.path for read in reads], ctx)
+
+
+def _loaders_of(rows, paths: list[tuple[str, ...]], ctx) -> str:
+    """The eager options that load the relation ``paths`` with ``rows``."""
     if rows.api == "django":
-        return _django_loaders([(read.path, _path_has_many(rows.model, read.path, ctx)) for read in reads]) \
+        return _django_loaders([(path, _path_has_many(rows.model, path, ctx)) for path in paths]) \
             + " on the queryset"
     options = []
-    for read in reads:
+    for path in paths:
         model, steps = rows.model, []
-        for name in read.path:
+        for name in path:
             steps.append(f"selectinload({model.rpartition('.')[2]}.{name})")
             model = (models.relationships(model, ctx).get(name) or {}).get("target") or name
         options.append(".".join(steps))
@@ -695,10 +702,11 @@ def _path_has_many(model: str, path: tuple[str, ...], ctx) -> bool:
 
 # ---------------------------------------------------------------- rows rendered by a template
 
-def _template_loops(call: nodes.Call, ctx):
-    """``render(request, "list.html", {"products": qs})`` where the template
-    loops over ``products`` and reads a lazy relation of each row."""
-    found = templates.rendered(call, ctx)
+def _rendered_template_loops(found, ctx):
+    """A template rendered with rows (``render(request, "list.html",
+    {"products": qs})``, ``render_template("list.html", products=rows)``, a
+    Pyramid view returning ``{"products": rows}`` to its renderer) whose
+    loops read a lazy relation of each row."""
     if found is None:
         return
     name, context = found
@@ -706,18 +714,19 @@ def _template_loops(call: nodes.Call, ctx):
     if template is None:
         return
     reads = templates.loop_reads(template[1])
-    for key, value in context.items:
-        if isinstance(key, nodes.Const) and reads.get(key.value):
-            yield from _rendered_rows(value, template[0], dbcalls.row_source(value, ctx), reads[key.value], ctx)
+    for key, value in context:
+        if reads.get(key):
+            yield from _rendered_rows(value, template[0], dbcalls.row_source(value, ctx), reads[key], ctx)
 
 
 def _rendered_rows(value: nodes.NodeNG, template: str, rows, reads, ctx, label: str | None = None):
-    if rows is None or rows.api != "django" or not rows.model or not rows.statement.whole_rows:
+    if rows is None or rows.api not in {"django", "sqlalchemy"} or not rows.model or not rows.statement.whole_rows:
         return
     unloaded: dict[tuple[str, ...], tuple[int, str]] = {}
     queried: dict[str, tuple[int, str, str]] = {}  # member -> (line, item, what it runs)
     for read in reads:
-        relations = _lazy_relation_path(rows.model, read.path, rows.statement.eager, ctx)
+        relations = _lazy_relation_path(rows.model, read.path, rows.statement.eager, ctx,
+                                        loads_on_read=rows.api == "sqlalchemy")
         if relations and relations not in unloaded:
             unloaded[relations] = (read.line, read.item)
         elif relations is None and read.path[0] not in queried:
@@ -733,10 +742,9 @@ def _rendered_rows(value: nodes.NodeNG, template: str, rows, reads, ctx, label: 
     listed = [f"{item}.{'.'.join(path)} (line {line})" for path, (line, item) in unloaded.items()] + [
         f"{item}.{member} (line {line}: {runs})" for member, (line, item, runs) in queried.items()]
     shown = ", ".join(listed[:4]) + (", ..." if len(listed) > 4 else "")
-    loaders = _django_loaders([(path, _path_has_many(rows.model, path, ctx)) for path in unloaded])
-    fix = f"load them with the rows: {loaders} on the queryset" if loaders else \
+    fix = f"load them with the rows: {_loaders_of(rows, list(unloaded), ctx)}" if unloaded else \
         "load what the template reads for all rows in one query in the view, and pass it in"
-    if loaders and queried:
+    if unloaded and queried:
         fix += ", and what the members that query need"
     yield Finding.at(
         value, severity,
@@ -766,12 +774,14 @@ def _member_query(rows, member: str, node: nodes.NodeNG, ctx) -> str | None:
     return f"{' -> '.join(chain)} runs {reach.what}"
 
 
-def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str], ctx) -> tuple[str, ...] | None:
+def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str], ctx,
+                        loads_on_read: bool = False) -> tuple[str, ...] | None:
     """The relations of a template read up to the last one it loads lazily
     per row (``("brand",)`` for ``p.brand.name``; ``("variants",
     "supplier")`` for ``v.supplier.name`` in a loop over ``p.variants.all``),
-    or None when the read costs no query. A related manager queries only
-    when it is run (``.all``, ``.count``, a loop)."""
+    or None when the read costs no query. A Django related manager queries
+    only when it is run (``.all``, ``.count``, a loop); a SQLAlchemy
+    collection (``loads_on_read``) when it is read at all."""
     walked: list[str] = []
     found: tuple[str, ...] | None = None
     for index, name in enumerate(path):
@@ -779,7 +789,7 @@ def _lazy_relation_path(model: str, path: tuple[str, ...], eager: frozenset[str]
         if relationship is None:
             break
         walked.append(name)
-        runs = not relationship.get("uselist") or (index + 1 < len(path))
+        runs = loads_on_read or not relationship.get("uselist") or (index + 1 < len(path))
         if runs and models.is_lazy(relationship) and name not in eager:
             found = tuple(walked)
         model = relationship.get("target") or name
