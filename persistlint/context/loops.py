@@ -422,18 +422,20 @@ def _builds_query(value: nodes.NodeNG) -> bool:
 
 
 def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[str],
-                            query_lines: tuple[int, ...], lazy_receivers: frozenset[str] = frozenset()) -> bool:
+                            query_lines: tuple[int, ...], lazy_receivers: frozenset[str] = frozenset(),
+                            proven: bool = False) -> bool:
     """Whether the query at the end of a chain of project functions
     (``chain``: the callee of ``call`` first, the function that queries at
     ``query_lines``, or reads a lazy relationship of its parameters
     ``lazy_receivers``, last) is built from what changes per iteration
     (``changing``): followed argument by argument, parameter by parameter.
-    A chain that cannot be followed counts as dependent."""
+    A chain that cannot be followed counts as dependent, unless
+    ``proven`` asks for the dependence to be shown all the way."""
     tainted = None
     for index, qualname in enumerate(chain):
         function = infer.lookup_method(qualname)
         if not isinstance(function, nodes.FunctionDef):
-            return True
+            return not proven
         tainted = _tainted_parameters(call, function, changing)
         if not tainted:
             return False
@@ -445,7 +447,7 @@ def query_follows_arguments(call: nodes.Call, changing: set[str], chain: list[st
         onward = [c for c in infer.own_nodes(function, nodes.Call)
                   if (getattr(c.func, "attrname", None) or getattr(c.func, "name", None)) == method]
         if not onward:
-            return True  # reached through a property read or an inherited name: not followed
+            return not proven  # reached through a property read or an inherited name: not followed
         call = next((c for c in onward if names_in(c) & changing), onward[0])
     return True
 

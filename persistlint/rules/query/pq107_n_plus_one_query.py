@@ -183,8 +183,8 @@ def _project_query_in_loop(call: nodes.Call, ctx):
     loop = _collection_loop(call, ctx)
     if loop is None or loops.opens_session_per_iteration(call, loop, ctx) or loops.over_batches(loop):
         return
-    for reach in _reaches_in_turn(call, summary, reach, _eager_rows(call, summary, ctx), ctx):
-        if not _query_changes_per_item(call, loop, summary, reach, ctx):
+    for turn, reach in enumerate(_reaches_in_turn(call, summary, reach, _eager_rows(call, summary, ctx), ctx)):
+        if not _query_changes_per_item(call, loop, summary, reach, ctx, proven=turn > 0):
             continue  # the same query each time (``get_active_instance(project_id)`` per participant)
         if _filled_beforehand(call, loop, summary, reach, ctx):
             return
@@ -203,7 +203,9 @@ def _reaches_in_turn(call: nodes.Call, summary, reach, eager: dict[str, frozense
     then its other queries (real queries before lazy loads): the first of
     them that changes per item is the one reported, so a lookup that is the
     same for every item (``incident.project``, one ``get_by_type``) does not
-    hide one that is not. Nothing when the eager loads answer every query."""
+    hide one that is not. Nothing when the eager loads answer every query.
+    A later one counts only when its dependence on the item is followed all
+    the way (not through a property read: a row the callee fetched itself)."""
     first = _not_loaded_eagerly(call, summary, reach, eager, ctx)
     if first is None:
         return
@@ -248,7 +250,10 @@ def _is_cached_property(qualname: str) -> bool:
         d.as_string().rpartition(".")[2] == "cached_property" for d in function.decorators.nodes)
 
 
-def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool:
+def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx, proven: bool = False) -> bool:
+    """Whether the query ``reach`` names follows the loop's variables; an
+    alternative to the first query (``proven``) must be shown to, all the
+    way down its chain."""
     chain = [summary.qualname, *reach.chain]
     last = summaries.summary_of(chain[-1], ctx)
     queries = [op for op in last.queries if not op.on_error] if last else []
@@ -256,7 +261,7 @@ def _query_changes_per_item(call: nodes.Call, loop, summary, reach, ctx) -> bool
     lines = tuple(op.line for op in queries if not op.what.endswith(LAZY_LOAD))
     lazy = frozenset(op.receiver for op in queries if op.what.endswith(LAZY_LOAD) and op.receiver)
     scope = loop.parent if isinstance(loop, nodes.Comprehension) else loop
-    return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines, lazy)
+    return loops.query_follows_arguments(call, loops.iteration_names(scope), chain, lines, lazy, proven)
 
 
 def _property_in_loop(attribute: nodes.Attribute, ctx):
