@@ -91,7 +91,40 @@ def summaries_of_method(qualname: str | None, ctx, call: nodes.Call | None = Non
     ``RepositoryBase.get_by_id``); for an abstract method, the project's
     implementations of it: with ``call`` a ``self.<method>()`` in a method
     of the base class, those of subclasses that inherit the calling method
-    (a subclass that overrides it never runs this call)."""
+    (a subclass that overrides it never runs this call). An ``async def``
+    that ``call`` only makes a coroutine of runs nothing (see
+    :func:`never_awaited`)."""
+    found = _summaries_of_method(qualname, ctx, call)
+    return [summary for summary in found if not (summary.is_async and never_awaited(call))] \
+        if call is not None and found else found
+
+
+def never_awaited(call: nodes.Call) -> bool:
+    """Whether the coroutine a call of an ``async def`` makes is dropped in
+    a sync function: the call is a statement of its own, or bound to a name
+    that is never handed on, returned or awaited (``agents =
+    self.list_agents(source)`` in a ``def``, then iterated)."""
+    function = call.scope()
+    if not isinstance(function, nodes.FunctionDef) or isinstance(function, nodes.AsyncFunctionDef):
+        return False
+    statement = call.parent
+    if isinstance(statement, nodes.Expr):
+        return True
+    if not (isinstance(statement, nodes.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], nodes.AssignName)):
+        return False
+    name = statement.targets[0].name
+    return not any(use.name == name and isinstance(use.parent, HANDED_ON)
+                   for use in function.nodes_of_class(nodes.Name))
+
+
+#: Where a name's coroutine may still be run: a call's argument, a
+#: ``return``/``yield``, a container or a starred expression.
+HANDED_ON = (nodes.Call, nodes.Return, nodes.Yield, nodes.Starred, nodes.List, nodes.Tuple, nodes.Set,
+             nodes.Dict, nodes.Keyword, nodes.Await)
+
+
+def _summaries_of_method(qualname: str | None, ctx, call: nodes.Call | None) -> list[Any]:
     functions = ctx.project.functions
     if not qualname:
         return []

@@ -481,10 +481,17 @@ BATCH_WORDS = ("batch", "chunk", "partition")
 
 def over_batches(loop: nodes.NodeNG) -> bool:
     """``for batch in queryset_in_batches(qs)``, ``for ids in chunks(...)``,
-    ``for row in page`` (a page of results)."""
+    ``for row in page`` (a page of results), ``for start in range(0, n,
+    batch_size)`` (a range that steps over chunks)."""
     iterable = getattr(loop, "iter", None)
     target = getattr(loop, "target", None)
     text = " ".join(n.as_string() for n in (iterable, target) if n is not None).lower()
     return any(word in text for word in BATCH_WORDS) or (
-        iterable is not None and "page" in re.split(r"\W+", iterable.as_string().lower()))
+        iterable is not None and "page" in re.split(r"\W+", iterable.as_string().lower())) or _stepped_range(iterable)
+
+
+def _stepped_range(iterable: nodes.NodeNG | None) -> bool:
+    return isinstance(iterable, nodes.Call) and isinstance(iterable.func, nodes.Name) \
+        and iterable.func.name == "range" and len(iterable.args) == 3 \
+        and not (isinstance(iterable.args[2], nodes.Const) and iterable.args[2].value in (1, -1))
 

@@ -73,8 +73,8 @@ def check(node: nodes.Call, ctx):
     if found.kind not in UNIT_OF_WORK | ROUND_TRIPS:
         return
     loop = loops.per_iteration_loop(node, ctx) or _constructing_loop(node, ctx)
-    if loop is None:
-        return
+    if loop is None or loops.over_batches(loop):
+        return  # ``for start in range(0, n, 1000): session.execute(insert(M).values(rows[start:...]))``
     trip = None if found.kind in ROUND_TRIPS else _round_trip_in(loop, node, ctx)
     severity = Severity.MEDIUM if found.kind in ROUND_TRIPS or trip is not None else Severity.LOW
     what = _what(found, node)
