@@ -4,7 +4,9 @@ Checks for one UPDATE or DELETE statement per item of a loop:
 Django `queryset.update()/.delete()`, raw SQL whose first statement is an
 UPDATE or DELETE, and project functions that issue one
 (`await repo.update(item.id, ...)`), when the statement changes with the
-loop variable.
+loop variable. Also the rows of a SQLAlchemy query loaded only to set the
+same value on each (`for j in journals: j.submitted_by = deleted_user`):
+the next flush sends one UPDATE per row.
 
 ## Why is this bad?
 N statements cost N round-trips and N index lookups; the same change fits
@@ -52,15 +54,18 @@ from astroid import nodes
 
 from persistlint.diagnostic import Effort, Finding, Severity
 from persistlint.registry import rule
-from persistlint.context import dbcalls, loops, summaries
+from persistlint.context import bindings, dbcalls, loops, models, summaries
 from persistlint.rules.query import seeding_cap
 
 WRITES = frozenset({dbcalls.UPDATE, dbcalls.DELETE})
 
 
-@rule("PQ102", "n-update-delete-loop", effort=Effort.M, nodes=(nodes.Call,),
+@rule("PQ102", "n-update-delete-loop", effort=Effort.M, nodes=(nodes.Call, nodes.AssignAttr),
       principle="Change a set of rows with one statement, not one statement per row.")
-def check(node: nodes.Call, ctx):
+def check(node, ctx):
+    if isinstance(node, nodes.AssignAttr):
+        yield from _same_value_per_row(node, ctx)
+        return
     if not ctx.in_loop(node):
         return
     found = dbcalls.db_call(node, ctx)
@@ -92,6 +97,44 @@ def check(node: nodes.Call, ctx):
         f"One {kind}{target} per item of {loops.loop_label(loop)}{via}: {loops.short(node)}{note}",
         _recommendation(api, kind),
         evidence=evidence,
+    )
+
+
+def _same_value_per_row(target: nodes.AssignAttr, ctx):
+    """``for journal in journals: journal.submitted_by = deleted_user`` over
+    the rows of a SQLAlchemy query: the next flush sends one UPDATE per row,
+    where one ``update(M).where(...).values(...)`` sets the same value on
+    all of them. Only a value that is the same for every row, assigned
+    directly in the loop's body (not under a condition), and the first such
+    assignment of the loop."""
+    loop = target.parent.parent if isinstance(target.parent, nodes.Assign) else None
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor)) or target.parent not in loop.body \
+            or not isinstance(target.expr, nodes.Name) or not isinstance(loop.target, nodes.AssignName) \
+            or target.expr.name != loop.target.name or len(target.parent.targets) != 1:
+        return
+    if bindings.names_in(target.parent.value) & loops.iteration_names(loop):
+        return  # a value computed from the row: per-row values, not one statement
+    rows = dbcalls.row_source(loop.iter, ctx)
+    if rows is None or rows.api != "sqlalchemy" or not rows.model or not rows.statement.whole_rows:
+        return
+    columns = models.column_names(rows.model, ctx) | models.relationships(rows.model, ctx).keys()
+    if target.attrname not in columns or models.relationships(rows.model, ctx).get(target.attrname, {}).get("uselist"):
+        return
+    earlier = next((s for s in loop.body if isinstance(s, nodes.Assign) and len(s.targets) == 1
+                    and isinstance(s.targets[0], nodes.AssignAttr) and s.targets[0].expr.as_string() == target.expr.name
+                    and not bindings.names_in(s.value) & loops.iteration_names(loop)), None)
+    if earlier is not target.parent:
+        return  # one finding per loop, at its first such assignment
+    severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
+    model = rows.model.rpartition(".")[2]
+    yield Finding.at(
+        target, severity,
+        f"One UPDATE of {model} per row of {loops.short(loop.iter)} at the next flush: "
+        f"{target.expr.name}.{target.attrname} = {loops.short(target.parent.value, 40)} sets the same value on "
+        f"every row{note}",
+        f"one statement for all rows: update({model}).where(<the query's filter>)"
+        f".values({target.attrname}=...), instead of loading the rows to change them",
+        evidence=rows.evidence,
     )
 
 
