@@ -200,6 +200,8 @@ def per_item_lambda(name: nodes.Name) -> tuple[nodes.Lambda, nodes.NodeNG] | Non
     """(the lambda, the iterable) when ``name`` is the one parameter of a
     lambda that a builtin calls once per item: ``sorted(rows, key=lambda r:
     r.version)``, ``rows.sort(key=...)``, ``map(lambda r: ..., rows)``."""
+    if not isinstance(name.scope(), nodes.Lambda):
+        return None  # the common case, answered without looking the name up
     assignments = bindings_of(name)
     parameter = assignments[0] if len(assignments) == 1 else None
     function = parameter.parent.parent if parameter is not None and isinstance(parameter.parent, nodes.Arguments) \
