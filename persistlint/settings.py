@@ -14,7 +14,6 @@ import configparser
 import fnmatch
 import math
 import re
-import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -143,13 +142,19 @@ class Settings:
 
     def skips(self, relpath: str) -> bool:
         """Whether a file (path relative to the project root) is not analysed."""
-        posix = PurePosixPath(relpath.replace("\\", "/"))
-        if any(fnmatch.fnmatch(str(posix), pattern) or posix.match(pattern)
-               for pattern in self.exclude):
+        text = relpath.replace("\\", "/")
+        parts = tuple(text.split("/"))
+        if self.exclude or "" in parts or "." in parts:
+            # asked for every file of the project listing: a plain relative
+            # path (the listing's) is split as text, anything else by pathlib
+            posix = PurePosixPath(text)
+            if any(fnmatch.fnmatch(str(posix), pattern) or posix.match(pattern)
+                   for pattern in self.exclude):
+                return True
+            parts = posix.parts
+        if self.exclude_seeding and parts and is_seeding_script(parts[-1]):
             return True
-        if self.exclude_seeding and is_seeding_script(posix.name):
-            return True
-        return not self.include_tests and is_test_file(posix)
+        return not self.include_tests and _is_test_path(parts)
 
 
 #: Scripts that fill a database with demo or random data (``random_data.py``,
@@ -165,9 +170,13 @@ def is_seeding_script(filename: str) -> bool:
 
 
 def is_test_file(path: PurePosixPath) -> bool:
-    if any(part in TEST_DIRS for part in path.parts[:-1]):
+    return _is_test_path(path.parts)
+
+
+def _is_test_path(parts: tuple[str, ...]) -> bool:
+    if any(part in TEST_DIRS for part in parts[:-1]):
         return True
-    return any(fnmatch.fnmatch(path.name, pattern) for pattern in TEST_FILES)
+    return bool(parts) and any(fnmatch.fnmatch(parts[-1], pattern) for pattern in TEST_FILES)
 
 
 def find_root(start: Path) -> Path:
@@ -186,6 +195,8 @@ def read_project_settings(root: Path) -> Settings:
     """The settings in the project's pyproject.toml or setup.cfg (first found)."""
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
+        import tomllib  # compiles its grammar on import: only runs that read a pyproject.toml pay for it
+
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

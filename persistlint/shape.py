@@ -9,6 +9,7 @@ shapes (other keys allowed), or a tuple of shapes meaning any of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -30,17 +31,47 @@ def list_of(shape: Any) -> _Of:
 
 
 def matches(value: Any, shape: Any) -> bool:
+    return _checker(shape)(value)
+
+
+#: the checker of each shape object, made on its first use (shapes are
+#: module constants; a cache file is checked entry by entry, tens of
+#: thousands of values, so each check is a closure, not a walk of the shape)
+_CHECKERS: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
+
+
+def _checker(shape: Any) -> Callable[[Any], bool]:
+    found = _CHECKERS.get(id(shape))
+    if found is None or found[0] is not shape:
+        if len(_CHECKERS) > 4096:  # shapes made on the fly (never by this package itself)
+            _CHECKERS.clear()
+        found = _CHECKERS[id(shape)] = (shape, _compiled(shape))  # the shape kept: its id stays its own
+    return found[1]
+
+
+def _compiled(shape: Any) -> Callable[[Any], bool]:
     if isinstance(shape, dict):
-        return isinstance(value, dict) and all(k in value and matches(value[k], s) for k, s in shape.items())
+        fields = [(key, _checker(inner)) for key, inner in shape.items()]
+        return lambda value: isinstance(value, dict) and all(
+            key in value and check(value[key]) for key, check in fields)
     if isinstance(shape, _Of):
+        inner = shape.inner
+        if isinstance(inner, type) and inner not in (int, bool):
+            # a plain type (str, dict, list): no call per element
+            if shape.container is dict:
+                return lambda value: isinstance(value, dict) and all(
+                    isinstance(k, str) and isinstance(v, inner) for k, v in value.items())
+            return lambda value: isinstance(value, list) and all(isinstance(v, inner) for v in value)
+        check = _checker(inner)
         if shape.container is dict:
-            return isinstance(value, dict) and all(isinstance(k, str) and matches(v, shape.inner)
-                                                   for k, v in value.items())
-        return isinstance(value, list) and all(matches(v, shape.inner) for v in value)
+            return lambda value: isinstance(value, dict) and all(
+                isinstance(k, str) and check(v) for k, v in value.items())
+        return lambda value: isinstance(value, list) and all(map(check, value))
     if isinstance(shape, tuple):
-        return any(matches(value, option) for option in shape)
+        options = [_checker(option) for option in shape]
+        return lambda value: any(check(value) for check in options)
     if shape is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
     if shape is None:
-        return value is None
-    return isinstance(value, shape)
+        return lambda value: value is None
+    return lambda value: isinstance(value, shape)

@@ -216,7 +216,8 @@ class _Boundary:
             if source is None:
                 module = MANAGER.astroid_cache.get(modname)
                 return module if modname in brain.STUBS else None
-            module = AstroidBuilder(MANAGER).string_build(source, modname=modname)
+            builder = AstroidBuilder(MANAGER, apply_transforms=modname in brain.TRANSFORMED_STUBS)
+            module = builder.string_build(source, modname=modname)
             module.package = brain.is_package(modname)
             MANAGER.astroid_cache[modname] = module
             return module
@@ -1488,5 +1489,18 @@ def project_property(attribute: nodes.Attribute, owner: Resolved | None) -> str 
 
 def in_project(node: nodes.NodeNG) -> bool:
     """Whether a node comes from a file of the project being checked."""
-    file = getattr(node.root(), "file", None)
-    return bool(file) and any(_is_under(Path(file), root) for root in BOUNDARY.roots)
+    module = node.root()
+    roots = tuple(BOUNDARY.roots)
+    known = _IN_PROJECT.get(module) if isinstance(module, nodes.Module) else None
+    if known is not None and known[0] == roots:
+        return known[1]
+    file = getattr(module, "file", None)
+    answer = bool(file) and any(_is_under(Path(file), root) for root in roots)
+    if isinstance(module, nodes.Module):
+        _IN_PROJECT[module] = (roots, answer)
+    return answer
+
+
+# module -> (the project roots when asked, whether its file is under one):
+# resolving the file's path is asked for every member a rule looks at
+_IN_PROJECT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

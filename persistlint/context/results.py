@@ -44,6 +44,7 @@ import json
 import os
 import stat
 import time
+import weakref
 from pathlib import Path
 
 import attrs
@@ -157,7 +158,17 @@ def listing_digest(project) -> str:
 def _value_digest(table: str, value) -> str:
     if value is None:
         return "absent"
-    return _digest(value.to_json() if table == "functions" else value)
+    if table != "functions":
+        return _digest(value)
+    found = _SUMMARY_DIGESTS.get(value)
+    if found is None:
+        found = _SUMMARY_DIGESTS[value] = _digest(value.to_json())
+    return found
+
+
+# summary -> its digest: a summary is frozen, and every file's analysis that
+# read it records it (and checks it again on the next lookup)
+_SUMMARY_DIGESTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _table_digest(project, table: str) -> str:
@@ -276,11 +287,15 @@ class Reads:
         """The facts read, as :func:`holds` checks them (call after the block)."""
         project = self.project
         modules = {}
+        try:
+            root = project.root.resolve()
+        except OSError:  # no module can be told to be the project's
+            root, self.modules = None, set()
         for file in sorted(self.modules):
             if not os.path.isabs(file):
                 continue  # built from text (a stub)
             try:
-                relative = Path(file).resolve().relative_to(project.root.resolve()).as_posix()
+                relative = Path(file).resolve().relative_to(root).as_posix()
             except (ValueError, OSError):
                 continue  # a library
             if relative != relpath:

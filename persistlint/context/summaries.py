@@ -172,9 +172,14 @@ class Reach:
         return [q.rpartition(".")[2] for q in self.chain] + [self.what]
 
 
+# The converters run for every field of every summary read from the cache,
+# the absent (default) ones included: an empty value returns at once.
+
 def _tuple(kind):
     def convert(value: Iterable[Any] | None) -> tuple:
-        return tuple(v if isinstance(v, kind) else kind(**v) for v in value or ())
+        if not value:
+            return ()
+        return tuple(v if isinstance(v, kind) else kind(**v) for v in value)
     return convert
 
 
@@ -185,16 +190,22 @@ def _optional(kind):
 
 
 def _strings(value: Iterable[str] | None) -> tuple[str, ...]:
-    return tuple(value or ())
+    return value if type(value) is tuple else tuple(value or ())
 
 
 def _reaches(value: dict | None) -> dict[str, Reach]:
+    if not value:
+        return {}
     return {k: v if isinstance(v, Reach) else Reach(**{**v, "chain": tuple(v.get("chain", ()))})
-            for k, v in (value or {}).items()}
+            for k, v in value.items()}
 
 
 def _use(value) -> channels.Use:
     return value if isinstance(value, channels.Use) else channels.Use.from_json(value)
+
+
+def _uses(value) -> tuple[channels.Use, ...]:
+    return tuple(_use(v) for v in value) if value else ()
 
 
 @attrs.frozen(eq=False)
@@ -225,8 +236,7 @@ class FunctionSummary:
                                                                converter=_tuple(blocking.BlockingOp))
     once: blocking.Once | None = attrs.field(default=None, converter=_optional(blocking.Once))
     enqueues: Operation | None = attrs.field(default=None, converter=_optional(Operation))
-    channels: tuple[channels.Use, ...] = attrs.field(
-        default=(), converter=lambda value: tuple(_use(v) for v in value or ()))
+    channels: tuple[channels.Use, ...] = attrs.field(default=(), converter=_uses)
     reaches: dict[str, Reach] = attrs.field(factory=dict, converter=_reaches)
 
     @property
