@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 from astroid.exceptions import AstroidSyntaxError, AstroidError
 
-from persistlint import baseline, registry, settings as settings_mod, walker
+from persistlint import baseline, registry, selection, settings as settings_mod, walker
 from persistlint.context import FileContext, ProjectContext, files, infer, project_context, results
 from persistlint.context.files import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
@@ -39,7 +39,8 @@ _RESULTS_SIZE = 8
 
 def analyse(path: str, source: str | None = None,
             overrides: dict[str, Any] | None = None, tree: ast.Module | None = None, *,
-            isolated: bool = False, adopted: bool = False) -> list[Diagnostic]:
+            isolated: bool = False, adopted: bool = False,
+            families: frozenset[str] | None = None) -> list[Diagnostic]:
     """Diagnostics of every family for one file.
 
     ``path`` is the file's path as the user gave it (flake8's display name
@@ -49,14 +50,17 @@ def analyse(path: str, source: str | None = None,
     ``isolated``: read no config file (flake8's ``--isolated``).
     ``adopted``: apply the settings' severity floor and baseline (flake8
     shows what is left; the report applies them itself, to the whole run).
+    ``families``: the code prefixes whose rules run (``{"PR"}`` for
+    ``flake8 --select=PR``); None: every family. PX diagnostics come with any.
     """
+    families = None if families is None or set(selection.FAMILIES) <= families else frozenset(families)
     key = (path, hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
-           if source is not None else None, tuple(sorted((overrides or {}).items())), isolated, adopted)
+           if source is not None else None, tuple(sorted((overrides or {}).items())), isolated, adopted, families)
     if source is not None and key in _RESULTS:
         _RESULTS.move_to_end(key)
         return _RESULTS[key]
     try:
-        result = _analyse(path, source, overrides, isolated, adopted, tree)
+        result = _analyse(path, source, overrides, isolated, adopted, tree, families)
     except Exception as exc:  # noqa: BLE001 - the last guard: never crash the host
         result = [walker.internal("PX001", path, 1, 0,
                                   f"persistlint failed on this file: {exc.__class__.__name__}: {exc}",
@@ -69,7 +73,8 @@ def analyse(path: str, source: str | None = None,
 
 
 def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
-             isolated: bool, adopted: bool, tree: ast.Module | None = None) -> list[Diagnostic]:
+             isolated: bool, adopted: bool, tree: ast.Module | None = None,
+             families: frozenset[str] | None = None) -> list[Diagnostic]:
     real = Path(display) if display not in ("-", "stdin") else Path.cwd() / "stdin.py"
     absolute = files.resolved(real)
     try:
@@ -115,20 +120,20 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
             f"project context unavailable ({exc.__class__.__name__}: {exc}); cross-file facts not used",
             "report this to persistlint"))
 
-    found = results.lookup(root, settings.for_analysis, project, relpath, source)
+    found = results.lookup(root, settings.for_analysis, project, relpath, source, families)
     if found is not None:
         diagnostics = results.with_path(found, display)
     elif settings.cache and project.key:
         with results.Reads(project) as reads:  # what the stored result depends on
             diagnostics, walked = _walked(display, source, absolute, root, relpath, project, settings, tree,
-                                          diagnostics)
+                                          diagnostics, families)
         if not walked:
             return diagnostics
-        results.ResultCache(root).put(results.file_key(settings.for_analysis, relpath, source),
+        results.ResultCache(root).put(results.file_key(settings.for_analysis, relpath, source, families),
                                       results.with_path(diagnostics, relpath), reads.facts(relpath))
     else:
         diagnostics, walked = _walked(display, source, absolute, root, relpath, project, settings, tree,
-                                      diagnostics)
+                                      diagnostics, families)
         if not walked:
             return diagnostics
     if adopted:
@@ -141,8 +146,8 @@ def _analyse(display: str, source: str | None, overrides: dict[str, Any] | None,
 
 
 def _walked(display: str, source: str, absolute: Path, root: Path, relpath: str, project: ProjectContext,
-            settings, tree: ast.Module | None,
-            diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], bool]:
+            settings, tree: ast.Module | None, diagnostics: list[Diagnostic],
+            families: frozenset[str] | None = None) -> tuple[list[Diagnostic], bool]:
     """The file parsed and walked by every rule, after ``diagnostics``; the
     flag is False when it could not be parsed (the list then says why)."""
     try:
@@ -164,7 +169,7 @@ def _walked(display: str, source: str, absolute: Path, root: Path, relpath: str,
                                               "check the file is valid Python")], False
 
     fctx = FileContext(module, absolute, relpath, project, settings.for_analysis, source)
-    rules = list(registry.all_rules().values())
+    rules = [rule for rule in registry.all_rules().values() if families is None or rule.code[:2] in families]
     try:
         diagnostics.extend(walker.walk(fctx, rules, display, settings.time_budget))
     finally:

@@ -44,8 +44,9 @@ class _Family:
         from persistlint import engine
 
         source = "".join(self.lines)
+        # only the families flake8 can report are analysed (--select=PR: the PR rules)
         for diagnostic in engine.analyse(self.filename, source, _OPTIONS, self.tree, isolated=_isolated,
-                                         adopted=True):
+                                         adopted=True, families=reportable):
             if diagnostic.code.startswith(self.prefix):
                 yield diagnostic.line, diagnostic.col, diagnostic.message(), type(self)
 

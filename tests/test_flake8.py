@@ -118,6 +118,43 @@ def test_one_reportable_code_runs_the_analysis(project, selection):
     assert [f[3] for f in findings(result.stdout)] == expected
 
 
+# Printed at exit by the flake8 process: the families whose rules walked a file.
+REPORT_FAMILIES_RUN = (
+    "import atexit, sys\n"
+    "from persistlint import walker\n"
+    "_walk, _run = walker.walk, set()\n"
+    "def _recording(fctx, rules, *args):\n"
+    "    _run.update(rule.code[:2] for rule in rules)\n"
+    "    return _walk(fctx, rules, *args)\n"
+    "walker.walk = _recording\n"
+    "atexit.register(lambda: print('families run:', ','.join(sorted(_run)), file=sys.stderr))\n"
+)
+SLEEP_AND_COMMIT = (
+    "import time\n\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+    "class Store:\n"
+    "    def __init__(self, session: AsyncSession) -> None:\n"
+    "        self.session = session\n\n"
+    "    async def save(self, item) -> None:\n"
+    "        time.sleep(1)\n"
+    "        self.session.add(item)\n"
+    "        await self.session.commit()\n"
+)
+
+
+def test_only_the_selected_families_run(project):
+    """``--select=PR`` runs the PR rules only; what it keeps in the results
+    cache is not what a later run of every family gets."""
+    write(project, {"app.py": SLEEP_AND_COMMIT})
+    selected = harness.flake8("--select=PR", "app.py", cwd=project, prelude=REPORT_FAMILIES_RUN)
+    assert "families run: PR\n" in selected.stderr, selected.stderr
+    assert [f[3] for f in findings(selected.stdout)] == ["PR303"]
+    everything = harness.flake8("--select=P", "app.py", cwd=project, prelude=REPORT_FAMILIES_RUN)
+    assert "families run: PQ,PR,PT,PX\n" in everything.stderr, everything.stderr
+    assert [f[3] for f in findings(everything.stdout)] == ["PR303", "PT204"]
+    again = harness.flake8("--select=PR,PT", "app.py", cwd=project)
+    assert [f[3] for f in findings(again.stdout)] == ["PR303", "PT204"]
+
+
 def test_noqa(project):
     write(project, {"app.py": (
         "import time\n\n\nasync def poll():\n"

@@ -90,11 +90,15 @@ class Stats:
         cls.hits = cls.misses = cls.stale = 0
 
 
-def file_key(settings: Settings, relpath: str, source: str) -> str:
+def file_key(settings: Settings, relpath: str, source: str, families: frozenset[str] | None = None) -> str:
+    """``families``: the rule families analysed (None: all of them); an
+    entry holds only their diagnostics."""
     digest = hashlib.sha256(
         # a file name that is not UTF-8 holds surrogates (os.fsdecode)
         f"{FORMAT}\0{cache.tool_fingerprint()}\0{settings!r}\0{relpath}\0".encode(
             "utf-8", "surrogatepass"))
+    if families is not None:
+        digest.update(f"families={','.join(sorted(families))}\0".encode())
     digest.update(source.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -105,13 +109,14 @@ def cacheable(diagnostics: list[Diagnostic]) -> bool:
     return not any(d.code.startswith("PX") for d in diagnostics)
 
 
-def lookup(root: Path, settings: Settings, project, relpath: str, source: str) -> list[Diagnostic] | None:
+def lookup(root: Path, settings: Settings, project, relpath: str, source: str,
+           families: frozenset[str] | None = None) -> list[Diagnostic] | None:
     """The stored diagnostics of ``source`` at ``relpath`` when the disk
     cache is on and holds them for what ``project`` (the project context)
     says now."""
     if not settings.cache or not project.key:
         return None
-    entry = ResultCache(root).get(file_key(settings, relpath, source))
+    entry = ResultCache(root).get(file_key(settings, relpath, source, families))
     if entry is None:
         Stats.misses += 1
         return None
