@@ -176,7 +176,12 @@ def is_test_file(path: PurePosixPath) -> bool:
 def _is_test_path(parts: tuple[str, ...]) -> bool:
     if any(part in TEST_DIRS for part in parts[:-1]):
         return True
-    return bool(parts) and any(fnmatch.fnmatch(parts[-1], pattern) for pattern in TEST_FILES)
+    return bool(parts) and _TEST_FILE.match(parts[-1]) is not None
+
+
+#: TEST_FILES as one pattern, as ``fnmatch`` reads each on POSIX (asked for
+#: every file of the project listing)
+_TEST_FILE = re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in TEST_FILES))
 
 
 def find_root(start: Path) -> Path:
