@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 from astroid.exceptions import AstroidSyntaxError, AstroidError
 
-from persistlint import baseline, registry, selection, settings as settings_mod, walker
+from persistlint import baseline, registry, settings as settings_mod, walker
 from persistlint.context import FileContext, ProjectContext, files, infer, project_context, results
 from persistlint.context.files import SourceError, read_source
 from persistlint.diagnostic import Diagnostic
@@ -50,10 +50,11 @@ def analyse(path: str, source: str | None = None,
     ``isolated``: read no config file (flake8's ``--isolated``).
     ``adopted``: apply the settings' severity floor and baseline (flake8
     shows what is left; the report applies them itself, to the whole run).
-    ``families``: the code prefixes whose rules run (``{"PR"}`` for
-    ``flake8 --select=PR``); None: every family. PX diagnostics come with any.
+    ``families``: the code prefixes flake8 can report (``{"PR"}`` for
+    ``flake8 --select=PR``): only their rules run. None, or any set with
+    PX (a PX001 may tell of any rule failing): every family.
     """
-    families = None if families is None or set(selection.FAMILIES) <= families else frozenset(families)
+    families = None if families is None or "PX" in families else frozenset(families)
     key = (path, hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
            if source is not None else None, tuple(sorted((overrides or {}).items())), isolated, adopted, families)
     if source is not None and key in _RESULTS:

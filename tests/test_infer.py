@@ -282,7 +282,8 @@ def _stub_built(name: str, transformed: bool) -> nodes.Module:
 def _outline(module: nodes.Module) -> tuple:
     """What a transform may change in a tree: its text and structure, the
     names each scope binds, and the nodes given an inference tip."""
-    scopes = [(scope.name, sorted((name, len(found)) for name, found in scope.locals.items()))
+    scopes = [(scope.name, sorted((name, [(type(node).__name__, node.lineno, node.as_string()) for node in found])
+                                  for name, found in scope.locals.items()))
               for scope in module.nodes_of_class((nodes.Module, nodes.ClassDef, nodes.FunctionDef))]
     tips = [node.as_string() for node in module.nodes_of_class(nodes.NodeNG)
             if getattr(node, "_explicit_inference", None) is not None]

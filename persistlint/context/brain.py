@@ -924,10 +924,11 @@ STUBS: dict[str, str] = {
 STUB_PACKAGES = frozenset(name.partition(".")[0] for name in STUBS)
 
 #: The stubs astroid's own transforms change as they are built (``asyncio``:
-#: an inference tip for each ``set()`` call). The others are built without
-#: running the transforms, which would leave them as they are and are most
-#: of the cost of building them (tests/test_infer.py checks both, stub by stub).
-TRANSFORMED_STUBS = frozenset({"asyncio"})
+#: an inference tip for each ``set()`` call; ``sqlalchemy.orm.session``:
+#: astroid's ``sessionmaker`` in place of the stub's). The others are built
+#: without running the transforms, which would leave them as they are and are
+#: a third of the cost of building them (tests/test_infer.py checks both, stub by stub).
+TRANSFORMED_STUBS = frozenset({"asyncio", "sqlalchemy.orm.session"})
 
 
 def stub_sources() -> dict[str, str]:
