@@ -929,6 +929,11 @@ STUB_PACKAGES = frozenset(name.partition(".")[0] for name in STUBS)
 #: without running the transforms, which would leave them as they are and are
 #: a third of the cost of building them (tests/test_infer.py checks both, stub by stub).
 TRANSFORMED_STUBS = frozenset({"asyncio", "sqlalchemy.orm.session"})
+#: Stubs built without astroid's transforms although one applies: on Python
+#: 3.12+ astroid extends any module named ``typing`` with definitions of its
+#: own. The stub's ``Generic`` needs none of them, and building it the same
+#: way on every Python keeps inference through generic bases the same too.
+UNTRANSFORMED_ON_PURPOSE = frozenset({"typing", "typing_extensions"})
 
 
 def stub_sources() -> dict[str, str]:

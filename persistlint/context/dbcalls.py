@@ -618,9 +618,10 @@ def _has_attribute(qualname: str, info: dict, name: str, ctx) -> bool:
 def _receiver_uses(receiver: nodes.NodeNG):
     """(scope, spelling, a function giving the method calls on it) of an
     untyped local name (:func:`_untyped_binding`: its function's own calls),
-    of ``self.<attr>`` (every method of the class), or of ``<name>.<attr>``
-    (``request.db``: every call on that spelling in the module, as a web
-    framework hangs the session on each request); None for anything else."""
+    of ``self.<attr>`` (every method of the class), or of another dotted
+    name (``request.db``, ``self.request.db``: every call on that spelling in
+    the module, as a web framework hangs the session on each request); None
+    for anything else."""
     if isinstance(receiver, (nodes.Name, nodes.AssignName)):
         binding = _untyped_binding(receiver) if isinstance(receiver, nodes.Name) else _untyped(receiver)
         if binding is None:
@@ -630,24 +631,32 @@ def _receiver_uses(receiver: nodes.NodeNG):
             call for call in own_nodes(function, nodes.Call) if isinstance(call.func, nodes.Attribute)
             and isinstance(call.func.expr, nodes.Name) and call.func.expr.name == receiver.name
             and _untyped_binding(call.func.expr) is binding]
-    if not (isinstance(receiver, nodes.Attribute) and isinstance(receiver.expr, nodes.Name)):
+    spelled = _dotted(receiver) if isinstance(receiver, nodes.Attribute) else None
+    if spelled is None:
         return None
-    holder, attribute = receiver.expr.name, receiver.attrname
 
     def calls_on(functions) -> list[nodes.Call]:
         return [call for function in functions for call in own_nodes(function, nodes.Call)
                 if isinstance(call.func, nodes.Attribute) and isinstance(call.func.expr, nodes.Attribute)
-                and call.func.expr.attrname == attribute
-                and isinstance(call.func.expr.expr, nodes.Name) and call.func.expr.expr.name == holder]
+                and call.func.expr.attrname == receiver.attrname and _dotted(call.func.expr) == spelled]
 
-    if holder == "self":
+    if spelled.count(".") == 1 and spelled.startswith("self."):
         method = receiver.scope()
         klass = method.parent.frame() if isinstance(method, nodes.FunctionDef) and method.parent else None
         if not isinstance(klass, nodes.ClassDef):
             return None
-        return klass, f"self.{attribute}", lambda: calls_on(klass.mymethods())
-    module = receiver.root()
-    return module, f"{holder}.{attribute}", lambda: calls_on(module.nodes_of_class(nodes.FunctionDef))
+        return klass, spelled, lambda: calls_on(klass.mymethods())
+    module = receiver.root()  # request.db, self.request.db
+    return module, spelled, lambda: calls_on(module.nodes_of_class(nodes.FunctionDef))
+
+
+def _dotted(expr: nodes.NodeNG) -> str | None:
+    """``self.request.db`` as text, for a chain of names and attributes only."""
+    parts = []
+    while isinstance(expr, nodes.Attribute):
+        parts.append(expr.attrname)
+        expr = expr.expr
+    return ".".join([expr.name, *reversed(parts)]) if isinstance(expr, nodes.Name) else None
 
 
 def _untyped_binding(name: nodes.Name) -> nodes.AssignName | None:

@@ -19,3 +19,15 @@ def rename_view(request, names: dict):
 def visited_view(request, pages: list):
     for page in pages:
         request.session.get(page)  # ok: PQ107
+
+
+class JournalViews:
+    def __init__(self, request):
+        self.request = request
+
+    def hand_over(self, deleted):
+        journals = self.request.db.query(Member).filter(Member.org_id == 1).all()
+        for journal in journals:
+            print(journal.org.name)  # ok: PQ107 (every row has org_id == 1: the identity map answers)
+        for member in self.request.db.query(Member).all():
+            print(member.org.name)  # PQ107[HIGH]: 19 "Member.org"
