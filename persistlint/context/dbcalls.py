@@ -1168,9 +1168,9 @@ def _column_loads(part: nodes.Call, method: str) -> Iterator[tuple[str, set[str]
             name = func.attrname if isinstance(func, nodes.Attribute) else getattr(func, "name", None)
             if name in {"load_only", "defer"} and not (isinstance(func, nodes.Attribute)
                                                        and isinstance(func.expr, nodes.Call)):
-                columns = {a.attrname if isinstance(a, nodes.Attribute) else a.value for a in option.args
-                           if isinstance(a, nodes.Attribute) or (isinstance(a, nodes.Const) and isinstance(a.value, str))}
-                yield ("only" if name == "load_only" else "defer"), columns
+                yield ("only" if name == "load_only" else "defer"), {
+                    a.attrname if isinstance(a, nodes.Attribute) else a.value for a in option.args
+                    if isinstance(a, nodes.Attribute) or (isinstance(a, nodes.Const) and isinstance(a.value, str))}
 
 
 def _is_self_attribute(expr: nodes.NodeNG) -> bool:
@@ -1182,10 +1182,7 @@ def model_set_by_class(klass: nodes.ClassDef, attribute: str, ctx) -> str | None
     ``self.<attribute>``: a class attribute (``model = Member``) on it or a
     project ancestor, else the one mapped model among the type arguments of
     its bases (``class MemberRepository(BaseRepository[Member])``)."""
-    try:
-        lineage = [klass, *klass.ancestors()]
-    except Exception:  # noqa: BLE001 - odd hierarchies
-        return None
+    lineage = infer.class_lineage(klass)
     for owner in lineage:
         if not infer.in_project(owner):
             break
@@ -1497,12 +1494,13 @@ def _construction(holder: nodes.NodeNG) -> nodes.Call | None:
     imported from (``from app.crud import team``, ``crud.team``)."""
     if isinstance(holder, nodes.Call):
         return holder
-    value = single_assigned_value(holder) if isinstance(holder, nodes.Name) else None
-    if value is None:
+    if isinstance(holder, nodes.Name):
+        value = infer.bound_value(holder)
+    else:  # ``crud.team``: a name assigned at the top of a module
         qualname = infer.dotted_import(holder)
         target = infer.lookup_qualname(qualname) if qualname else None
-        statement = target.parent if isinstance(target, nodes.AssignName) else None
-        value = statement.value if isinstance(statement, nodes.Assign) and len(statement.targets) == 1 else None
+        value = target.parent.value if isinstance(target, nodes.AssignName) \
+            and isinstance(target.parent, nodes.Assign) and len(target.parent.targets) == 1 else None
     return value if isinstance(value, nodes.Call) else None
 
 
@@ -1537,7 +1535,8 @@ def _passes_items_through(call: nodes.Call, resolved: Resolved | None) -> bool:
     wrapper, a plain function that returns its first parameter, or a
     parameter whose default is one (``iter_wrapper=identity``)."""
     if resolved is not None:
-        return resolved.qualname in ITERABLE_WRAPPERS or _returns_first_argument(infer.lookup_qualname(resolved.qualname))
+        return resolved.qualname in ITERABLE_WRAPPERS \
+            or _returns_first_argument(infer.lookup_qualname(resolved.qualname))
     if not isinstance(call.func, nodes.Name):
         return False
     defaults = [infer.param_default(b, b.parent) for b in bindings_of(call.func)

@@ -401,7 +401,6 @@ def _is_session(name: nodes.Name, ctx) -> bool:
     return typed is not None and typed.qualname.rpartition(".")[2] in SESSION_TYPES
 
 
-
 def _opened_inside(name: nodes.Name, loop: nodes.NodeNG) -> bool:
     try:
         _, assignments = name.lookup(name.name)

@@ -15,8 +15,9 @@ their ancestors so that mixins and inherited models count:
 
 Each model is ``{"qualname", "path", "line", "table", "columns",
 "column_names", "relationships": {name: {"target", "lazy", "uselist"}},
-"orm", "foreign_key_tables", "foreign_keys": {attribute: table}}``, keyed by the class name, or by the qualified name when two models
-share a class name.
+"orm", "foreign_key_tables", "foreign_keys": {attribute: table}}``, keyed
+by the class name, or by the qualified name when two models share a class
+name.
 
 Settings (``db_settings``) come from the calls that create sessions and
 engines: ``sessionmaker``/``async_sessionmaker``/``scoped_session``, direct

@@ -91,7 +91,7 @@ from persistlint.context import FileContext, bindings, blocking, channels, dbcal
 from persistlint.context import transactions
 from persistlint.context.callgraph import is_abstract, subclass_of, summaries_of_method  # noqa: F401 - asked here
 from persistlint.context.infer import own_nodes
-from persistlint.context.models import is_lazy
+from persistlint.context.models import is_lazy, relationships
 
 #: Effects a call can have through project code, and what produces each at
 #: the end of a chain.
@@ -462,24 +462,23 @@ def _lazy_reads(function: nodes.FunctionDef, fctx: FileContext) -> list[Operatio
     instance: ``self`` in a model's own methods, a parameter typed as a
     model (``order: Order``) or known to be one by its use. Each loads per
     call unless the caller's rows loaded the relation eagerly."""
-    klass = function.parent if isinstance(function.parent, nodes.ClassDef) else None
+    params = {a.name for a in function.args.arguments or ()}
+    bound_self = isinstance(function.parent, nodes.ClassDef) and function.args.arguments \
+        and function.args.arguments[0].name == "self"
     models_of: dict[str, str | None] = {}
     found = []
     for attribute in own_nodes(function, nodes.Attribute):
-        param = _parameter(attribute.expr, function)
-        if param is None:
+        holder = attribute.expr
+        if not (isinstance(holder, nodes.Name) and holder.name in params) or _parameter(holder, function) is None:
             continue
+        param = holder.name
         if param not in models_of:
-            if param == "self" and function.args.arguments and function.args.arguments[0].name == "self":
-                models_of[param] = klass.qname() if klass is not None else None
-            elif param != "self":
-                instance = dbcalls.instance_model(attribute.expr, fctx)
-                models_of[param] = instance.qualname if instance is not None else None
+            if param == "self":
+                models_of[param] = function.parent.qname() if bound_self else None
             else:
-                models_of[param] = None
-        model = models_of[param]
-        relation = ((fctx.project.model_named(model) or {}).get("relationships") or {}).get(attribute.attrname) \
-            if model else None
+                instance = dbcalls.instance_model(holder, fctx)
+                models_of[param] = instance.qualname if instance is not None else None
+        relation = relationships(models_of[param], fctx).get(attribute.attrname)
         if relation is not None and is_lazy(relation):
             found.append(Operation(f"{param}.{attribute.attrname} (lazy load)", attribute.lineno,
                                    str(relation.get("target") or "") or None,

@@ -108,23 +108,18 @@ def _same_value_per_row(target: nodes.AssignAttr, ctx):
     directly in the loop's body (not under a condition), and the first such
     assignment of the loop."""
     loop = target.parent.parent if isinstance(target.parent, nodes.Assign) else None
-    if not isinstance(loop, (nodes.For, nodes.AsyncFor)) or target.parent not in loop.body \
-            or not isinstance(target.expr, nodes.Name) or not isinstance(loop.target, nodes.AssignName) \
-            or target.expr.name != loop.target.name or len(target.parent.targets) != 1:
+    if not isinstance(loop, (nodes.For, nodes.AsyncFor)) or not isinstance(loop.target, nodes.AssignName):
         return
-    if bindings.names_in(target.parent.value) & loops.iteration_names(loop):
-        return  # a value computed from the row: per-row values, not one statement
+    first = next((statement for statement in loop.body if _sets_row_to_one_value(statement, loop)), None)
+    if first is not target.parent:
+        return  # not such an assignment, or not the loop's first one: one finding per loop
     rows = dbcalls.row_source(loop.iter, ctx)
     if rows is None or rows.api != "sqlalchemy" or not rows.model or not rows.statement.whole_rows:
         return
-    columns = models.column_names(rows.model, ctx) | models.relationships(rows.model, ctx).keys()
-    if target.attrname not in columns or models.relationships(rows.model, ctx).get(target.attrname, {}).get("uselist"):
+    relationship = models.relationships(rows.model, ctx).get(target.attrname)
+    if (relationship is None and target.attrname not in models.column_names(rows.model, ctx)) \
+            or (relationship or {}).get("uselist"):
         return
-    earlier = next((s for s in loop.body if isinstance(s, nodes.Assign) and len(s.targets) == 1
-                    and isinstance(s.targets[0], nodes.AssignAttr) and s.targets[0].expr.as_string() == target.expr.name
-                    and not bindings.names_in(s.value) & loops.iteration_names(loop)), None)
-    if earlier is not target.parent:
-        return  # one finding per loop, at its first such assignment
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_iterable(loop) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     yield Finding.at(
@@ -136,6 +131,17 @@ def _same_value_per_row(target: nodes.AssignAttr, ctx):
         f".values({target.attrname}=...), instead of loading the rows to change them",
         evidence=rows.evidence,
     )
+
+
+def _sets_row_to_one_value(statement: nodes.NodeNG, loop: nodes.For) -> bool:
+    """``row.attr = value`` on the loop's row, with a value that does not
+    change from row to row."""
+    if not (isinstance(statement, nodes.Assign) and len(statement.targets) == 1):
+        return False
+    target = statement.targets[0]
+    return isinstance(target, nodes.AssignAttr) and isinstance(target.expr, nodes.Name) \
+        and target.expr.name == loop.target.name \
+        and not bindings.names_in(statement.value) & loops.iteration_names(loop)
 
 
 def _recommendation(api: str, kind: str) -> str:

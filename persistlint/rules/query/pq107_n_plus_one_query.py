@@ -503,7 +503,7 @@ def _deferred_column(attribute: nodes.Attribute, rows, scope, iterable, ctx):
     severity, note = seeding_cap(Severity.MEDIUM if loops.small_collection(iterable) else Severity.HIGH, ctx)
     model = rows.model.rpartition(".")[2]
     if name in statement.deferred:
-        how, fix = "deferred", f"drop it from {'defer()' if rows.api == 'django' else 'defer(...)'}"
+        how, fix = "deferred", "drop it from defer(...)"
     else:
         how, fix = "not among the columns the query loads", \
             f"add it to {'only(...)' if rows.api == 'django' else f'load_only(...): {model}.{name}'}"
@@ -667,18 +667,14 @@ def _unloaded_schema_reads(node, schema, rows, validated: str, scope, ctx):
     severity, note = seeding_cap(base, ctx)
     model = rows.model.rpartition(".")[2]
     paths = ", ".join(".".join(read.path) for read in unloaded[:4]) + (", ..." if len(unloaded) > 4 else "")
+    loaders = _loaders_of(rows, [read.path for read in unloaded], ctx)
     yield Finding.at(
         node, severity,
         f"N+1 query: {validated} reads the lazy relationship{'s' if len(unloaded) > 1 else ''} {paths} "
         f"of every {model} row of {loops.short(rows.origin)} ({unloaded[0].chain[-1]}){note}",
-        f"load {'them' if len(unloaded) > 1 else 'it'} with the rows: {_loaders(rows, unloaded, ctx)}",
+        f"load {'them' if len(unloaded) > 1 else 'it'} with the rows: {loaders}",
         evidence=rows.evidence,
     )
-
-
-def _loaders(rows, reads, ctx) -> str:
-    """The eager options that load ``reads`` with ``rows``."""
-    return _loaders_of(rows, [read.path for read in reads], ctx)
 
 
 def _loaders_of(rows, paths: list[tuple[str, ...]], ctx) -> str:
